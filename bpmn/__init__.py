@@ -1,0 +1,1 @@
+"""cadreflow process definitions (BPMN, DMN, JSON Schema forms), shipped as package data."""

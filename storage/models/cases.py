@@ -1,0 +1,96 @@
+"""Cases, their inbox projection (human tasks), waiting timers and idempotency records."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from storage.base import Base
+from storage.base import utcnow
+from storage.models.processes import ProcessSpec
+
+
+class Case(Base):
+    """One running or finished procedure; the workflow state is stored without its spec."""
+
+    __tablename__ = "case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spec_id: Mapped[int] = mapped_column(ForeignKey("process_spec.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running/completed/cancelled
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    workflow_state: Mapped[str] = mapped_column(Text, deferred=True)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    state_digest: Mapped[str] = mapped_column(String(64))
+    spec: Mapped[ProcessSpec] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"Case({self.id!r}, {self.status!r})"
+
+
+class HumanTask(Base):
+    """A user task that is or was READY: the inbox reads only this table."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (Index("ix_human_task_status_lane", "status", "lane"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the Spiff task UUID
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # open/completed/cancelled
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    has_form: Mapped[bool] = mapped_column(default=True)
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    case: Mapped[Case] = relationship()
+
+    def __repr__(self) -> str:
+        return f"HumanTask({self.bpmn_id!r}, {self.status!r})"
+
+
+class Timer(Base):
+    """A timer event a case is waiting on; the scheduler fires those that are due."""
+
+    __tablename__ = "timer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(120))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+    def __repr__(self) -> str:
+        return f"Timer({self.bpmn_id!r}, due={self.due_at!r})"
+
+
+class IdempotencyRecord(Base):
+    """The answer given to a command sent with an idempotency key, to give it again."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,143 @@
+"""The official record: append hash-chained events and verify the chain, globally or for one case."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent
+from storage.models import AuditHead
+from workflows.actors import Actor
+from workflows.canonical import canonical_text
+from workflows.canonical import digest
+from workflows.clock import iso
+
+GENESIS_HASH = "0" * 64
+VERIFY_BATCH = 5000
+
+
+def event_body(seq, case_id, type_, actor_id, actor, role, at, payload, state_digest,
+               case_prev_hash, prev_hash) -> dict:
+    """The fields the hash covers, by name (the payload as parsed JSON)."""
+    return {
+        "seq": seq, "case_id": case_id, "type": type_, "actor_id": actor_id, "actor": actor,
+        "role": role, "at": at, "payload": payload, "state_digest": state_digest,
+        "case_prev_hash": case_prev_hash, "prev_hash": prev_hash,
+    }
+
+
+def _lock_head(session: Session) -> AuditHead:
+    query = select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    head = session.scalar(query)
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+    return head
+
+
+def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload: dict,
+           case_id: int | None = None, state_digest: str | None = None) -> AuditEvent:
+    """Append one event after the head, in the caller's transaction."""
+    head = _lock_head(session)
+    case_prev_hash = None
+    if case_id is not None:
+        case_prev_hash = session.scalar(
+            select(AuditEvent.hash).where(AuditEvent.case_id == case_id)
+            .order_by(AuditEvent.seq.desc()).limit(1))
+    payload_text = canonical_text(payload)
+    event = AuditEvent(
+        seq=head.seq + 1, case_id=case_id, type=type_, actor_id=actor.user_id,
+        actor=actor.username, role=actor.role, at=iso(at), payload=payload_text,
+        state_digest=state_digest, case_prev_hash=case_prev_hash, prev_hash=head.hash,
+    )
+    event.hash = digest(event_body(
+        event.seq, case_id, type_, event.actor_id, event.actor, event.role, event.at,
+        json.loads(payload_text), state_digest, case_prev_hash, head.hash))
+    head.seq, head.hash = event.seq, event.hash
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass
+class ChainVerdict:
+    """The result of checking the chain: ``first_bad_seq`` and ``reason`` say where it broke."""
+
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+_COLUMNS = (
+    AuditEvent.seq, AuditEvent.case_id, AuditEvent.type, AuditEvent.actor_id, AuditEvent.actor,
+    AuditEvent.role, AuditEvent.at, AuditEvent.payload, AuditEvent.state_digest,
+    AuditEvent.case_prev_hash, AuditEvent.prev_hash, AuditEvent.hash,
+)
+
+
+def recompute_hash(row) -> str | None:
+    """The hash a stored row should have, or None when its payload is not JSON."""
+    try:
+        payload = json.loads(row.payload)
+    except (TypeError, ValueError):
+        return None
+    return digest(event_body(row.seq, row.case_id, row.type, row.actor_id, row.actor, row.role,
+                             row.at, payload, row.state_digest, row.case_prev_hash, row.prev_hash))
+
+
+def _row_fault(row, expected_seq: int, prev_hash: str, case_last: dict) -> str | None:
+    if row.seq != expected_seq:
+        return f"缺少 seq {expected_seq}（下一条记录是 seq {row.seq}）"
+    if row.prev_hash != prev_hash:
+        return "prev_hash 与前一条记录的 hash 不符"
+    if recompute_hash(row) != row.hash:
+        return "内容与 hash 不符（记录被改动）"
+    if row.case_id is not None and row.case_prev_hash != case_last.get(row.case_id):
+        return "case_prev_hash 与本案件前一条记录不符"
+    return None
+
+
+def verify_chain(session: Session) -> ChainVerdict:
+    """Check every event from seq 1: numbering, links, hashes, and the head row."""
+    expected, prev_hash, case_last = 1, GENESIS_HASH, {}
+    rows = session.execute(
+        select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=VERIFY_BATCH))
+    for row in rows:
+        fault = _row_fault(row, expected, prev_hash, case_last)
+        if fault:
+            return ChainVerdict(False, expected - 1, min(expected, row.seq), fault)
+        if row.case_id is not None:
+            case_last[row.case_id] = row.hash
+        expected, prev_hash = expected + 1, row.hash
+    head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq != expected - 1 or head_hash != prev_hash:
+        bad = min(head_seq, expected - 1) + 1 if head_seq != expected - 1 else expected - 1
+        return ChainVerdict(False, expected - 1, bad,
+                            f"记录末尾与链头不符（链头 seq {head_seq}，实际最后一条 seq {expected - 1}）")
+    return ChainVerdict(True, expected - 1)
+
+
+def verify_case_chain(session: Session, case_id: int) -> ChainVerdict:
+    """Check one case's events: their hashes, their links to each other and to the global chain."""
+    rows = session.execute(
+        select(*_COLUMNS).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)).all()
+    predecessors = dict(session.execute(
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.seq.in_([row.seq - 1 for row in rows]))).all())
+    predecessors[0] = GENESIS_HASH
+    last = None
+    for row in rows:
+        if recompute_hash(row) != row.hash:
+            return ChainVerdict(False, len(rows), row.seq, "内容与 hash 不符（记录被改动）")
+        if row.case_prev_hash != last:
+            return ChainVerdict(False, len(rows), row.seq, "本案件的前一条记录缺失或被改动")
+        if predecessors.get(row.seq - 1) != row.prev_hash:
+            return ChainVerdict(False, len(rows), row.seq, "与全局链的前一条记录不符")
+        last = row.hash
+    return ChainVerdict(True, len(rows))

@@ -1,0 +1,169 @@
+"""Deploy process definitions: validate BPMN, DMN and forms, then store an immutable, hashed version."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ProcessSpec
+from workflows import audit
+from workflows import engine
+from workflows.actors import Actor
+from workflows.canonical import digest
+from workflows.errors import DeployError
+from workflows.modelcheck import check_bpmn
+from workflows.modelcheck import check_dmn
+from workflows.modelcheck import parse_xml
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+ASSIGNEE_PROPERTY = "assigneeVariable"
+
+
+@dataclass
+class Bundle:
+    """The files of one deployment: {name: bytes} for BPMN, DMN and the forms they name."""
+
+    files: dict[str, bytes]
+
+
+def bundle_from_paths(paths: list[Path]) -> Bundle:
+    """Read BPMN/DMN files and every form file their user tasks name (resolved beside the BPMN)."""
+    files: dict[str, bytes] = {}
+    for path in paths:
+        if not path.is_file():
+            raise DeployError("文件不存在", str(path))
+        data = path.read_bytes()
+        files[path.name] = data
+        if path.suffix == ".bpmn":
+            root = parse_xml(data, path.name)
+            for name in _form_names(root):
+                form_path = path.parent / name
+                if not form_path.is_file():
+                    raise DeployError(f"表单文件 {name} 不存在（应在 {form_path}）", path.name)
+                files[name] = form_path.read_bytes()
+    return Bundle(files)
+
+
+def _form_names(root) -> set[str]:
+    xpath = ".//{*}property[@name='%s']" % FORM_PROPERTY
+    return {node.get("value") for node in root.iterfind(xpath) if node.get("value")}
+
+
+def _load_forms(bundle: Bundle) -> dict[str, dict]:
+    forms = {}
+    for name, data in bundle.files.items():
+        if name.endswith(".json"):
+            try:
+                schema = json.loads(data.decode("utf-8"))
+                Draft202012Validator.check_schema(schema)
+            except (UnicodeDecodeError, ValueError) as error:
+                raise DeployError(f"表单不是合法的 JSON：{error}", name) from None
+            except SchemaError as error:
+                raise DeployError(f"表单不是合法的 JSON Schema：{error.message}", name) from None
+            forms[name] = schema
+    return forms
+
+
+def _parse(bundle: Bundle) -> tuple[SpiffBpmnParser, list[str]]:
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    process_ids: list[str] = []
+    for name, data in bundle.files.items():
+        if name.endswith(".json"):
+            continue
+        root = parse_xml(data, name)
+        try:
+            if name.endswith(".dmn"):
+                check_dmn(root, name)
+                parser.add_dmn_xml(root, name)
+            elif name.endswith(".bpmn"):
+                check_bpmn(root, name)
+                parser.add_bpmn_xml(root, name)
+                process_ids += [p.get("id") for p in root.iterfind("{*}process")
+                                if p.get("isExecutable", "true") != "false"]
+            else:
+                raise DeployError("只接受 .bpmn、.dmn 和表单 .json 文件", name)
+        except ValidationException as error:
+            raise _deploy_error(error, name) from None
+    if not process_ids:
+        raise DeployError("没有可执行的流程（bpmn:process isExecutable=\"true\"）")
+    return parser, process_ids
+
+
+def _deploy_error(error: ValidationException, name: str) -> DeployError:
+    line = f"（第 {error.line_number} 行）" if getattr(error, "line_number", None) else ""
+    message = str(error).split("\n")[0]
+    return DeployError(f"模型校验失败{line}：{message}", error.file_name or name, error.id or None)
+
+
+def _task_tables(spec, subprocess_specs, forms: dict[str, dict], file: str):
+    task_forms, task_info = {}, {}
+    for task_spec in [*spec.task_specs.values(),
+                      *(t for sub in subprocess_specs.values() for t in sub.task_specs.values())]:
+        properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+        form_name = properties.get(FORM_PROPERTY)
+        if getattr(task_spec, "manual", False) and not form_name:
+            raise DeployError(f"用户任务必须用扩展属性 {FORM_PROPERTY} 指定表单", file,
+                              task_spec.bpmn_id)
+        if form_name:
+            task_forms[task_spec.bpmn_id] = forms[form_name]
+        if getattr(task_spec, "manual", False) or type(task_spec).__name__ == "StartEvent":
+            task_info[task_spec.bpmn_id] = {
+                "name": task_spec.bpmn_name or task_spec.bpmn_id,
+                "lane": task_spec.lane,
+                "kind": "start" if type(task_spec).__name__ == "StartEvent" else "user",
+                "assignee_variable": properties.get(ASSIGNEE_PROPERTY),
+            }
+    return task_forms, task_info
+
+
+def deploy(session: Session, bundle: Bundle, actor: Actor, at: datetime) -> list[ProcessSpec]:
+    """Validate ``bundle`` and store a new version of each of its processes (unchanged ones are kept).
+
+    Raises :class:`DeployError` naming the file and element; nothing is stored then.
+    """
+    forms = _load_forms(bundle)
+    parser, process_ids = _parse(bundle)
+    sha = digest({name: data.decode("utf-8", "replace") for name, data in bundle.files.items()})
+    stored = []
+    for process_id in process_ids:
+        try:
+            spec = parser.get_spec(process_id)
+            subs = parser.get_subprocess_specs(process_id)
+        except ValidationException as error:
+            raise _deploy_error(error, process_id) from None
+        task_forms, task_info = _task_tables(spec, subs, forms, spec.file or process_id)
+        existing = session.scalar(select(ProcessSpec).where(
+            ProcessSpec.process_id == process_id, ProcessSpec.sha256 == sha))
+        if existing:
+            stored.append(existing)
+            continue
+        last = session.scalar(select(func.max(ProcessSpec.version))
+                              .where(ProcessSpec.process_id == process_id)) or 0
+        row = ProcessSpec(
+            process_id=process_id, name=spec.description or process_id, version=last + 1,
+            sha256=sha, sources={n: d.decode("utf-8") for n, d in bundle.files.items()},
+            forms=task_forms, task_info=task_info, spec_json=engine.spec_to_json(spec, subs),
+            serializer_version=engine.serializer().VERSION, deployed_by_id=actor.user_id,
+            deployed_at=at)
+        session.add(row)
+        session.flush()
+        audit.append(session, type_="spec.deployed", actor=actor, at=at, payload={
+            "process": process_id, "version": row.version, "sha256": sha,
+            "files": sorted(bundle.files)})
+        stored.append(row)
+    return stored
+
+
+def latest_spec(session: Session, process_id: str) -> ProcessSpec | None:
+    """The newest deployed version of a process."""
+    return session.scalar(select(ProcessSpec).where(ProcessSpec.process_id == process_id)
+                          .order_by(ProcessSpec.version.desc()).limit(1))

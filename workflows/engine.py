@@ -1,0 +1,154 @@
+"""SpiffWorkflow in one place: the serializer, building and restoring workflows, digests and task keys."""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from workflows.canonical import digest
+from workflows.clock import engine_time
+from workflows.clock import install_engine_clock
+from workflows.errors import EngineError
+from workflows.expressions import make_script_engine
+
+
+@lru_cache(maxsize=1)
+def serializer() -> BpmnWorkflowSerializer:
+    """The one serializer, configured for the spiff parser's task specs."""
+    install_engine_clock()
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+def spec_to_json(spec, subprocess_specs: dict) -> str:
+    """The serialized spec part, stored once per deployed version."""
+    registry = serializer().registry
+    return json.dumps({
+        "spec": registry.convert(spec),
+        "subprocess_specs": {name: registry.convert(sub) for name, sub in subprocess_specs.items()},
+    })
+
+
+@lru_cache(maxsize=64)
+def _spec_objects(spec_json: str):
+    part = json.loads(spec_json)
+    registry = serializer().registry
+    spec = registry.restore(part["spec"])
+    subs = {name: registry.restore(sub) for name, sub in part["subprocess_specs"].items()}
+    return spec, subs
+
+
+def new_workflow(spec_json: str) -> BpmnWorkflow:
+    """A fresh workflow of a deployed spec (spec objects are cached by their JSON)."""
+    spec, subs = _spec_objects(spec_json)
+    return BpmnWorkflow(spec, subs, script_engine=make_script_engine())
+
+
+def restore(state_json: str, spec_json: str) -> BpmnWorkflow:
+    """Rebuild a workflow from its stored state and its version's spec."""
+    ser = serializer()
+    dct = json.loads(state_json)
+    dct.update(json.loads(spec_json))
+    ser.migrate(dct)
+    workflow = ser.from_dict(dct)
+    workflow.script_engine = make_script_engine()
+    return workflow
+
+
+def dump(workflow: BpmnWorkflow) -> str:
+    """The workflow state as JSON, without the spec (which lives in ``process_spec``)."""
+    ser = serializer()
+    dct = ser.to_dict(workflow)
+    dct.pop("spec", None)
+    dct.pop("subprocess_specs", None)
+    dct[ser.VERSION_KEY] = ser.VERSION
+    return json.dumps(dct, separators=(",", ":"))
+
+
+@contextmanager
+def running(at: datetime) -> Iterator[None]:
+    """Run engine code at engine time ``at``; model failures become :class:`EngineError`."""
+    with engine_time(at):
+        try:
+            yield
+        except SpiffWorkflowException as error:
+            raise EngineError(describe_engine_error(error)) from None
+        except (ValueError, TypeError, KeyError) as error:
+            raise EngineError(f"流程运行出错：{error}") from None
+
+
+def describe_engine_error(error: SpiffWorkflowException) -> str:
+    """A message naming the BPMN element where the model failed."""
+    task = getattr(error, "task", None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or getattr(error, "id", None)
+    where = f"（元素 {element}）" if element else ""
+    return f"流程模型运行出错{where}：{error}"
+
+
+def advance(workflow: BpmnWorkflow) -> None:
+    """Run engine steps until every path waits; a due timer gets the second pass it needs."""
+    workflow.do_engine_steps()
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list:
+    """The READY user tasks, in tree order."""
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[object, str]]:
+    """(task, due ISO text) of every timer event the workflow waits on."""
+    found = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):  # a cycle timer keeps its next firing inside
+            value = value.get("next")
+        if isinstance(value, str) and "Timer" in type(task.task_spec.event_definition).__name__:
+            found.append((task, value))
+    return found
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str):
+    """The task with ``task_id`` or None."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (TaskNotFoundException, ValueError):
+        return None
+
+
+def task_key(workflow: BpmnWorkflow, task) -> dict:
+    """A name for a task that a replay can find again: its spec and its rank among tasks of that spec.
+
+    Task UUIDs are random, so the record names tasks by where they stand in the
+    (deterministic) task tree instead.
+    """
+    same = [t for t in workflow.get_tasks() if t.task_spec.name == task.task_spec.name]
+    return {"spec": task.task_spec.name, "ordinal": [t.id for t in same].index(task.id)}
+
+
+def task_by_key(workflow: BpmnWorkflow, key: dict):
+    """The task a :func:`task_key` names, or None."""
+    same = [t for t in workflow.get_tasks() if t.task_spec.name == key["spec"]]
+    return same[key["ordinal"]] if key["ordinal"] < len(same) else None
+
+
+def state_digest(workflow: BpmnWorkflow) -> str:
+    """sha256 of a canonical view of the workflow: spec names, states, data; no UUIDs, no wall time."""
+    view = {
+        "completed": workflow.completed,
+        "success": workflow.success,
+        "tasks": [
+            [t.task_spec.name, TaskState.get_name(t.state), t.data, t.internal_data]
+            for t in workflow.get_tasks()
+        ],
+    }
+    return digest(view)

@@ -1,0 +1,58 @@
+"""The errors commands raise; the web layer maps each to one HTTP status and a message in Chinese."""
+
+
+class CommandError(Exception):
+    """Base of every error a command reports to its caller."""
+
+    code = "error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CommandError):
+    """The case, task or process does not exist."""
+
+    code = "not_found"
+
+
+class Forbidden(CommandError):
+    """The actor's roles do not allow this command."""
+
+    code = "forbidden"
+
+
+class Conflict(CommandError):
+    """Lost a race: the task is no longer open, claimed by someone else, or the version moved on."""
+
+    code = "conflict"
+
+
+class InvalidData(CommandError):
+    """Submitted data failed validation; ``errors`` maps each field to its message."""
+
+    code = "invalid_data"
+
+    def __init__(self, message: str, errors: dict[str, str]):
+        super().__init__(message)
+        self.errors = errors
+
+
+class EngineError(CommandError):
+    """The process model failed while running (a script, a condition, a timer expression)."""
+
+    code = "engine_error"
+
+
+class DeployError(CommandError):
+    """A process definition was refused; says which file and which element."""
+
+    code = "deploy_error"
+
+    def __init__(self, message: str, file: str | None = None, element: str | None = None):
+        where = " / ".join(part for part in (file, element and f"元素 {element}") if part)
+        super().__init__(f"{where}：{message}" if where else message)
+        self.reason = message
+        self.file = file
+        self.element = element

@@ -1,0 +1,92 @@
+"""Commands the outside world triggers: firing due timers and receiving a message (e.g. a complaint)."""
+
+import copy
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Timer
+from workflows import audit
+from workflows import engine
+from workflows.actors import SYSTEM
+from workflows.actors import Actor
+from workflows.caseio import load
+from workflows.caseio import lock_case
+from workflows.caseio import save
+from workflows.errors import Conflict
+from workflows.errors import Forbidden
+from workflows.errors import InvalidData
+from workflows.views import case_summary
+
+
+def due_case_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
+    """Cases with at least one timer due at ``at``."""
+    return list(session.scalars(select(Timer.case_id).distinct().where(Timer.due_at <= at)
+                                .order_by(Timer.case_id).limit(limit)))
+
+
+def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
+    """Fire the due timers of one case; None when another scheduler holds it or nothing is due."""
+    case = lock_case(session, case_id, skip_locked=True)
+    if case is None or case.status != "running":
+        return None
+    due = session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at <= at)).all()
+    if not due:
+        return None
+    workflow = load(case)
+    with engine.running(at):
+        engine.advance(workflow)
+    save(session, case, workflow, at)
+    audit.append(session, type_="timer.fired", actor=SYSTEM, at=at, case_id=case.id,
+                 state_digest=case.state_digest,
+                 payload={"timers": sorted(timer.bpmn_id for timer in due)})
+    if case.status == "completed":
+        audit.append(session, type_="case.completed", actor=SYSTEM, at=at, case_id=case.id,
+                     state_digest=case.state_digest, payload={"title": case.title})
+    return case_summary(session, case)
+
+
+def _waiting_for(workflow, name: str) -> list:
+    return [task for task in workflow.get_tasks(state=engine.TaskState.WAITING)
+            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)
+            and task.task_spec.event_definition.name == name]
+
+
+def deliver_message(workflow, name: str, payload: dict) -> None:
+    """Hand a message to the workflow (also used by replay)."""
+    workflow.send_event(BpmnEvent(MessageEventDefinition(name), copy.deepcopy(payload)))
+    engine.advance(workflow)
+
+
+def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, name: str,
+                    payload: dict | None = None) -> dict:
+    """Deliver message ``name`` to a case waiting for it; the catching event's lane says who may."""
+    if not isinstance(name, str) or not name:
+        raise InvalidData("消息名称有误", {"message": "消息名称为必填项"})
+    payload = payload or {}
+    if not isinstance(payload, dict):
+        raise InvalidData("消息内容有误", {"payload": "消息内容必须是 JSON 对象"})
+    case = lock_case(session, case_id)
+    if case.status != "running":
+        raise Conflict(f"案件状态为 {case.status}，不能接收消息")
+    workflow = load(case)
+    waiting = _waiting_for(workflow, name)
+    if not waiting:
+        raise Conflict(f"案件当前不在等待消息「{name}」")
+    lanes = {task.task_spec.lane for task in waiting}
+    role = next((lane for lane in sorted(lanes, key=str) if lane is None or lane in actor.roles), "")
+    if role == "":
+        raise Forbidden(f"接收消息「{name}」需要角色：{'、'.join(sorted(map(str, lanes)))}")
+    with engine.running(at):
+        deliver_message(workflow, name, payload)
+    save(session, case, workflow, at)
+    audit.append(session, type_="message.received", actor=actor.acting_as(role), at=at,
+                 case_id=case.id, state_digest=case.state_digest,
+                 payload={"message": name, "payload": payload})
+    if case.status == "completed":
+        audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
+                     state_digest=case.state_digest, payload={"title": case.title})
+    return case_summary(session, case)

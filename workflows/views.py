@@ -1,0 +1,65 @@
+"""Read models for callers: case summaries, task details and inbox queries (no workflow deserialising)."""
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent
+from storage.models import Case
+from storage.models import HumanTask
+from storage.models import ProcessSpec
+from workflows.actors import Actor
+
+
+def task_summary(row: HumanTask) -> dict:
+    """The inbox view of one task."""
+    return {
+        "id": row.id, "case_id": row.case_id, "bpmn_id": row.bpmn_id, "name": row.name,
+        "lane": row.lane, "status": row.status, "assignee_id": row.assignee_id,
+        "claimed_by_id": row.claimed_by_id, "has_form": row.has_form,
+        "due_at": row.due_at.isoformat() if row.due_at else None,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def case_summary(session: Session, case: Case) -> dict:
+    """Status, version and open tasks of a case."""
+    rows = session.scalars(select(HumanTask).where(
+        HumanTask.case_id == case.id, HumanTask.status == "open").order_by(HumanTask.created_at))
+    return {
+        "id": case.id, "process": case.spec.process_id, "process_version": case.spec.version,
+        "title": case.title, "subject": case.subject, "status": case.status,
+        "version": case.version, "started_at": case.started_at.isoformat(),
+        "ended_at": case.ended_at.isoformat() if case.ended_at else None,
+        "open_tasks": [task_summary(row) for row in rows],
+    }
+
+
+def get_case(session: Session, case_id: int) -> Case | None:
+    """A case by id."""
+    return session.get(Case, case_id)
+
+
+def inbox(session: Session, actor: Actor) -> list[HumanTask]:
+    """Open tasks of my roles (not assigned to someone else) and those assigned to me."""
+    mine = HumanTask.assignee_id == actor.user_id
+    of_my_roles = HumanTask.lane.in_(sorted(actor.roles)) & HumanTask.assignee_id.is_(None)
+    query = (select(HumanTask).where(HumanTask.status == "open", or_(mine, of_my_roles))
+             .order_by(HumanTask.created_at, HumanTask.id))
+    return list(session.scalars(query))
+
+
+def processes(session: Session) -> list[ProcessSpec]:
+    """The newest version of every deployed process."""
+    rows = session.scalars(select(ProcessSpec).order_by(ProcessSpec.process_id,
+                                                        ProcessSpec.version.desc()))
+    newest: dict[str, ProcessSpec] = {}
+    for row in rows:
+        newest.setdefault(row.process_id, row)
+    return list(newest.values())
+
+
+def case_events(session: Session, case_id: int) -> list[AuditEvent]:
+    """The record of one case, in order."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id)
+                                .order_by(AuditEvent.seq)))
