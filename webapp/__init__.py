@@ -1,2 +1,58 @@
-"""cadreflow web application."""
+"""cadreflow web application: the app factory."""
+
+from datetime import timedelta
+
+from flask import Flask
+
 __version__ = "0.1.0"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; nothing happens at import time."""
+    from webapp import api
+    from webapp import auth
+    from webapp import cli
+    from webapp import config
+    from webapp import db
+    from webapp import errors
+    from webapp import pages
+    from webapp.extensions import babel
+    from webapp.extensions import csrf
+    from webapp.extensions import login_manager
+    from webapp.i18n import select_locale
+    from webapp.security import install_headers
+    from workflows.clock import SystemClock
+
+    app = Flask(__name__, instance_relative_config=True)
+    settings = config.load(app.instance_path, test_config)
+    secure = bool(settings["COOKIE_SECURE"])
+    app.config.update(
+        settings,
+        BABEL_DEFAULT_LOCALE=settings["DEFAULT_LOCALE"],
+        SESSION_COOKIE_NAME="__Host-cadreflow" if secure else "cadreflow_session",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SESSION_HOURS"]),
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions["cadreflow.clock"] = settings.get("CLOCK") or SystemClock()
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    # Bearer tokens are not sent by browsers on their own, so the API needs no CSRF token.
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+    install_headers(app)
+    cli.register(app)
+    return app

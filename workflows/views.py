@@ -8,6 +8,7 @@ from storage.models import AuditEvent
 from storage.models import Case
 from storage.models import HumanTask
 from storage.models import ProcessSpec
+from workflows import engine
 from workflows.actors import Actor
 
 
@@ -63,3 +64,21 @@ def case_events(session: Session, case_id: int) -> list[AuditEvent]:
     """The record of one case, in order."""
     return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id)
                                 .order_by(AuditEvent.seq)))
+
+
+def get_task(session: Session, task_id: str) -> HumanTask | None:
+    """An inbox row by its task id."""
+    return session.get(HumanTask, task_id)
+
+
+def case_tasks(session: Session, case_id: int) -> list[HumanTask]:
+    """Every inbox row, open or closed, of a case."""
+    return list(session.scalars(select(HumanTask).where(HumanTask.case_id == case_id)))
+
+
+def case_data(case: Case) -> dict:
+    """The case's current workflow data: of the last completed task, or the final data."""
+    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    if workflow.completed and workflow.data:
+        return workflow.data
+    return workflow.last_task.data if workflow.last_task is not None else {}

@@ -1,0 +1,100 @@
+"""Fixtures: every storage and engine test runs on a SQLite file and, when configured, on PostgreSQL."""
+
+import os
+import uuid
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from storage import make_engine
+from storage import make_session_factory
+from storage.migrate import upgrade
+from workflows import accounts
+from workflows import deploy
+from workflows.actors import Actor
+from workflows.clock import FixedClock
+
+DATA = Path(__file__).parent / "data"
+PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A database of its own for this test run, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("CADREFLOW_TEST_DATABASE_URL is not set: PostgreSQL leg skipped")
+    name = f"cadreflow_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A fresh, empty database URL on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    url = request.getfixturevalue("pg_database")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(db_url):
+    """A migrated database."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine):
+    """The write session factory; tests commit once per command with ``sessions.begin()``."""
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def clock():
+    """A fixed clock at a Monday morning, Beijing time."""
+    return FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+
+
+def make_actor(sessions, username: str, *roles: str) -> Actor:
+    """Create a user with ``roles`` and return them as an actor."""
+    with sessions.begin() as session:
+        user = accounts.create_user(session, username, list(roles), password="password-123",
+                                    profile="fast")
+        return accounts.actor_for(user)
+
+
+@pytest.fixture
+def people(sessions):
+    """An organiser, a party secretary and an auditor."""
+    return {
+        "organiser": make_actor(sessions, "organiser", "personnel_office"),
+        "secretary": make_actor(sessions, "secretary", "party_secretary"),
+        "auditor": make_actor(sessions, "auditor", "auditor"),
+    }
+
+
+@pytest.fixture
+def two_lane(sessions, people, clock):
+    """The two-lane fixture process, deployed."""
+    with sessions.begin() as session:
+        bundle = deploy.bundle_from_paths([DATA / "two_lane.bpmn"])
+        return deploy.deploy(session, bundle, people["organiser"], clock.now())[0].process_id

@@ -1,0 +1,82 @@
+"""The OpenAPI 3.1 document of /api/v1, written out by hand so that it stays readable."""
+
+from webapp import __version__
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+ERRORS = {
+    "401": _error("missing or invalid bearer token"),
+    "403": _error("the caller's roles do not match the task's lane or assignee"),
+    "404": _error("unknown case, task or process"),
+    "409": _error("lost a race: the task is no longer open, claimed by another, or stale version"),
+    "422": _error("invalid data; `errors` maps each field to its message"),
+}
+
+
+def _op(summary: str, ok: str = "200", body: str | None = None, idempotent: bool = False,
+        params: list | None = None) -> dict:
+    op = {"summary": summary, "responses": {ok: {"description": "OK", "content": {
+        "application/json": {"schema": {"type": "object"}}}}, **ERRORS}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{body}"}}}}
+    op["parameters"] = list(params or [])
+    if idempotent:
+        op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
+                                 "schema": {"type": "string", "maxLength": 200}})
+    return op
+
+
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def document() -> dict:
+    """The OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "cadreflow API", "version": __version__},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/processes": {"get": _op("deployed processes (newest version of each)")},
+            "/cases": {"post": _op("start a case", "201", "StartCase", idempotent=True)},
+            "/cases/{case_id}": {"get": _op("status, open tasks and data of a case",
+                                            params=[CASE_ID])},
+            "/cases/{case_id}/cancel": {"post": _op("withdraw a case with a reason", body="Cancel",
+                                                    params=[CASE_ID])},
+            "/cases/{case_id}/messages": {"post": _op("deliver a message the case waits for",
+                                                      body="Message", params=[CASE_ID])},
+            "/cases/{case_id}/events": {"get": _op("the case's record", params=[CASE_ID])},
+            "/cases/{case_id}/verify": {"get": _op("chain and replay verification",
+                                                   params=[CASE_ID])},
+            "/inbox": {"get": _op("open tasks of my roles and those assigned to me")},
+            "/tasks/{task_id}": {"get": _op("a task with its JSON Schema form", params=[TASK_ID])},
+            "/tasks/{task_id}/claim": {"post": _op("claim a task", params=[TASK_ID])},
+            "/tasks/{task_id}/unclaim": {"post": _op("release a claimed task", params=[TASK_ID])},
+            "/tasks/{task_id}/complete": {"post": _op("complete a task with form data",
+                                                      body="Complete", idempotent=True,
+                                                      params=[TASK_ID])},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "string"}, "message": {"type": "string"},
+                    "errors": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                "StartCase": {"type": "object", "required": ["process", "title"], "properties": {
+                    "process": {"type": "string"}, "title": {"type": "string", "maxLength": 300},
+                    "subject": {"type": "string"}, "data": {"type": "object"}}},
+                "Complete": {"type": "object", "required": ["data"], "properties": {
+                    "data": {"type": "object"}, "version": {"type": "integer"}}},
+                "Cancel": {"type": "object", "required": ["reason"], "properties": {
+                    "reason": {"type": "string", "maxLength": 1000}}},
+                "Message": {"type": "object", "required": ["message"], "properties": {
+                    "message": {"type": "string"}, "payload": {"type": "object"}}},
+            },
+        },
+    }

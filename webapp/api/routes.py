@@ -1,0 +1,163 @@
+"""The API's routes: processes, cases, inbox and tasks, the record and its verification."""
+
+import json
+
+from flask import abort
+from flask import g
+from flask import request
+
+from webapp import db
+from webapp.api import bp
+from webapp.security import current_actor
+from webapp.security import now
+from workflows import audit
+from workflows import commands
+from workflows import replay
+from workflows import views
+from workflows.errors import Forbidden
+from workflows.errors import InvalidData
+from workflows.errors import NotFound
+
+READ_ALL_ROLES = {"personnel_office", "admin", "auditor"}
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidData("请求体必须是 JSON 对象", {"_body": "请求体必须是 JSON 对象"})
+    return body
+
+
+def _visible_case(case_id: int):
+    g.case_id = case_id
+    case = views.get_case(db.session(), case_id)
+    if case is None:
+        raise NotFound(f"案件 {case_id} 不存在")
+    actor = current_actor()
+    if actor.roles & READ_ALL_ROLES or case.started_by_id == actor.user_id:
+        return case
+    tasks = views.case_tasks(db.session(), case_id)
+    if any(t.assignee_id == actor.user_id or (t.assignee_id is None and t.lane in actor.roles)
+           for t in tasks):
+        return case
+    raise Forbidden(f"您无权查看案件 {case_id}")
+
+
+def _visible_task(task_id: str):
+    row = views.get_task(db.session(), task_id)
+    if row is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    g.case_id = row.case_id
+    if not current_actor().roles & {"auditor", "admin"}:
+        commands.authorize_task(current_actor(), row)
+    return row
+
+
+@bp.get("/processes")
+def list_processes():
+    return {"processes": [
+        {"process": p.process_id, "name": p.name, "version": p.version, "sha256": p.sha256,
+         "deployed_at": p.deployed_at.isoformat()} for p in views.processes(db.session())]}
+
+
+@bp.post("/cases")
+def start_case():
+    body = _body()
+    answer = commands.start_case(
+        db.session(), current_actor(), now(), body.get("process"), body.get("title"),
+        body.get("data"), subject=body.get("subject"),
+        idempotency_key=request.headers.get("Idempotency-Key"))
+    return answer, 201
+
+
+@bp.get("/cases/<int:case_id>")
+def get_case(case_id: int):
+    case = _visible_case(case_id)
+    return {**views.case_summary(db.session(), case), "data": views.case_data(case)}
+
+
+@bp.post("/cases/<int:case_id>/cancel")
+def cancel_case(case_id: int):
+    g.case_id = case_id
+    return commands.cancel_case(db.session(), current_actor(), now(), case_id,
+                                _body().get("reason"))
+
+
+@bp.post("/cases/<int:case_id>/messages")
+def send_message(case_id: int):
+    from workflows import triggers
+    g.case_id = case_id
+    body = _body()
+    return triggers.receive_message(db.session(), current_actor(), now(), case_id,
+                                    body.get("message"), body.get("payload"))
+
+
+@bp.get("/inbox")
+def inbox():
+    return {"tasks": [views.task_summary(row) for row in views.inbox(db.session(), current_actor())]}
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str):
+    row = _visible_task(task_id)
+    case = views.get_case(db.session(), row.case_id)
+    return {**views.task_summary(row), "case": {"id": case.id, "title": case.title,
+                                                 "version": case.version},
+            "form": case.spec.forms.get(row.bpmn_id)}
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id: str):
+    g.case_id = _known_task_case(task_id)
+    return commands.claim_task(db.session(), current_actor(), now(), task_id)
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str):
+    g.case_id = _known_task_case(task_id)
+    return commands.unclaim_task(db.session(), current_actor(), now(), task_id)
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete(task_id: str):
+    g.case_id = _known_task_case(task_id)
+    body = _body()
+    if not isinstance(body.get("data"), dict):
+        raise InvalidData("缺少表单数据", {"data": "data 必须是 JSON 对象"})
+    version = body.get("version")
+    if version is not None and not isinstance(version, int):
+        raise InvalidData("版本号有误", {"version": "version 必须是整数"})
+    return commands.complete_task(
+        db.session(), current_actor(), now(), task_id, body["data"],
+        idempotency_key=request.headers.get("Idempotency-Key"), expected_version=version)
+
+
+def _known_task_case(task_id: str) -> int | None:
+    row = views.get_task(db.session(), task_id)
+    return row.case_id if row else None
+
+
+@bp.get("/cases/<int:case_id>/events")
+def case_events(case_id: int):
+    _visible_case(case_id)
+    return {"events": [
+        {"seq": e.seq, "type": e.type, "actor": e.actor, "role": e.role, "at": e.at,
+         "payload": json.loads(e.payload), "state_digest": e.state_digest,
+         "prev_hash": e.prev_hash, "hash": e.hash}
+        for e in views.case_events(db.session(), case_id)]}
+
+
+@bp.get("/cases/<int:case_id>/verify")
+def verify_case(case_id: int):
+    case = _visible_case(case_id)
+    chain = audit.verify_case_chain(db.session(), case_id)
+    replayed = replay.replay_case(db.session(), case)
+    first_bad = [s for s in (chain.first_bad_seq, replayed.first_bad_seq) if s is not None]
+    return {"chain_ok": chain.ok, "replay_ok": replayed.ok,
+            "first_bad_seq": min(first_bad) if first_bad else None,
+            "reason": chain.reason or replayed.reason, "events": chain.checked}
+
+
+@bp.route("/<path:_anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(_anything):
+    abort(404)

@@ -1,0 +1,226 @@
+"""Command line: ``cadreflow …`` (also ``flask --app webapp …``) for set-up, deployment, timers and audit."""
+
+import getpass
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+from flask import current_app
+from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
+
+from storage.migrate import upgrade
+from workflows import accounts
+from workflows import audit
+from workflows import deploy as deployment
+from workflows import replay
+from workflows import triggers
+from workflows.actors import Actor
+from workflows.errors import CommandError
+
+DEMO_PASSWORD = "cadreflow-demo"
+DEMO_USERS = [
+    ("organiser", "人事干部 王敏", ["personnel_office"]),
+    ("secretary", "党组书记 李华", ["party_secretary", "party_group"]),
+    ("member1", "党组成员 张强", ["party_group"]),
+    ("member2", "党组成员 陈静", ["party_group"]),
+    ("discipline", "纪检组长 刘洋", ["discipline"]),
+    ("inspector", "考察组 赵磊", ["inspection_team"]),
+    ("district", "区委组织部 孙丽", ["district_org_dept"]),
+    ("auditor", "纪实审计 周婷", ["auditor"]),
+    ("admin", "系统管理员", ["admin"]),
+]
+
+
+def _sessions():
+    return current_app.extensions["cadreflow.sessions"]
+
+
+def _now():
+    return current_app.extensions["cadreflow.clock"].now()
+
+
+def _cli_actor() -> Actor:
+    return Actor(None, f"cli:{getpass.getuser()}", frozenset({"admin"}), "admin")
+
+
+def _fail(error: CommandError) -> None:
+    click.echo(f"错误：{error.message}", err=True)
+    for field, message in (getattr(error, "errors", None) or {}).items():
+        click.echo(f"  {field}: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the database schema (idempotent)."""
+    upgrade(current_app.extensions["cadreflow.engine"])
+    with _sessions().begin() as session:
+        accounts.ensure_roles(session)
+    click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="role code; repeat for more")
+@click.option("--name", "display_name", help="the name shown on pages")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@with_appcontext
+def create_user(username, roles, display_name, password_stdin):
+    """Create a user holding the given roles."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
+    try:
+        with _sessions().begin() as session:
+            accounts.create_user(session, username, list(roles), password=password,
+                                 display_name=display_name,
+                                 profile=current_app.config["PASSWORD_PROFILE"])
+    except CommandError as error:
+        _fail(error)
+    click.echo(f"已创建用户 {username}（{', '.join(roles)}）")
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--label", default="", help="what the token is for")
+@with_appcontext
+def create_token(username, label):
+    """Issue an API token; it is printed once, as the last line."""
+    try:
+        with _sessions().begin() as session:
+            token = accounts.create_token(session, accounts.find_user(session, username), label)
+    except CommandError as error:
+        _fail(error)
+    click.echo(f"API 令牌（只显示这一次）用户 {username}：")
+    click.echo(token)
+
+
+@click.command("deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@with_appcontext
+def deploy(paths):
+    """Validate and deploy BPMN/DMN files (forms are found beside them); nothing is stored on error."""
+    try:
+        with _sessions().begin() as session:
+            stored = deployment.deploy(session, deployment.bundle_from_paths(list(paths)),
+                                       _cli_actor(), _now())
+            lines = [f"{s.process_id} v{s.version} sha256={s.sha256[:12]}…" for s in stored]
+    except CommandError as error:
+        _fail(error)
+    for line in lines:
+        click.echo(f"已部署 {line}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Create the demo users and deploy the packaged processes (idempotent)."""
+    profile = current_app.config["PASSWORD_PROFILE"]
+    with _sessions().begin() as session:
+        accounts.ensure_roles(session)
+        for username, name, roles in DEMO_USERS:
+            try:
+                accounts.find_user(session, username)
+            except CommandError:
+                accounts.create_user(session, username, roles, password=DEMO_PASSWORD,
+                                     display_name=name, profile=profile)
+        packaged = sorted(Path(str(resources.files("bpmn"))).glob("*.bpmn"))
+        if packaged:
+            deployment.deploy(session, deployment.bundle_from_paths(packaged), _cli_actor(), _now())
+    click.echo("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+    for username, name, roles in DEMO_USERS:
+        click.echo(f"  {username:<11} {name}  [{', '.join(roles)}]")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host, port, threads):
+    """Serve the application with waitress."""
+    import waitress
+
+    from webapp import create_app
+
+    click.echo(f"cadreflow 正在 http://{host}:{port} 提供服务（Ctrl+C 结束）")
+    waitress.serve(create_app(), host=host, port=port, threads=threads)
+
+
+@click.command("run-timers")
+@click.option("--loop", is_flag=True, help="keep running, one pass every TIMER_INTERVAL seconds")
+@with_appcontext
+def run_timers(loop):
+    """Fire every due timer, one transaction per case."""
+    while True:
+        fired = 0
+        with _sessions()() as session:
+            case_ids = triggers.due_case_ids(session, _now())
+        for case_id in case_ids:
+            with _sessions().begin() as session:
+                fired += triggers.fire_timers(session, case_id, _now()) is not None
+        click.echo(f"已触发 {fired} 个案件的到期定时器")
+        if not loop:
+            return
+        time.sleep(current_app.config["TIMER_INTERVAL"])
+
+
+@click.group("audit")
+def audit_group():
+    """Check the record."""
+
+
+@audit_group.command("verify")
+@click.option("--replay", "with_replay", is_flag=True, help="also replay cases and compare digests")
+@click.option("--case", "case_id", type=int, help="only this case")
+@with_appcontext
+def audit_verify(with_replay, case_id):
+    """Verify the hash chain (and replay); exits non-zero naming the first bad seq."""
+    from storage.models import Case
+
+    with current_app.extensions["cadreflow.read_sessions"]() as session:
+        if case_id and session.get(Case, case_id) is None:
+            click.echo(f"错误：案件 {case_id} 不存在", err=True)
+            sys.exit(1)
+        verdict = (audit.verify_case_chain(session, case_id) if case_id
+                   else audit.verify_chain(session))
+        if not verdict.ok:
+            click.echo(f"校验失败：第一条有问题的记录 seq {verdict.first_bad_seq}：{verdict.reason}",
+                       err=True)
+            sys.exit(1)
+        click.echo(f"哈希链完好：共 {verdict.checked} 条记录")
+        if with_replay:
+            cases = ([session.get(Case, case_id)] if case_id
+                     else list(session.scalars(select(Case).order_by(Case.id))))
+            for case in cases:
+                result = replay.replay_case(session, case)
+                if not result.ok:
+                    click.echo(f"重放失败：案件 {case.id} seq {result.first_bad_seq}：{result.reason}",
+                               err=True)
+                    sys.exit(1)
+            click.echo(f"重放一致：{len(cases)} 个案件的每个 state_digest 均已复现")
+
+
+COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, audit_group]
+
+
+def register(app) -> None:
+    """Make the commands reachable as ``flask --app webapp …``."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from webapp import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, add_default_commands=False,
+                 help="cadreflow: section-level cadre procedures as BPMN workflows.")
+cli.add_command(serve)

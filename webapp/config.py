@@ -1,0 +1,53 @@
+"""Every setting with its default; ``CADREFLOW_*`` environment variables override them."""
+
+import os
+import secrets
+from pathlib import Path
+
+# name: (default, what it is). Defaults that depend on the instance folder are filled in load().
+SETTINGS = {
+    "DATABASE_URL": (None, "SQLAlchemy URL; default sqlite:///<instance>/cadreflow.sqlite"),
+    "SECRET_KEY": (None, "session signing key, ≥ 32 characters; default: generated once into <instance>/secret_key"),
+    "COOKIE_SECURE": (True, "send the session cookie over HTTPS only (make demo turns it off for http://127.0.0.1)"),
+    "PASSWORD_PROFILE": ("standard", "argon2id cost profile: standard (64 MiB, t=3, p=4) or fast (tests only)"),
+    "DEFAULT_LOCALE": ("zh_CN", "language of the pages when the user has not chosen one"),
+    "SESSION_HOURS": (12, "absolute lifetime of a sign-in, in hours"),
+    "TIMER_INTERVAL": (30, "seconds between two passes of run-timers --loop"),
+}
+MIN_SECRET_LENGTH = 32
+
+
+def _from_env(name: str, default):
+    raw = os.environ.get(f"CADREFLOW_{name}")
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def load(instance_path: str, test_config: dict | None = None) -> dict:
+    """The configuration: defaults, then the environment, then ``test_config``."""
+    config = {name: _from_env(name, default) for name, (default, _) in SETTINGS.items()}
+    config.update(test_config or {})
+    instance = Path(instance_path)
+    if not config["DATABASE_URL"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'cadreflow.sqlite'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance)
+    if len(config["SECRET_KEY"]) < MIN_SECRET_LENGTH:
+        raise RuntimeError(f"CADREFLOW_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
+    return config
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so that sign-ins survive a restart."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

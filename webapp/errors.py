@@ -1,0 +1,77 @@
+"""Error answers: JSON under /api, a plain page elsewhere; never a stack trace."""
+
+from flask import Flask
+from flask import current_app
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
+
+from webapp import db
+from workflows.errors import CommandError
+from workflows.errors import Conflict
+from workflows.errors import DeployError
+from workflows.errors import EngineError
+from workflows.errors import Forbidden
+from workflows.errors import InvalidData
+from workflows.errors import NotFound
+
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, EngineError: 422,
+          DeployError: 422}
+
+
+def wants_json() -> bool:
+    """API clients get JSON errors."""
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, errors: dict | None = None):
+    """The error answer in the form the caller expects."""
+    if wants_json():
+        body = {"error": code, "message": message}
+        if errors is not None:
+            body["errors"] = errors
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message,
+                           errors=errors or {}), status
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on ``app``."""
+
+    @app.errorhandler(CommandError)
+    def _command_error(error: CommandError):
+        status = STATUS.get(type(error), 400)
+        if isinstance(error, Forbidden):
+            from webapp.security import record_denial
+            record_denial(str(error))
+        return error_response(status, error.code, error.message, getattr(error, "errors", None))
+
+    @app.errorhandler(db.CommitConflict)
+    @app.errorhandler(DBAPIError)
+    def _conflict(_error):
+        db.rollback()
+        message = _("Someone else changed this at the same moment; reload and try again.")
+        return error_response(409, "conflict", message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        message = _("The form has expired or lacks its security token; reload and submit again.")
+        return error_response(400, "csrf", message)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        messages = {401: _("Please sign in."), 403: _("You may not open this page."),
+                    404: _("Not found."), 405: _("This method is not allowed here.")}
+        message = messages.get(error.code, error.description or error.name)
+        return error_response(error.code or 500, error.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        current_app.logger.exception("unhandled error")
+        db.rollback()
+        return error_response(500, "internal_error",
+                              _("Something went wrong on the server; it has been logged."))

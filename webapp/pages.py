@@ -1,0 +1,52 @@
+"""The pages of the skeleton: the start page and the inbox of my roles."""
+
+from datetime import timedelta
+from datetime import timezone
+
+from flask import Blueprint
+from flask import render_template
+from flask_babel import get_locale
+from flask_login import login_required
+
+from webapp import db
+from webapp.security import current_actor
+from workflows import views
+from workflows.actors import LANE_ROLES
+from workflows.actors import ROLE_NAMES
+
+bp = Blueprint("pages", __name__)
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+@bp.get("/")
+@login_required
+def index():
+    actor = current_actor()
+    tasks = views.inbox(db.session(), actor)
+    return render_template("pages/index.html", tasks=tasks,
+                           processes=views.processes(db.session()))
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    return render_template("pages/inbox.html", tasks=views.inbox(db.session(), current_actor()))
+
+
+@bp.app_context_processor
+def _template_helpers():
+    return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale}
+
+
+def role_name(code: str | None) -> str:
+    """A role's name in the page's language."""
+    names = ROLE_NAMES.get(code or "")
+    if names is None:
+        return code or "—"
+    return names[1] if str(get_locale()) == "en" else names[0]
+
+
+@bp.app_template_filter("datetime_local")
+def datetime_local(value) -> str:
+    """A UTC time shown in Beijing time, the bureau's clock."""
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if value else ""

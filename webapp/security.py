@@ -1,0 +1,77 @@
+"""Who is calling: the signed-in user for pages, the bearer token for the API; denials go on record."""
+
+from flask import current_app
+from flask import make_response
+from flask import g
+from flask import request
+from flask_login import current_user
+
+from webapp import db
+from webapp.extensions import login_manager
+from storage.models import User
+from workflows import accounts
+from workflows import commands
+from workflows.actors import Actor
+
+
+def now():
+    """The current time from the app's clock (tests inject a fixed one)."""
+    return current_app.extensions["cadreflow.clock"].now()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def token_user() -> User | None:
+    """The user of the request's bearer token, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return accounts.user_for_token(db.session(), token.strip())
+
+
+def current_actor() -> Actor:
+    """The acting user of this request."""
+    user = g.get("api_user") or current_user
+    return accounts.actor_for(user)
+
+
+def record_denial(reason: str) -> None:
+    """Put a refused request on record, in its own transaction."""
+    user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
+    if user is None:
+        return
+    db.rollback()
+    # A write session of its own: the request's session may be a read-only one.
+    with current_app.extensions["cadreflow.sessions"].begin() as session:
+        commands.record_access_denied(session, accounts.actor_for(user), now(),
+                                      f"{request.method} {request.path}", request.path, reason,
+                                      case_id=g.get("case_id"))
+
+
+def install_headers(app) -> None:
+    """Commit at the request boundary, then add the security headers to every answer."""
+    from webapp.errors import error_response
+
+    @app.after_request
+    def _finish(response):
+        if response.status_code < 400:
+            try:
+                db.commit()
+            except db.CommitConflict:
+                response = make_response(error_response(
+                    409, "conflict", "与他人同时修改了同一内容，请刷新后重试"))
+        else:
+            db.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", "default-src 'self'; object-src 'none'; "
+                           "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
