@@ -4,7 +4,8 @@ from flask import Flask
 from flask import current_app
 from flask import g
 from flask import request
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -44,7 +45,7 @@ def commit() -> None:
         return
     try:
         g.db_session.commit()
-    except (StaleDataError, DBAPIError) as error:
+    except (StaleDataError, OperationalError, IntegrityError) as error:
         g.db_session.rollback()
         raise CommitConflict() from error
 

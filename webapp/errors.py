@@ -7,7 +7,8 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from webapp import db
@@ -51,8 +52,12 @@ def register(app: Flask) -> None:
         return error_response(status, error.code, error.message, getattr(error, "errors", None))
 
     @app.errorhandler(db.CommitConflict)
-    @app.errorhandler(DBAPIError)
-    def _conflict(_error):
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(IntegrityError)
+    def _conflict(error):
+        # Lock timeouts, deadlocks, serialization failures and a duplicate key are
+        # concurrent requests colliding: the loser is told to retry, nothing was written.
+        current_app.logger.warning("conflict: %s", type(error).__name__)
         db.rollback()
         message = _("Someone else changed this at the same moment; reload and try again.")
         return error_response(409, "conflict", message)

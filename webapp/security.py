@@ -45,10 +45,11 @@ def record_denial(reason: str) -> None:
     user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
     if user is None:
         return
+    actor = accounts.actor_for(user)  # before the rollback expires the user object
     db.rollback()
     # A write session of its own: the request's session may be a read-only one.
     with current_app.extensions["cadreflow.sessions"].begin() as session:
-        commands.record_access_denied(session, accounts.actor_for(user), now(),
+        commands.record_access_denied(session, actor, now(),
                                       f"{request.method} {request.path}", request.path, reason,
                                       case_id=g.get("case_id"))
 

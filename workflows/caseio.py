@@ -20,7 +20,7 @@ def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> C
     """
     query = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=skip_locked)
+        query = query.with_for_update(of=Case, skip_locked=skip_locked)
     case = session.scalar(query)
     if case is None and not skip_locked:
         raise NotFound(f"案件 {case_id} 不存在")

@@ -1,0 +1,49 @@
+"""Fixtures for the web layer: an app on each backend, users with API tokens, a real HTTP server."""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from storage.migrate import upgrade
+from webapp import create_app
+from workflows import accounts
+
+
+@pytest.fixture
+def app(db_url, clock):
+    app = create_app({
+        "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40,
+        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock,
+    })
+    upgrade(app.extensions["cadreflow.engine"])
+    yield app
+    app.extensions["cadreflow.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def add_user(app, username: str, *roles: str, password: str = "password-123") -> str:
+    """Create a user and return a bearer token for them."""
+    with app.extensions["cadreflow.sessions"].begin() as session:
+        user = accounts.create_user(session, username, list(roles), password=password,
+                                    profile="fast")
+        return accounts.create_token(session, user)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on 127.0.0.1, one thread per request."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
