@@ -1,0 +1,75 @@
+"""House rules of the code base: import direction, module size, packaging, translations."""
+
+import ast
+import tomllib
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK_MODULES = {"flask", "flask_login", "flask_wtf", "flask_babel", "werkzeug", "wtforms"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def test_storage_imports_neither_flask_spiff_nor_upper_layers():
+    for path in modules("storage"):
+        bad = imported_roots(path) & (FLASK_MODULES | {"SpiffWorkflow", "workflows", "webapp"})
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_workflows_imports_no_flask_and_not_webapp():
+    for path in modules("workflows"):
+        bad = imported_roots(path) & (FLASK_MODULES | {"webapp"})
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_spiffworkflow_is_imported_only_in_workflows():
+    for package in ("storage", "webapp"):
+        for path in modules(package):
+            assert "SpiffWorkflow" not in imported_roots(path), path.relative_to(ROOT)
+
+
+def test_modules_stay_under_300_lines():
+    for package in ("storage", "workflows", "webapp", "bpmn"):
+        for path in modules(package):
+            if "migrations" in path.parts:
+                continue
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            assert lines <= 300, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def test_every_module_has_a_docstring():
+    for package in ("storage", "workflows", "webapp", "bpmn"):
+        for path in modules(package):
+            if "versions" in path.parts:
+                continue
+            assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path
+
+
+def test_pyproject_is_only_a_build_stub():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "project" not in config
+    assert "pytest" not in config.get("tool", {})
+
+
+def test_compiled_translations_match_their_sources():
+    for po_path in (ROOT / "webapp" / "translations").rglob("*.po"):
+        with po_path.open("rb") as po_file, po_path.with_suffix(".mo").open("rb") as mo_file:
+            source, compiled = read_po(po_file), read_mo(mo_file)
+        expected = {m.id: m.string for m in source if m.id and m.string}
+        assert {m.id: m.string for m in compiled if m.id} == expected, f"recompile {po_path}"
