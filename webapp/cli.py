@@ -7,10 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from storage.migrate import upgrade
 from workflows import accounts
@@ -133,7 +133,7 @@ def seed_demo():
         packaged = sorted(Path(str(resources.files("bpmn"))).glob("*.bpmn"))
         if packaged:
             deployment.deploy(session, deployment.bundle_from_paths(packaged), _cli_actor(), _now())
-    click.echo("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, name, roles in DEMO_USERS:
         click.echo(f"  {username:<11} {name}  [{', '.join(roles)}]")
 

@@ -1,14 +1,14 @@
 """Who is calling: the signed-in user for pages, the bearer token for the API; denials go on record."""
 
 from flask import current_app
-from flask import make_response
 from flask import g
+from flask import make_response
 from flask import request
 from flask_login import current_user
 
+from storage.models import User
 from webapp import db
 from webapp.extensions import login_manager
-from storage.models import User
 from workflows import accounts
 from workflows import commands
 from workflows.actors import Actor

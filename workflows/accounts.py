@@ -10,11 +10,11 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.base import utcnow
 from storage.models import ApiToken
 from storage.models import Role
 from storage.models import User
 from storage.models import UserRole
-from storage.base import utcnow
 from workflows.actors import ROLE_NAMES
 from workflows.actors import Actor
 from workflows.errors import InvalidData

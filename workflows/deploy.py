@@ -54,7 +54,7 @@ def bundle_from_paths(paths: list[Path]) -> Bundle:
 
 
 def _form_names(root) -> set[str]:
-    xpath = ".//{*}property[@name='%s']" % FORM_PROPERTY
+    xpath = f".//{{*}}property[@name='{FORM_PROPERTY}']"
     return {node.get("value") for node in root.iterfind(xpath) if node.get("value")}
 
 
