@@ -2,6 +2,7 @@
 
 import pytest
 
+from storage.models import Case
 from tests.conftest import DATA
 from workflows import commands
 from workflows import deploy
@@ -9,7 +10,6 @@ from workflows import replay
 from workflows.errors import Conflict
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
-from storage.models import Case
 
 
 @pytest.fixture
