@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent
 from storage.models import AuditHead
+from storage.models import CaseAuditHead
 from workflows.actors import Actor
 from workflows.canonical import canonical_text
 from workflows.canonical import digest
@@ -43,11 +44,8 @@ def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload:
            case_id: int | None = None, state_digest: str | None = None) -> AuditEvent:
     """Append one event after the head, in the caller's transaction."""
     head = _lock_head(session)
-    case_prev_hash = None
-    if case_id is not None:
-        case_prev_hash = session.scalar(
-            select(AuditEvent.hash).where(AuditEvent.case_id == case_id)
-            .order_by(AuditEvent.seq.desc()).limit(1))
+    case_head = session.get(CaseAuditHead, case_id) if case_id is not None else None
+    case_prev_hash = case_head.hash if case_head else None
     payload_text = canonical_text(payload)
     event = AuditEvent(
         seq=head.seq + 1, case_id=case_id, type=type_, actor_id=actor.user_id,
@@ -58,6 +56,10 @@ def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload:
         event.seq, case_id, type_, event.actor_id, event.actor, event.role, event.at,
         json.loads(payload_text), state_digest, case_prev_hash, head.hash))
     head.seq, head.hash = event.seq, event.hash
+    if case_head is not None:
+        case_head.seq, case_head.hash = event.seq, event.hash
+    elif case_id is not None:
+        session.add(CaseAuditHead(case_id=case_id, seq=event.seq, hash=event.hash))
     session.add(event)
     session.flush()
     return event
@@ -81,13 +83,15 @@ _COLUMNS = (
 
 
 def recompute_hash(row) -> str | None:
-    """The hash a stored row should have, or None when its payload is not JSON."""
+    """The hash a stored row should have, or None when its payload is not canonical JSON."""
     try:
         payload = json.loads(row.payload)
-    except (TypeError, ValueError):
+        if canonical_text(payload) != row.payload:
+            return None  # re-spaced or re-ordered: the stored text itself was changed
+        return digest(event_body(row.seq, row.case_id, row.type, row.actor_id, row.actor, row.role,
+                                 row.at, payload, row.state_digest, row.case_prev_hash, row.prev_hash))
+    except (TypeError, ValueError, OverflowError):
         return None
-    return digest(event_body(row.seq, row.case_id, row.type, row.actor_id, row.actor, row.role,
-                             row.at, payload, row.state_digest, row.case_prev_hash, row.prev_hash))
 
 
 def _row_fault(row, expected_seq: int, prev_hash: str, case_last: dict) -> str | None:
@@ -135,9 +139,26 @@ def verify_case_chain(session: Session, case_id: int) -> ChainVerdict:
     for row in rows:
         if recompute_hash(row) != row.hash:
             return ChainVerdict(False, len(rows), row.seq, "内容与 hash 不符（记录被改动）")
-        if row.case_prev_hash != last:
+        if row.case_prev_hash != (last.hash if last else None):
             return ChainVerdict(False, len(rows), row.seq, "本案件的前一条记录缺失或被改动")
         if predecessors.get(row.seq - 1) != row.prev_hash:
             return ChainVerdict(False, len(rows), row.seq, "与全局链的前一条记录不符")
-        last = row.hash
-    return ChainVerdict(True, len(rows))
+        last = row
+    return _check_case_head(session, case_id, last, len(rows))
+
+
+def _check_case_head(session: Session, case_id: int, last, count: int) -> ChainVerdict:
+    """The case's newest event must be the one its head row names."""
+    head = session.get(CaseAuditHead, case_id)
+    if head is None:
+        return ChainVerdict(last is None, count, last.seq if last else None,
+                            "" if last is None else "本案件缺少记录头")
+    last_seq = last.seq if last else 0
+    if head.seq == last_seq and head.hash == last.hash:
+        return ChainVerdict(True, count)
+    if head.seq > last_seq:
+        present = set(session.scalars(select(AuditEvent.seq).where(
+            AuditEvent.seq > last_seq, AuditEvent.seq <= head.seq)))
+        missing = next((s for s in range(last_seq + 1, head.seq + 1) if s not in present), head.seq)
+        return ChainVerdict(False, count, missing, f"本案件最后的记录缺失（应到 seq {head.seq}）")
+    return ChainVerdict(False, count, head.seq + 1, "本案件的记录头与最后一条记录不符")

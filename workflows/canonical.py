@@ -7,13 +7,25 @@ from typing import Any
 import rfc8785
 
 
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _safe_int(text: str) -> int | str:
+    number = int(text)
+    return number if abs(number) <= MAX_SAFE_INTEGER else text
+
+
 def canonical_bytes(value: Any) -> bytes:
-    """The RFC 8785 bytes of ``value`` (dates and other objects become their ``str``)."""
+    """The RFC 8785 bytes of ``value``.
+
+    Values RFC 8785 cannot carry (dates, NaN, infinities, integers beyond 2**53)
+    are written as text, so any task data can go on record.
+    """
     try:
         return rfc8785.dumps(value)
     except (TypeError, rfc8785.CanonicalizationError):
-        # Task data may hold values JSON has no type for; fix them to text first.
-        return rfc8785.dumps(json.loads(json.dumps(value, default=str)))
+        text = json.dumps(value, default=str)
+        return rfc8785.dumps(json.loads(text, parse_int=_safe_int, parse_constant=str))
 
 
 def canonical_text(value: Any) -> str:

@@ -23,7 +23,7 @@ from workflows.views import case_summary
 
 
 def due_case_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
-    """Cases with at least one timer due at ``at``."""
+    """Cases with at least one timer due before ``at`` (SpiffWorkflow fires once the time has passed)."""
     return list(session.scalars(select(Timer.case_id).distinct().where(Timer.due_at <= at)
                                 .order_by(Timer.case_id).limit(limit)))
 
@@ -33,7 +33,7 @@ def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     case = lock_case(session, case_id, skip_locked=True)
     if case is None or case.status != "running":
         return None
-    due = session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at <= at)).all()
+    due = session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at < at)).all()
     if not due:
         return None
     workflow = load(case)
@@ -57,7 +57,12 @@ def _waiting_for(workflow, name: str) -> list:
 
 def deliver_message(workflow, name: str, payload: dict) -> None:
     """Hand a message to the workflow (also used by replay)."""
-    workflow.send_event(BpmnEvent(MessageEventDefinition(name), copy.deepcopy(payload)))
+    waiting = _waiting_for(workflow, name)
+    if not waiting:
+        raise Conflict(f"案件当前不在等待消息「{name}」")
+    # SpiffWorkflow matches events by their exact class, so send the catching event's own definition.
+    definition = waiting[0].task_spec.event_definition
+    workflow.send_event(BpmnEvent(definition, copy.deepcopy(payload)))
     engine.advance(workflow)
 
 

@@ -2,6 +2,7 @@
 
 from storage.models.audit import AuditEvent
 from storage.models.audit import AuditHead
+from storage.models.audit import CaseAuditHead
 from storage.models.cases import Case
 from storage.models.cases import HumanTask
 from storage.models.cases import IdempotencyRecord
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Case",
+    "CaseAuditHead",
     "HumanTask",
     "IdempotencyRecord",
     "ProcessSpec",
