@@ -6,7 +6,6 @@ from typing import Any
 
 import rfc8785
 
-
 MAX_SAFE_INTEGER = 2**53 - 1
 
 
