@@ -3,8 +3,13 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
 
+from sqlalchemy import bindparam
+from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent
@@ -29,40 +34,56 @@ def event_body(seq, case_id, type_, actor_id, actor, role, at, payload, state_di
     }
 
 
-def _lock_head(session: Session) -> AuditHead:
-    query = select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    head = session.scalar(query)
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-        session.add(head)
-    return head
+@dataclass(frozen=True)
+class AppendedEvent:
+    """Where an appended event stands in the chain."""
+
+    seq: int
+    hash: str
+
+
+@cache
+def _statements(dialect: str) -> SimpleNamespace:
+    """The statements of :func:`append`, built once: this runs inside every command."""
+    events, heads, case_heads = AuditEvent.__table__, AuditHead.__table__, CaseAuditHead.__table__
+    head = select(heads.c.seq, heads.c.hash).where(heads.c.id == 1)
+    moved = {"seq": bindparam("new_seq"), "hash": bindparam("new_hash")}
+    return SimpleNamespace(
+        head=head.with_for_update() if dialect == "postgresql" else head,
+        case_head=select(case_heads.c.hash).where(case_heads.c.case_id == bindparam("of_case")),
+        insert_event=insert(events),
+        move_head=update(heads).where(heads.c.id == 1).values(moved),
+        insert_case_head=insert(case_heads),
+        move_case_head=update(case_heads).where(case_heads.c.case_id == bindparam("of_case"))
+        .values(moved),
+    )
 
 
 def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload: dict,
-           case_id: int | None = None, state_digest: str | None = None) -> AuditEvent:
+           case_id: int | None = None, state_digest: str | None = None) -> AppendedEvent:
     """Append one event after the head, in the caller's transaction."""
-    head = _lock_head(session)
-    case_head = session.get(CaseAuditHead, case_id) if case_id is not None else None
-    case_prev_hash = case_head.hash if case_head else None
+    sql = _statements(session.get_bind().dialect.name)
+    head = session.execute(sql.head).one()
+    case_prev_hash = None
+    if case_id is not None:
+        case_prev_hash = session.scalar(sql.case_head, {"of_case": case_id})
     payload_text = canonical_text(payload)
-    event = AuditEvent(
-        seq=head.seq + 1, case_id=case_id, type=type_, actor_id=actor.user_id,
-        actor=actor.username, role=actor.role, at=iso(at), payload=payload_text,
-        state_digest=state_digest, case_prev_hash=case_prev_hash, prev_hash=head.hash,
-    )
-    event.hash = digest(event_body(
-        event.seq, case_id, type_, event.actor_id, event.actor, event.role, event.at,
-        json.loads(payload_text), state_digest, case_prev_hash, head.hash))
-    head.seq, head.hash = event.seq, event.hash
-    if case_head is not None:
-        case_head.seq, case_head.hash = event.seq, event.hash
-    elif case_id is not None:
-        session.add(CaseAuditHead(case_id=case_id, seq=event.seq, hash=event.hash))
-    session.add(event)
-    session.flush()
-    return event
+    row = {
+        "seq": head.seq + 1, "case_id": case_id, "type": type_, "actor_id": actor.user_id,
+        "actor": actor.username, "role": actor.role, "at": iso(at), "payload": payload_text,
+        "state_digest": state_digest, "case_prev_hash": case_prev_hash, "prev_hash": head.hash,
+    }
+    row["hash"] = digest({**row, "payload": json.loads(payload_text)})
+    session.execute(sql.insert_event, row)
+    moved = {"new_seq": row["seq"], "new_hash": row["hash"]}
+    session.execute(sql.move_head, moved)
+    if case_id is None:
+        pass
+    elif case_prev_hash is None:
+        session.execute(sql.insert_case_head, {"case_id": case_id, "seq": row["seq"], "hash": row["hash"]})
+    else:
+        session.execute(sql.move_case_head, {"of_case": case_id, **moved})
+    return AppendedEvent(row["seq"], row["hash"])
 
 
 @dataclass

@@ -12,12 +12,14 @@ from workflows import audit
 from workflows import engine
 from workflows import forms
 from workflows import idempotency
+from workflows import projection
 from workflows.actors import Actor
 from workflows.caseio import check_version
 from workflows.caseio import fresh_task
 from workflows.caseio import load
 from workflows.caseio import lock_case
 from workflows.caseio import save
+from workflows.caseio import state_values
 from workflows.deploy import latest_spec
 from workflows.errors import Conflict
 from workflows.errors import Forbidden
@@ -55,17 +57,18 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
         seed_start_data(workflow, data)
         engine.advance(workflow)
     case = Case(spec_id=spec.id, spec=spec, title=title.strip(), subject=subject, status="running",
-                started_by_id=actor.user_id, started_at=at, workflow_state="",
-                serializer_version="", state_digest="")
+                started_by_id=actor.user_id, started_at=at)
+    for key, value in state_values(case, workflow, at).items():
+        setattr(case, key, value)
     session.add(case)
     session.flush()
-    save(session, case, workflow, at)
+    tasks = projection.sync(session, case, workflow, at, had_timers=False)
     audit.append(session, type_="case.started", actor=actor.acting_as(role), at=at, case_id=case.id,
                  state_digest=case.state_digest, payload={
                      "process": process_id, "version": spec.version, "spec_sha256": spec.sha256,
                      "title": case.title, "subject": subject, "data": data})
     _record_completion(session, case, actor, at)
-    answer = case_summary(session, case)
+    answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
 
@@ -157,14 +160,14 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
         task.data.update(copy.deepcopy(clean))
         task.run()
         engine.advance(workflow)
-    close_task(row, "completed", actor.user_id, at)
-    save(session, case, workflow, at)
+    close_task(session, row, "completed", actor.user_id, at)
+    tasks = save(session, case, workflow, at)
     audit.append(session, type_="task.completed", actor=actor.acting_as(row.lane), at=at,
                  case_id=case.id, state_digest=case.state_digest, payload={
                      "task_id": row.id, "task": key, "bpmn_id": row.bpmn_id, "name": row.name,
                      "data": clean})
     _record_completion(session, case, actor, at)
-    answer = case_summary(session, case)
+    answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
 
@@ -182,11 +185,10 @@ def cancel_case(session: Session, actor: Actor, at: datetime, case_id: int, reas
     workflow = load(case)
     with engine.running(at):
         workflow.cancel()
-    case.status, case.ended_at = "cancelled", at
-    save(session, case, workflow, at)
+    tasks = save(session, case, workflow, at, status="cancelled")
     audit.append(session, type_="case.cancelled", actor=actor.acting_as(role), at=at,
                  case_id=case.id, state_digest=case.state_digest, payload={"reason": reason.strip()})
-    return case_summary(session, case)
+    return case_summary(session, case, tasks)
 
 
 def _record_completion(session: Session, case: Case, actor: Actor, at: datetime) -> None:

@@ -39,14 +39,14 @@ def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     workflow = load(case)
     with engine.running(at):
         engine.advance(workflow)
-    save(session, case, workflow, at)
+    tasks = save(session, case, workflow, at)
     audit.append(session, type_="timer.fired", actor=SYSTEM, at=at, case_id=case.id,
                  state_digest=case.state_digest,
                  payload={"timers": sorted(timer.bpmn_id for timer in due)})
     if case.status == "completed":
         audit.append(session, type_="case.completed", actor=SYSTEM, at=at, case_id=case.id,
                      state_digest=case.state_digest, payload={"title": case.title})
-    return case_summary(session, case)
+    return case_summary(session, case, tasks)
 
 
 def _waiting_for(workflow, name: str) -> list:
@@ -87,11 +87,11 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
         raise Forbidden(f"接收消息「{name}」需要角色：{'、'.join(sorted(map(str, lanes)))}")
     with engine.running(at):
         deliver_message(workflow, name, payload)
-    save(session, case, workflow, at)
+    tasks = save(session, case, workflow, at)
     audit.append(session, type_="message.received", actor=actor.acting_as(role), at=at,
                  case_id=case.id, state_digest=case.state_digest,
                  payload={"message": name, "payload": payload})
     if case.status == "completed":
         audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
                      state_digest=case.state_digest, payload={"title": case.title})
-    return case_summary(session, case)
+    return case_summary(session, case, tasks)

@@ -12,21 +12,24 @@ from workflows import engine
 from workflows.actors import Actor
 
 
-def task_summary(row: HumanTask) -> dict:
-    """The inbox view of one task."""
+def task_summary(row: HumanTask | dict) -> dict:
+    """The inbox view of one task (an ORM row or a row as a dict)."""
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+    due, created = get("due_at"), get("created_at")
     return {
-        "id": row.id, "case_id": row.case_id, "bpmn_id": row.bpmn_id, "name": row.name,
-        "lane": row.lane, "status": row.status, "assignee_id": row.assignee_id,
-        "claimed_by_id": row.claimed_by_id, "has_form": row.has_form,
-        "due_at": row.due_at.isoformat() if row.due_at else None,
-        "created_at": row.created_at.isoformat(),
+        "id": get("id"), "case_id": get("case_id"), "bpmn_id": get("bpmn_id"), "name": get("name"),
+        "lane": get("lane"), "status": get("status"), "assignee_id": get("assignee_id"),
+        "claimed_by_id": get("claimed_by_id"), "has_form": get("has_form"),
+        "due_at": due.isoformat() if due else None,
+        "created_at": created.isoformat() if created else None,
     }
 
 
-def case_summary(session: Session, case: Case) -> dict:
-    """Status, version and open tasks of a case."""
-    rows = session.scalars(select(HumanTask).where(
-        HumanTask.case_id == case.id, HumanTask.status == "open").order_by(HumanTask.created_at))
+def case_summary(session: Session, case: Case, open_tasks: list[dict] | None = None) -> dict:
+    """Status, version and open tasks of a case (pass ``open_tasks`` when they are at hand)."""
+    rows = open_tasks if open_tasks is not None else session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+        .order_by(HumanTask.created_at, HumanTask.id))
     return {
         "id": case.id, "process": case.spec.process_id, "process_version": case.spec.version,
         "title": case.title, "subject": case.subject, "status": case.status,

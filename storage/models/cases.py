@@ -34,6 +34,8 @@ class Case(Base):
     workflow_state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(16))
     state_digest: Mapped[str] = mapped_column(String(64))
+    # When the scheduler next has work on this case (None: no timer waiting).
+    next_timer_at: Mapped[datetime | None]
     spec: Mapped[ProcessSpec] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}

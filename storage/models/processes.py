@@ -29,7 +29,7 @@ class ProcessSpec(Base):
     version: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     # {file name: text} of every BPMN, DMN and form file of this version.
-    sources: Mapped[dict] = mapped_column(JSON)
+    sources: Mapped[dict] = mapped_column(JSON, deferred=True)
     # {task bpmn id: JSON Schema} of every user task (and start event) form.
     forms: Mapped[dict] = mapped_column(JSON)
     # {task bpmn id: {"lane":…, "name":…, "assignee_variable":…}} for the inbox projection.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 14:31:23.291927
+Create Date: 2026-11-22 14:35:10.647255
 """
 
 from alembic import op
@@ -109,6 +109,7 @@ def upgrade() -> None:
     sa.Column('workflow_state', sa.Text(), nullable=False),
     sa.Column('serializer_version', sa.String(length=16), nullable=False),
     sa.Column('state_digest', sa.String(length=64), nullable=False),
+    sa.Column('next_timer_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['spec_id'], ['process_spec.id'], name=op.f('fk_case_spec_id_process_spec')),
     sa.ForeignKeyConstraint(['started_by_id'], ['user_account.id'], name=op.f('fk_case_started_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case'))
