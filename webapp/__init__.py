@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
     from webapp.i18n import select_locale
-    from webapp.security import install_headers
+    from webapp.security import install_response_hooks
     from workflows.clock import SystemClock
 
     app = Flask(__name__, instance_relative_config=True)
@@ -53,6 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
-    install_headers(app)
+    install_response_hooks(app)
     cli.register(app)
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from webapp import db
+from webapp.security import record_denial
 from workflows.errors import CommandError
 from workflows.errors import Conflict
 from workflows.errors import DeployError
@@ -47,7 +48,6 @@ def register(app: Flask) -> None:
     def _command_error(error: CommandError):
         status = STATUS.get(type(error), 400)
         if isinstance(error, Forbidden):
-            from webapp.security import record_denial
             record_denial(str(error))
         return error_response(status, error.code, error.message, getattr(error, "errors", None))
 

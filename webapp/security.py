@@ -54,8 +54,8 @@ def record_denial(reason: str) -> None:
                                       case_id=g.get("case_id"))
 
 
-def install_headers(app) -> None:
-    """Commit at the request boundary, then add the security headers to every answer."""
+def install_response_hooks(app) -> None:
+    """After each request: commit (or roll back) its one transaction, then add the security headers."""
     from webapp.errors import error_response
 
     @app.after_request

@@ -136,3 +136,40 @@ def test_openapi_document_lists_every_route(client):
     assert {"/cases", "/inbox", "/tasks/{task_id}/complete", "/cases/{case_id}/verify"} <= set(
         document["paths"])
     json.dumps(document)
+
+
+def test_task_detail_serves_its_json_schema_form(client, tokens):
+    task_id = start(client, tokens["organiser"])["open_tasks"][0]["id"]
+    detail = client.get(f"/api/v1/tasks/{task_id}", headers=bearer(tokens["organiser"])).json
+    assert detail["form"]["properties"]["candidate"]["title"] == "人选姓名"
+    assert detail["case"]["title"] == "科长人选"
+
+
+def test_cancel_over_the_api_needs_a_reason(client, tokens):
+    case = start(client, tokens["organiser"])
+    path = f"/api/v1/cases/{case['id']}/cancel"
+    assert client.post(path, headers=bearer(tokens["organiser"]), json={}).status_code == 422
+    assert client.post(path, headers=bearer(tokens["secretary"]),
+                       json={"reason": "x"}).status_code == 403
+    done = client.post(path, headers=bearer(tokens["organiser"]), json={"reason": "岗位撤并"})
+    assert done.status_code == 200 and done.json["status"] == "cancelled"
+    assert inbox_ids(client, tokens["organiser"]) == []
+
+
+def test_a_message_reaches_the_case_waiting_for_it(app, client, tokens):
+    assert app.test_cli_runner().invoke(
+        args=["deploy", str(DATA / "message_wait.bpmn")]).exit_code == 0
+    inspector = add_user(app, "jijian", "discipline")
+    case = client.post("/api/v1/cases", headers=bearer(tokens["organiser"]),
+                       json={"process": "message_wait", "title": "举报处理"}).json
+    path = f"/api/v1/cases/{case['id']}/messages"
+    early = client.post(path, headers=bearer(inspector), json={"message": "complaint"})
+    assert early.status_code == 409  # still at the first task, not waiting yet
+    task = case["open_tasks"][0]
+    assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=bearer(tokens["organiser"]),
+                       json={"data": {"summary": "已登记"}}).status_code == 200
+    assert client.post(path, headers=bearer(tokens["organiser"]),
+                       json={"message": "complaint"}).status_code == 403
+    done = client.post(path, headers=bearer(inspector),
+                       json={"message": "complaint", "payload": {"summary": "反映问题"}})
+    assert done.status_code == 200 and done.json["status"] == "completed"

@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask import g
 from flask import jsonify
+from flask import request
 
 from webapp.errors import error_response
 from webapp.security import token_user
@@ -13,7 +14,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.before_request
 def _authenticate():
     # The OpenAPI document is public so that clients can discover the API.
-    from flask import request
     if request.endpoint == "api.openapi":
         return None
     g.api_user = token_user()

@@ -13,6 +13,7 @@ from webapp.security import now
 from workflows import audit
 from workflows import commands
 from workflows import replay
+from workflows import triggers
 from workflows import views
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
@@ -85,7 +86,6 @@ def cancel_case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/messages")
 def send_message(case_id: int):
-    from workflows import triggers
     g.case_id = case_id
     body = _body()
     return triggers.receive_message(db.session(), current_actor(), now(), case_id,
