@@ -167,11 +167,7 @@ def test_verify_names_the_event_after_a_forged_insert(sessions, built_log):
 
 
 def test_verify_names_lower_seq_after_swapping_two_events(sessions, built_log):
-    first, second = event(sessions, 4), event(sessions, 7)
-    assignments = ", ".join(f"{c} = :{c}" for c in COLUMNS)
-    for seq, contents in ((4, second), (7, first)):
-        values = {c: contents[c] for c in COLUMNS}
-        sql(sessions, f"UPDATE audit_event SET {assignments} WHERE seq = :seq", seq=seq, **values)
+    swap_events(sessions, 4, 7)
     verdict = verify(sessions)
     assert (verdict.ok, verdict.first_bad_seq) == (False, 4)
 
@@ -211,3 +207,33 @@ def test_cli_audit_verify_with_replay_passes_an_untouched_log(sessions, built_lo
     result = run_cli(db_url, "--replay")
     assert result.exit_code == 0, result.output
     assert "共 10 条记录" in result.output and "2 个案件" in result.output
+
+
+def swap_events(sessions, low: int, high: int) -> None:
+    first, second = event(sessions, low), event(sessions, high)
+    assignments = ", ".join(f"{c} = :{c}" for c in COLUMNS)
+    for seq, contents in ((low, second), (high, first)):
+        sql(sessions, f"UPDATE audit_event SET {assignments} WHERE seq = :seq", seq=seq,
+            **{c: contents[c] for c in COLUMNS})
+
+
+@pytest.mark.parametrize(("mutate", "first_bad"), [
+    (lambda sessions: sql(sessions, "DELETE FROM audit_event WHERE seq = 5"), 5),
+    (lambda sessions: sql(sessions, "DELETE FROM audit_event WHERE seq >= 9"), 9),
+    (lambda sessions: swap_events(sessions, 3, 8), 3),
+])
+def test_cli_audit_verify_names_the_first_bad_seq_of_each_mutation(sessions, built_log, db_url,
+                                                                   mutate, first_bad):
+    mutate(sessions)
+    result = run_cli(db_url)
+    assert result.exit_code == 1
+    assert f"seq {first_bad}：" in result.output
+
+
+def test_cli_audit_verify_of_one_case_and_of_an_unknown_case(sessions, built_log, db_url):
+    assert run_cli(db_url, "--case", str(built_log["a"]), "--replay").exit_code == 0
+    sql(sessions, "DELETE FROM audit_event WHERE seq = 5")
+    broken = run_cli(db_url, "--case", str(built_log["a"]))
+    assert broken.exit_code == 1 and "seq 7：" in broken.output
+    unknown = run_cli(db_url, "--case", "999")
+    assert unknown.exit_code == 1 and "案件 999 不存在" in unknown.output
