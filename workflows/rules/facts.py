@@ -1,0 +1,66 @@
+"""The facts the rules read, as plain frozen dataclasses; the registry layer fills them from storage."""
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+
+# Codes used throughout (the registry stores the same codes; pages translate them).
+GENDERS = ("male", "female")
+RETIREMENT_CATEGORIES = ("male", "female_cadre", "female_worker")
+POST_LEVELS = ("section_chief", "deputy_section_chief")  # 正科 / 副科 (乡科级正职 / 副职)
+ANNUAL_GRADES = ("excellent", "competent", "basically_competent", "incompetent", "not_graded")
+SECTION_GRADES = ("excellent", "good", "pass", "fail")  # 优秀 / 良好 / 合格 / 不合格
+POLITICAL_AFFILIATIONS = ("cpc_member", "cpc_probationary", "democratic_party", "non_partisan", "masses")
+EDUCATION_LEVELS = ("doctorate", "master", "bachelor", "college", "secondary", "other")
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """The post a cadre holds now."""
+
+    section_code: str | None
+    title: str
+    level: str | None  # one of POST_LEVELS, None for posts below section level
+    is_leadership: bool
+    same_post_start: date | None  # when the cadre began in this same post (section + title)
+    decision_date: date | None = None
+    probation_end: date | None = None  # set while the probation year runs
+    probation_result: str | None = None  # None while on probation; "passed" / "failed"
+
+
+@dataclass(frozen=True)
+class SanctionFacts:
+    """A sanction, admonishment or organisational measure and the end of its impact period."""
+
+    kind: str
+    decided_on: date
+    impact_until: date | None  # None: no impact period (or it is over)
+
+
+@dataclass(frozen=True)
+class CadreFacts:
+    """One cadre as the rules see them."""
+
+    cadre_id: str
+    name: str
+    gender: str
+    birth_date: date
+    retirement_category: str
+    ethnicity: str = "汉族"
+    political_affiliation: str = "cpc_member"
+    ft_education_level: str | None = None
+    post: PostFacts | None = None
+    annual_grades: dict[int, str] = field(default_factory=dict)  # year -> one of ANNUAL_GRADES
+    sanctions: tuple[SanctionFacts, ...] = ()
+    under_investigation: bool = False
+
+
+@dataclass(frozen=True)
+class SectionFacts:
+    """A section (科室) with the bureau leader in charge and its yearly assessment."""
+
+    code: str
+    name: str
+    leader_in_charge: str | None  # cadre_id of the 分管班子成员
+    head_ids: tuple[str, ...] = ()  # cadre_ids of its 科长 and 副科长
+    assessments: dict[int, tuple[str, int]] = field(default_factory=dict)  # year -> (grade, rank)
