@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench translations clean
+.PHONY: demo test browser bench translations clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "cadreflow needs Python 3.11 or newer"; exit 1; }
@@ -24,7 +24,19 @@ demo: $(VENV)/.installed
 	CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow seed-demo
 	CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-dev
+# The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
+# work here); a CJK font makes the screenshots readable.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	else \
+		echo "Install $(BROWSER_PACKAGES) (Debian packages) for the browser tests"; exit 1; \
+	fi
+
+test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

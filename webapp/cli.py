@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from storage.migrate import upgrade
+from webapp import registry_cli
 from workflows import accounts
 from workflows import audit
 from workflows import deploy as deployment
@@ -206,7 +207,8 @@ def audit_verify(with_replay, case_id):
             click.echo(f"重放一致：{len(cases)} 个案件的每个 state_digest 均已复现")
 
 
-COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, audit_group]
+COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, audit_group,
+            *registry_cli.COMMANDS]
 
 
 def register(app) -> None:

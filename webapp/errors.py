@@ -46,7 +46,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CommandError)
     def _command_error(error: CommandError):
-        status = STATUS.get(type(error), 400)
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if isinstance(error, Forbidden):
             record_denial(str(error))
         return error_response(status, error.code, error.message, getattr(error, "errors", None))

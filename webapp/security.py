@@ -1,10 +1,14 @@
 """Who is calling: the signed-in user for pages, the bearer token for the API; denials go on record."""
 
+from functools import wraps
+
+from flask import abort
 from flask import current_app
 from flask import g
 from flask import make_response
 from flask import request
 from flask_login import current_user
+from flask_login import login_required
 
 from storage.models import User
 from webapp import db
@@ -76,3 +80,18 @@ def install_response_hooks(app) -> None:
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def roles_required(*roles: str):
+    """Let only users holding one of ``roles`` in; others get the 403 page (and it goes on record)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not set(roles) & set(current_user.roles):
+                record_denial(f"需要角色：{'、'.join(roles)}")
+                abort(403)
+            return view(*args, **kwargs)
+        return guarded
+    return decorate

@@ -1,0 +1,337 @@
+"""Registry import and export: all or nothing, every bad cell reported, an export re-imports unchanged."""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+from openpyxl import load_workbook
+from sqlalchemy import func
+from sqlalchemy import select
+
+from storage.models import AnnualAssessment
+from storage.models import Cadre
+from storage.models import Post
+from storage.models import Sanction
+from storage.models import Section
+from storage.models import SectionAssessment
+from storage.models import Unit
+from workflows.cadre_cells import Choice
+from workflows.cadre_cells import YesNo
+from workflows.cadre_export import export_csv
+from workflows.cadre_export import export_workbook
+from workflows.cadre_export import registry_rows
+from workflows.cadre_export import template_workbook
+from workflows.cadre_import import CadreImportError
+from workflows.cadre_import import import_cadres
+from workflows.cadre_import import read_workbook
+from workflows.cadre_sheet import ASSESSMENTS
+from workflows.cadre_sheet import CADRES
+from workflows.cadre_sheet import GUIDE_SHEET
+from workflows.cadre_sheet import SANCTIONS
+from workflows.cadre_sheet import SECTION_ASSESSMENTS
+from workflows.cadre_sheet import SECTIONS
+from workflows.cadre_sheet import SHEETS
+from workflows.cadre_sheet import Sheet
+from workflows.demo_registry import seed_registry
+from workflows.errors import InvalidData
+
+TABLES = (Unit, Section, Cadre, Post, AnnualAssessment, Sanction, SectionAssessment)
+POST = {"科室代码": "BGS", "现任职务": "副科长", "职务层次": "副科", "是否实职": "是", "任现职日期": "2023-03-01",
+        "任职方式": "提拔"}
+
+
+def person(staff_no: str, name: str, changes: dict | None = None, post: dict | None = POST) -> dict:
+    """A 干部 row keyed by header: a man born 1985 holding ``post`` (None: no post), with ``changes``."""
+    row = {"干部编号": staff_no, "姓名": name, "性别": "男", "出生日期": "1985-03-01", "民族": "汉族",
+           "政治面貌": "中共党员", "人员类别": "公务员", **(post or {})}
+    return {**row, **(changes or {})}
+
+
+def table(sheet: Sheet, *rows: dict, drop: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> list[list]:
+    """The sheet's header (less ``drop``, plus ``extra``) and a row per dict; an empty dict is a blank row."""
+    headers = [column.header for column in sheet.columns if column.header not in drop] + list(extra)
+    return [headers, *([row.get(header) for header in headers] for row in rows)]
+
+
+def workbook(sheets: dict[str, list[list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def valid_sheets() -> dict[str, list[list]]:
+    return {
+        CADRES.name: table(
+            CADRES,
+            person("L002", "郑晓燕", {"性别": "女", "出生日期": date(1972, 11, 20)}, post=None),
+            person("QP0101", "张三", {
+                "出生日期": date(1985, 3, 1), "入党时间": "2008-06-01", "参加工作时间": date(2007, 7, 1),
+                "全日制学历": "大学本科", "全日制学位": "学士", "毕业院校": "华东师范大学", "所学专业": "公共管理",
+                "职级": "四级主任科员", "任职决定日期": "2023-02-20", "任职通知日期": "2023-02-24",
+                "同一职位起始日期": "2020-03-01", "试用期起": "2023-03-01", "试用期止": "2024-02-29",
+                "试用期结果": "胜任", "是否正在接受审查": "否"}),
+            person("QP0102", "李四", {"性别": "女", "出生日期": "1990-07-15", "人员类别": "工勤",
+                                     "科室代码": "SJZY", "现任职务": "一级主任科员", "职务层次": None,
+                                     "是否实职": "否", "任职方式": "其他", "是否正在接受审查": "是"}),
+            person("QP0103", "王五", {"科室代码": "SJZY", "职级": "三级主任科员"})),
+        ASSESSMENTS.name: table(
+            ASSESSMENTS, {"干部编号": "QP0101", "年度": 2024, "等次": "优秀", "考核类别": "公务员考核"},
+            {"干部编号": "QP0101", "年度": "2023", "等次": "称职", "考核类别": "公务员考核"},
+            {"干部编号": "QP0102", "年度": 2024, "等次": "合格", "考核类别": "事业单位考核"}),
+        SANCTIONS.name: table(
+            SANCTIONS, {"干部编号": "QP0102", "类别": "诫勉", "决定日期": "2025-01-15", "影响期至": "2025-07-15"}),
+        SECTIONS.name: table(
+            SECTIONS, {"科室代码": "BGS", "科室名称": "办公室", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局",
+                       "分管领导干部编号": "L002"},
+            {"科室代码": "SJZY", "科室名称": "数据资源科", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局"}),
+        SECTION_ASSESSMENTS.name: table(
+            SECTION_ASSESSMENTS, {"科室代码": "BGS", "年度": 2024, "等次": "良好", "名次": 3},
+            {"科室代码": "SJZY", "年度": 2024, "等次": "优秀"}),
+    }
+
+
+def import_file(sessions, data: bytes, filename: str = "registry.xlsx", **options):
+    with sessions.begin() as session:
+        return import_cadres(session, read_workbook(data, filename), **options)
+
+
+def counts(summary) -> dict[str, tuple[int, int, int]]:
+    return {name: (c.created, c.updated, c.unchanged) for name, c in summary.sheets.items()}
+
+
+def snapshot(session) -> dict[str, list[tuple]]:
+    """Every registry row, ``updated_at`` included, so that any write shows."""
+    return {model.__tablename__: [tuple(row) for row in session.execute(
+        select(model.__table__).order_by(model.__table__.c.id))] for model in TABLES}
+
+
+def cadre(session, staff_no: str) -> Cadre:
+    return session.scalar(select(Cadre).where(Cadre.staff_no == staff_no))
+
+
+def test_a_valid_workbook_imports_every_sheet(sessions):
+    steps = []
+    summary = import_file(sessions, workbook(valid_sheets()), on_progress=lambda done, total: steps.append(done))
+    assert counts(summary) == {"干部": (4, 0, 0), "年度考核": (3, 0, 0), "处分": (1, 0, 0), "科室": (2, 0, 0),
+                               "科室考核": (2, 0, 0)}
+    assert (summary.units.created, summary.posts_closed, summary.changed) == (1, 0, True)
+    assert steps == list(range(1, 13))
+    assert str(summary) == ("干部：新增 4，更新 0，未变 0；年度考核：新增 3，更新 0，未变 0；"
+                            "处分：新增 1，更新 0，未变 0；科室：新增 2，更新 0，未变 0；"
+                            "科室考核：新增 2，更新 0，未变 0；结束原任职务 0 条")
+    with sessions() as session:
+        zhang = cadre(session, "QP0101")
+        assert (zhang.name, zhang.gender, zhang.birth_date, zhang.party_join_date, zhang.work_start_date) == (
+            "张三", "male", date(1985, 3, 1), date(2008, 6, 1), date(2007, 7, 1))
+        assert (zhang.political_affiliation, zhang.staff_category, zhang.retirement_category) == (
+            "cpc_member", "civil_servant", "male")
+        assert (zhang.ft_education_level, zhang.ft_degree, zhang.ft_school, zhang.pt_education_level) == (
+            "bachelor", "学士", "华东师范大学", None)
+        assert (zhang.under_investigation, zhang.active) == (False, True)
+        post = zhang.current_post
+        assert (post.section.code, post.title, post.level, post.is_leadership, post.civil_service_rank) == (
+            "BGS", "副科长", "deputy_section_chief", True, "四级主任科员")
+        assert (post.decision_date, post.notice_date, post.start_date, post.same_post_start) == (
+            date(2023, 2, 20), date(2023, 2, 24), date(2023, 3, 1), date(2020, 3, 1))
+        assert (post.appointment_mode, post.probation_start, post.probation_end, post.probation_result) == (
+            "promotion", date(2023, 3, 1), date(2024, 2, 29), "passed")
+        li = cadre(session, "QP0102")
+        # Blank 退休类别: a woman in a worker post retires as 女职工; blank 同一职位起始日期 is the start.
+        assert (li.retirement_category, li.under_investigation) == ("female_worker", True)
+        assert (li.current_post.is_leadership, li.current_post.level, li.current_post.same_post_start) == (
+            False, None, date(2023, 3, 1))
+        leader = cadre(session, "L002")
+        assert (leader.retirement_category, leader.posts) == ("female_cadre", [])
+        assert sorted((a.cadre_id, a.year, a.grade, a.scheme) for a in session.scalars(select(AnnualAssessment))) \
+            == [(zhang.id, 2023, "competent", "civil_servant"), (zhang.id, 2024, "excellent", "civil_servant"),
+                (li.id, 2024, "competent", "institution")]
+        assert [(s.cadre_id, s.kind, s.decided_on, s.impact_until) for s in session.scalars(select(Sanction))] == [
+            (li.id, "诫勉", date(2025, 1, 15), date(2025, 7, 15))]
+        sections = {s.code: s for s in session.scalars(select(Section))}
+        assert (sections["BGS"].name, sections["BGS"].unit.name, sections["BGS"].leader_in_charge_id) == (
+            "办公室", "上海市青浦区数据局", leader.id)
+        assert sections["SJZY"].leader_in_charge_id is None
+        assert sorted((s.section_id, s.year, s.grade, s.rank) for s in session.scalars(select(SectionAssessment))) \
+            == sorted([(sections["BGS"].id, 2024, "good", 3), (sections["SJZY"].id, 2024, "excellent", None)])
+
+
+def test_an_export_re_imports_unchanged(sessions, clock):
+    with sessions.begin() as session:
+        seed_registry(session, clock.now().date())
+    import_file(sessions, workbook({CADRES.name: table(CADRES, person("QP0001", "改任者", {
+        "科室代码": "SJZY", "现任职务": "科长", "职务层次": "正科", "任现职日期": clock.now().date()}))}))
+    with sessions() as session:
+        before, rows = snapshot(session), registry_rows(session)
+        data, csv_data = export_workbook(session), export_csv(session)
+    assert len(before["post"]) == len(before["cadre"]) - 4 + 1  # the leaders hold no post; one was re-appointed
+    summary = import_file(sessions, data)
+    assert not summary.changed
+    assert counts(summary) == {"干部": (0, 0, 84), "年度考核": (0, 0, 800), "处分": (0, 0, 2), "科室": (0, 0, 10),
+                               "科室考核": (0, 0, 30)}
+    assert not import_file(sessions, csv_data, "registry.csv").changed
+    with sessions() as session:
+        assert snapshot(session) == before
+        assert registry_rows(session) == rows
+    assert csv_data.startswith(b"\xef\xbb\xbf" + "干部编号,姓名,性别".encode())
+
+
+def test_a_changed_post_closes_the_old_one(sessions):
+    import_file(sessions, workbook(valid_sheets()))
+    # No 科室 sheet (sections are found in the database), and no 毕业院校 column.
+    summary = import_file(sessions, workbook({
+        CADRES.name: table(
+            CADRES, person("QP0101", "张三", {"现任职务": "科长", "职务层次": "正科", "任现职日期": "2025-03-01"}),
+            person("QP0102", "李四", {"性别": "女", "出生日期": "1990-07-15", "人员类别": "工勤", "科室代码": "SJZY",
+                                     "现任职务": "一级主任科员", "职务层次": None, "是否实职": "否",
+                                     "任职方式": "其他", "任现职日期": "2024-09-01", "是否正在接受审查": "是"}),
+            person("QP0103", "王五", {"科室代码": "SJZY", "职级": "二级主任科员"}),
+            person("QP0104", "赵六", post=None), drop=("毕业院校",)),
+        ASSESSMENTS.name: table(
+            ASSESSMENTS, {"干部编号": "QP0101", "年度": 2024, "等次": "称职", "考核类别": "公务员考核"},
+            {"干部编号": "QP0104", "年度": 2024, "等次": "优秀", "考核类别": "公务员考核"},
+            {"干部编号": "QP0102", "年度": 2024, "等次": "合格", "考核类别": "事业单位考核"}),
+        SANCTIONS.name: valid_sheets()[SANCTIONS.name],
+        SECTION_ASSESSMENTS.name: table(SECTION_ASSESSMENTS, {"科室代码": "BGS", "年度": 2024, "等次": "良好"},
+                                        drop=("名次",)),
+    }))
+    assert counts(summary) == {"干部": (1, 3, 0), "年度考核": (1, 1, 1), "处分": (0, 0, 1), "科室": (0, 0, 0),
+                               "科室考核": (0, 0, 1)}
+    assert summary.posts_closed == 2
+    with sessions() as session:
+        zhang = cadre(session, "QP0101")
+        old, new = zhang.posts
+        assert (old.title, old.end_date, old.end_reason) == ("副科长", date(2025, 3, 1), "改任科长（导入）")
+        assert (new.title, new.level, new.start_date, new.same_post_start, new.end_date) == (
+            "科长", "section_chief", date(2025, 3, 1), date(2025, 3, 1), None)
+        assert zhang.current_post is new
+        assert zhang.ft_school == "华东师范大学"  # the column was left out, so the stored value stays
+        li = cadre(session, "QP0102")
+        # Same section and title again: the rotation rule keeps counting from the first start.
+        assert [(p.start_date, p.same_post_start, p.end_date) for p in li.posts] == [
+            (date(2023, 3, 1), date(2023, 3, 1), date(2024, 9, 1)), (date(2024, 9, 1), date(2023, 3, 1), None)]
+        wang = cadre(session, "QP0103")
+        assert [(p.civil_service_rank, p.end_date) for p in wang.posts] == [("二级主任科员", None)]
+        assert session.scalars(select(AnnualAssessment.grade).where(
+            AnnualAssessment.cadre_id == zhang.id, AnnualAssessment.year == 2024)).all() == ["competent"]
+        # Without the 名次 column the stored rank stays.
+        assert session.scalars(select(SectionAssessment.rank).where(SectionAssessment.grade == "good")).all() == [3]
+    with pytest.raises(CadreImportError) as raised:
+        import_file(sessions, workbook({CADRES.name: table(CADRES, person("QP0101", "张三", {
+            "现任职务": "副科长", "任现职日期": "2025-03-01"}))}))
+    assert [str(error) for error in raised.value.cell_errors] == [
+        "干部表第 2 行「任现职日期」：现任职务“科长”自 2025-03-01 起，新任职务的任现职日期应晚于此日"
+        "（职务有变化时，导入会结束现任职务并新增一条任职记录）"]
+
+
+def test_a_bad_workbook_imports_nothing_and_names_every_bad_cell(sessions):
+    probation = {"试用期起": "2024-03-01", "试用期止": "2023-03-01"}
+    data = workbook({
+        CADRES.name: table(
+            CADRES, person("QP0201", "甲", {"出生日期": "1985/13/01"}),
+            person("QP0202", "乙", {"性别": "M", "政治面貌": "党员"}),
+            {},
+            person("QP0201", "丙", {"科室代码": "XXX"}),
+            person("QP0203", "丁", {"出生日期": "2010-05-01", **probation}),
+            person("QP0204", None, {"是否实职": "Y", "任现职日期": None, "备注": "x"}),
+            person("QP0205", "戊", post=None), extra=("备注",)),
+        ASSESSMENTS.name: table(ASSESSMENTS, {"干部编号": "QP9999", "年度": "24", "等次": "优秀"},
+                                {"干部编号": "QP0205", "年度": 2024, "等次": "良"}, drop=("考核类别",)),
+        SANCTIONS.name: table(SANCTIONS, {"干部编号": "QP0205", "类别": "诫勉", "决定日期": "2025-01-15",
+                                          "影响期至": "2024-07-15"}),
+        SECTIONS.name: table(SECTIONS, {"科室代码": "BGS", "科室名称": "办公室", "单位代码": "QPSJJ",
+                                        "单位名称": "上海市青浦区数据局"}),
+        "Sheet2": [["whatever"]],
+    })
+    with sessions() as session:
+        with pytest.raises(CadreImportError) as raised:
+            import_cadres(session, read_workbook(data, "bad.xlsx"))
+        assert not session.new and not session.dirty
+        assert [session.scalar(select(func.count()).select_from(model)) for model in TABLES] == [0] * len(TABLES)
+    expected = [
+        "干部表第 1 行「备注」：无法识别的列名，可用的列名见模板",
+        "干部表第 2 行「干部编号」：「干部编号」“QP0201”在文件中重复（第 2、5 行）",
+        "干部表第 2 行「出生日期」：日期格式应为 YYYY-MM-DD，收到“1985/13/01”",
+        "干部表第 3 行「性别」：只能填 男、女，收到“M”",
+        "干部表第 3 行「政治面貌」：只能填 中共党员、中共预备党员、民主党派、无党派人士、群众，收到“党员”",
+        "干部表第 5 行「干部编号」：「干部编号」“QP0201”在文件中重复（第 2、5 行）",
+        "干部表第 5 行「科室代码」：科室代码“XXX”不存在：文件的科室表和系统中都没有",
+        "干部表第 6 行「任现职日期」：不能早于年满 16 周岁之日 2026-05-01",
+        "干部表第 6 行「试用期止」：不能早于「试用期起」2024-03-01",
+        "干部表第 7 行「姓名」：必填，不能为空",
+        "干部表第 7 行「是否实职」：只能填 是 或 否，收到“Y”",
+        "干部表第 7 行「任现职日期」：必填，不能为空",
+        "年度考核表「考核类别」列：缺少必填列",
+        "年度考核表第 2 行「干部编号」：干部编号“QP9999”不存在：文件的干部表和系统中都没有",
+        "年度考核表第 2 行「年度」：应为 1950 到 2100 之间的整数，收到“24”",
+        "年度考核表第 3 行「等次」：只能填 优秀、称职、基本称职、不称职、不定等次、合格、基本合格、不合格，收到“良”",
+        "处分表第 2 行「影响期至」：不能早于「决定日期」2025-01-15",
+        "Sheet2表：无法识别的工作表，工作表名称只能是：干部、年度考核、处分、科室、科室考核",
+    ]
+    error = raised.value
+    assert [str(cell) for cell in error.cell_errors] == expected
+    assert isinstance(error, InvalidData) and list(error.errors.values()) == expected
+    assert error.message == "导入失败：文件中有 18 处错误，没有导入任何数据"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_csv_in_utf8_with_or_without_bom_and_in_gb18030(sessions, encoding):
+    import_file(sessions, workbook({SECTIONS.name: table(SECTIONS, {
+        "科室代码": "BGS", "科室名称": "办公室", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局"})}))
+    rows = table(CADRES, person("QP0301", "欧阳明", {"民族": "回族", "出生日期": "1985/3/1", "毕业院校": "复旦大学"}))
+    text = "\r\n".join(",".join("" if cell is None else str(cell) for cell in row) for row in rows) + "\r\n"
+    data = text.encode(encoding)
+    if encoding == "gb18030":
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")  # so the fallback is what reads it
+    summary = import_file(sessions, data, "干部名单.CSV")
+    assert counts(summary)["干部"] == (1, 0, 0)
+    with sessions() as session:
+        row = cadre(session, "QP0301")
+        assert (row.name, row.ethnicity, row.birth_date, row.ft_school, row.current_post.section.code) == (
+            "欧阳明", "回族", date(1985, 3, 1), "复旦大学", "BGS")
+
+
+def test_the_template_has_dropdowns_and_imports_as_empty(sessions):
+    data = template_workbook()
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == [GUIDE_SHEET, *(sheet.name for sheet in SHEETS)]
+    for sheet in SHEETS:
+        ws = book[sheet.name]
+        assert [cell.value for cell in ws[1]] == [column.header for column in sheet.columns]
+        assert ws.max_row == 1
+        lists = {str(rule.sqref).split(":")[0][:-1]: rule.formula1 for rule in ws.data_validations.dataValidation}
+        wanted = {ws.cell(1, index).column_letter: f'"{",".join(column.parser.choices)}"'
+                  for index, column in enumerate(sheet.columns, start=1)
+                  if isinstance(column.parser, Choice | YesNo)}
+        assert lists == wanted
+    assert book["干部"].data_validations.dataValidation[0].formula1 == '"男,女"'
+    guide = [row for row in book[GUIDE_SHEET].iter_rows(values_only=True) if row[0] == "干部"]
+    assert ("干部", "出生日期", "必填", "日期，格式 YYYY-MM-DD，也可以是 Excel 日期单元格；以档案认定的为准",
+            "1985-03-01") in guide
+    summary = import_file(sessions, data, "模板.xlsx")
+    assert not summary.changed and all(c == (0, 0, 0) for c in counts(summary).values())
+
+
+@pytest.mark.parametrize(("data", "filename", "message"), [
+    (b"x", "registry.xls", "只能导入 .xlsx 或 .csv 文件，收到“registry.xls”（.xls 请先在 Excel 中另存为 .xlsx）"),
+    (b"not a zip", "registry.xlsx", "无法作为 .xlsx 文件读取，请在 Excel 中打开后另存为 .xlsx"),
+    (b"\xff\xfe\x00", "registry.csv", "无法识别 CSV 文件的编码，请另存为“CSV UTF-8”"),
+], ids=["xls", "not-a-zip", "unknown-encoding"])
+def test_an_unreadable_file_is_refused(data, filename, message):
+    with pytest.raises(CadreImportError) as raised:
+        read_workbook(data, filename)
+    assert [str(error) for error in raised.value.cell_errors] == [message]
+
+
+def test_a_workbook_without_known_sheets_is_refused(sessions):
+    with sessions() as session, pytest.raises(CadreImportError) as raised:
+        import_cadres(session, read_workbook(workbook({"Sheet1": []}), "empty.xlsx"))
+    assert [str(error) for error in raised.value.cell_errors] == [
+        "文件中没有可导入的工作表，应有：干部、年度考核、处分、科室、科室考核"]

@@ -1,0 +1,80 @@
+"""Party-group (党组) meeting arithmetic: quorum of two thirds and a majority of the members due."""
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a 党组会 vote counts and passes, with the arithmetic in Chinese for the minutes."""
+
+    quorum: bool
+    passed: bool
+    explanation: str
+    figures: dict[str, Any]
+    policy: dict[str, Any]
+
+
+def party_group_decision(members_due: int, present: int, approve: int,
+                         policy: Policy = DEFAULT_POLICY) -> Decision:
+    """Quorum (present vs members due × fraction) and passing (approve > half of the members due, not of present).
+
+    2019 条例 ch.6: 到会成员须达到应到会成员的三分之二以上; 以超过应到会成员半数同意形成决定.
+    A vote below the quorum is void, so it never passes whatever the count.
+    """
+    _check_counts(members_due, present, approve)
+    fraction = policy.quorum_fraction
+    threshold = members_due * fraction
+    # "三分之二以上" includes exactly two thirds unless the bureau decides otherwise (policy.quorum_inclusive).
+    quorum = present >= threshold if policy.quorum_inclusive else present > threshold
+    half = Fraction(members_due, 2)
+    majority = approve > half
+    passed = quorum and majority
+
+    fraction_text = f"{fraction.numerator}/{fraction.denominator}"
+    threshold_text = f"{members_due}×{fraction_text}{_value(threshold)}"
+    if quorum:
+        symbol = "≥" if policy.quorum_inclusive else ">"
+        parts = [f"应到 {members_due} 人，实到 {present} 人 {symbol} {threshold_text}，达到法定人数"]
+        if majority:
+            parts.append(f"同意 {approve} 票 > {members_due}/2{_value(half)}，通过")
+        else:
+            parts.append(f"同意 {approve} 票 ≤ {members_due}/2{_value(half)}，"
+                         "未超过应到会成员半数，未通过")
+    else:
+        symbol = "<" if policy.quorum_inclusive else "≤"
+        parts = [f"应到 {members_due} 人，实到 {present} 人 {symbol} {threshold_text}，未达到法定人数",
+                 "会议不得作出决定，表决无效"]
+    return Decision(
+        quorum=quorum, passed=passed, explanation="；".join(parts),
+        figures={"members_due": members_due, "present": present, "approve": approve,
+                 "quorum_threshold": f"{threshold.numerator}/{threshold.denominator}",
+                 "majority_threshold": f"{half.numerator}/{half.denominator}"},
+        policy=policy.subset("quorum_fraction", "quorum_inclusive"))
+
+
+def _value(number: Fraction) -> str:
+    # Show exact values exactly ("=6", "=4.5") and the rest rounded with "≈" so nobody misreads 20/3 as 6.67 exactly.
+    if number.denominator == 1:
+        return f"={number.numerator}"
+    if (number * 10).denominator == 1:
+        return f"={float(number):g}"
+    return f"≈{float(number):.2f}"
+
+
+def _check_counts(members_due: int, present: int, approve: int) -> None:
+    for label, value in (("应到会人数", members_due), ("实到人数", present), ("同意票数", approve)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{label}须为整数，收到 {value!r}")
+        if value < 0:
+            raise ValueError(f"{label}不得为负数，收到 {value}")
+    if members_due == 0:
+        raise ValueError("应到会人数不得为 0")
+    if present > members_due:
+        raise ValueError(f"实到人数（{present}）不得多于应到会人数（{members_due}）")
+    if approve > present:
+        raise ValueError(f"同意票数（{approve}）不得多于实到人数（{present}）")

@@ -1,0 +1,120 @@
+"""The bureau's local rule parameters in one frozen, versioned, recordable value."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import replace
+from fractions import Fraction
+from typing import Any
+
+# Positive whole numbers of days or years; zero would make the rule meaningless.
+_POSITIVE_INTS = (
+    "publicity_working_days", "rotation_years", "second_line_open_years", "excellent_streak_years",
+    "structure_age_limit", "handover_working_days", "section_bottom_ranks",
+)
+# Zero is allowed here: a bureau may decide the second-line exit is due at retirement itself.
+_NON_NEGATIVE_INTS = ("second_line_due_years",)
+# Seed 004 structure targets, in whole per cent ("35%左右").
+_PERCENTS = (
+    "target_young_section_chief_percent", "target_young_deputy_percent",
+    "target_young_section_chief_degree_percent", "target_young_deputy_degree_percent",
+    "target_women_percent",
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every local parameter the rules read; record ``as_record()`` with each decision it informs."""
+
+    version: str = "default-2025.1"
+    # 2019 条例 第四十二条: 公示期不少于五个工作日.
+    publicity_working_days: int = 5
+    # 2019 条例 ch.6: 到会成员须达到应到会成员的三分之二以上; "以上" is read inclusively by default (domain §2 step 13).
+    quorum_fraction: Fraction = Fraction(2, 3)
+    quorum_inclusive: bool = True
+    # Seed 000 (二): 同一职位连续工作10年以上 ⇒ 轮岗交流; 转任规定: 满10年应当转任.
+    rotation_years: int = 10
+    # Seed 000 (三): 离退休年龄3-5年内 ⇒ 退出领导岗位; read as opens at 5 years, due at 3 (domain §4).
+    second_line_open_years: int = 5
+    second_line_due_years: int = 3
+    # Seed 000 (六): 连续三年被确定为优秀等次 ⇒ 提拔重用时优先考虑.
+    excellent_streak_years: int = 3
+    # Seed 004 (二): "40岁及以下".
+    structure_age_limit: int = 40
+    # 转任规定: 10个工作日内完成工作交接.
+    handover_working_days: int = 10
+    # Seed 000 (六): 排名后两名.
+    section_bottom_ranks: int = 2
+    # Seed 004 (二)(三)(四) three-year targets.
+    target_young_section_chief_percent: int = 35
+    target_young_deputy_percent: int = 89
+    target_young_section_chief_degree_percent: int = 43
+    target_young_deputy_degree_percent: int = 52
+    target_women_percent: int = 25
+
+    def __post_init__(self) -> None:
+        # Validate here too, so a Policy built directly is as safe as one read from configuration.
+        if not isinstance(self.version, str) or not self.version.strip():
+            raise ValueError("政策参数 version 须为非空字符串")
+        for name in _POSITIVE_INTS + _NON_NEGATIVE_INTS + _PERCENTS:
+            value = getattr(self, name)
+            # bool is an int subclass; True as "1 year" is almost certainly a configuration slip.
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError(f"政策参数 {name} 须为整数，收到 {value!r}")
+            if name in _POSITIVE_INTS and value < 1:
+                raise ValueError(f"政策参数 {name} 须为正整数，收到 {value}")
+            if name in _NON_NEGATIVE_INTS and value < 0:
+                raise ValueError(f"政策参数 {name} 不得为负数，收到 {value}")
+            if name in _PERCENTS and not 0 <= value <= 100:
+                raise ValueError(f"政策参数 {name} 须在 0 到 100 之间，收到 {value}")
+        if not isinstance(self.quorum_fraction, Fraction) or not 0 < self.quorum_fraction <= 1:
+            raise ValueError(f"政策参数 quorum_fraction 须为 0 到 1 之间的分数，收到 {self.quorum_fraction!r}")
+        if not isinstance(self.quorum_inclusive, bool):
+            raise ValueError(f"政策参数 quorum_inclusive 须为 true 或 false，收到 {self.quorum_inclusive!r}")
+        if self.second_line_due_years > self.second_line_open_years:
+            raise ValueError(
+                f"政策参数 second_line_due_years（{self.second_line_due_years}）"
+                f"不得大于 second_line_open_years（{self.second_line_open_years}）：窗口须先开启后到期")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> "Policy":
+        """A policy from configuration; missing keys keep their defaults, unknown or bad ones raise ValueError."""
+        known = {f.name for f in fields(cls)}
+        for key in mapping:
+            if key not in known:
+                raise ValueError(f"未知的政策参数 {key!r}（可用参数：{'、'.join(sorted(known))}）")
+        values = dict(mapping)
+        if "quorum_fraction" in values:
+            values["quorum_fraction"] = _parse_fraction(values["quorum_fraction"])
+        return replace(cls(), **values)
+
+    def as_record(self) -> dict[str, Any]:
+        """JSON-ready parameters (fractions as "2/3") to store with each decision."""
+        record: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            record[f.name] = f"{value.numerator}/{value.denominator}" if isinstance(value, Fraction) else value
+        return record
+
+    def subset(self, *names: str) -> dict[str, Any]:
+        """The version plus the named parameters: what one rule result records."""
+        record = self.as_record()
+        return {"version": record["version"], **{name: record[name] for name in names}}
+
+
+def _parse_fraction(value: Any) -> Fraction:
+    # Floats are refused: 0.6667 is not 2/3, and the quorum arithmetic must stay exact.
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise ValueError(f"政策参数 quorum_fraction 须写成分数，如 \"2/3\"，收到 {value!r}")
+
+
+# The defaults as one shared value: Policy is frozen, so sharing it as a default argument is safe.
+DEFAULT_POLICY = Policy()

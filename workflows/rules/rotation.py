@@ -1,0 +1,88 @@
+"""Rotation (交流轮岗) due after long service in the same post, with the national exclusions."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from workflows.rules.dates import add_years
+from workflows.rules.dates import full_years
+from workflows.rules.facts import POST_LEVELS
+from workflows.rules.facts import CadreFacts
+from workflows.rules.findings import Finding
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
+
+SEED_SOURCE = "青数〔2024〕18号 四（二）"
+TRANSFER_SOURCE = "《公务员转任规定》(2020)"
+
+
+@dataclass(frozen=True)
+class RotationFinding(Finding):
+    """Whether rotation is due now; ``exclusions`` names what holds it back even when the years are reached."""
+
+    due_on: date | None  # the day the required years in the same post are complete
+    exclusions: tuple[str, ...]
+
+
+def rotation_due(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY) -> RotationFinding:
+    """Rotation is due when a section-level leadership post has been held ≥ policy.rotation_years, unless excluded.
+
+    Scope decision: the rule applies to 科级 *leadership* posts (科长/副科长, i.e. ``level`` set and
+    ``is_leadership``). Seed 000 says "科级干部在同一职位", and the national 转任规定 makes it mandatory for
+    "担任机关内设机构领导职务的公务员"; after 职务职级并行 a non-leadership 科级 cadre holds a rank, not a post,
+    so "same post" has no clear start. Other cadres can still be rotated under seed 000's
+    "不适应现职位"/"其他原因", which is a human decision, not this rule.
+    """
+    recorded = policy.subset("rotation_years")
+    post = cadre.post
+    if post is None:
+        return _finding(False, f"{cadre.name}无现任职务，不适用同一职位轮岗规定", {}, recorded, None, ())
+    if not (post.is_leadership and post.level in POST_LEVELS):
+        return _finding(
+            False,
+            f"{cadre.name}现任{post.title}，不是科级领导职务（实职），不适用同一职位满 {policy.rotation_years} 年"
+            "轮岗规定；如不适应现职位或因其他原因需要交流，另行研究",
+            {"title": post.title, "level": post.level, "is_leadership": post.is_leadership}, recorded, None, ())
+    if post.same_post_start is None:
+        return _finding(False, f"{cadre.name}缺少同一职位起始日期，无法判断是否到期轮岗，请先补录干部信息",
+                        {"title": post.title}, recorded, None, ())
+
+    # 满 N 年: the anniversary itself completes the period (month-end convention in dates.add_months).
+    due_on = add_years(post.same_post_start, policy.rotation_years)
+    years = full_years(post.same_post_start, on)
+    reached = on >= due_on
+    exclusions = _exclusions(cadre, on)
+    figures = {
+        "same_post_start": post.same_post_start.isoformat(), "on": on.isoformat(), "years_in_post": years,
+        "due_on": due_on.isoformat(), "rotation_years": policy.rotation_years, "exclusions": list(exclusions),
+    }
+    served = f"{cadre.name}自 {post.same_post_start.isoformat()} 起任{post.title}，至 {on.isoformat()} "
+    if reached and not exclusions:
+        reason = (f"{served}已满 {years} 年（≥ {policy.rotation_years} 年，满期日 {due_on.isoformat()}），"
+                  f"原则上必须轮岗交流（{SEED_SOURCE}；{TRANSFER_SOURCE}：满10年应当转任）")
+    elif reached:
+        reason = (f"{served}已满 {years} 年（≥ {policy.rotation_years} 年），但{'；'.join(exclusions)}，"
+                  f"暂不安排轮岗交流（{TRANSFER_SOURCE}：上述情形一般不得转任）")
+    else:
+        reason = (f"{served}满 {years} 年，未满 {policy.rotation_years} 年（满期日 {due_on.isoformat()}），"
+                  "尚不需要轮岗交流")
+        if exclusions:
+            reason += f"；另：{'；'.join(exclusions)}"
+    return _finding(reached and not exclusions, reason, figures, recorded, due_on, exclusions)
+
+
+def _exclusions(cadre: CadreFacts, on: date) -> tuple[str, ...]:
+    # 《公务员转任规定》: 试用期未满的, 正在接受纪律审查、监察调查或涉嫌犯罪司法程序尚未终结的 一般不得转任.
+    found: list[str] = []
+    post = cadre.post
+    if post is not None and post.probation_end is not None and post.probation_result is None \
+            and on <= post.probation_end:
+        found.append(f"试用期未满（试用期至 {post.probation_end.isoformat()}）")
+    if cadre.under_investigation:
+        found.append("正在接受纪律审查或监察调查，尚未作出结论")
+    return tuple(found)
+
+
+def _finding(applies: bool, reason: str, figures: dict, policy: dict, due_on: date | None,
+             exclusions: tuple[str, ...]) -> RotationFinding:
+    return RotationFinding(applies=applies, reason=reason, figures=figures, policy=policy, due_on=due_on,
+                           exclusions=exclusions)
