@@ -16,6 +16,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import db
     from webapp import errors
     from webapp import pages
+    from webapp import registry_pages
+    from webapp import registry_tools
     from webapp.extensions import babel
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
@@ -49,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(registry_pages.bp)
+    app.register_blueprint(registry_tools.bp)
     # Bearer tokens are not sent by browsers on their own, so the API needs no CSRF token.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -20,6 +20,7 @@ from workflows import deploy as deployment
 from workflows import replay
 from workflows import triggers
 from workflows.actors import Actor
+from workflows.demo_registry import seed_registry
 from workflows.errors import CommandError
 
 DEMO_PASSWORD = "cadreflow-demo"
@@ -131,9 +132,12 @@ def seed_demo():
             except CommandError:
                 accounts.create_user(session, username, roles, password=DEMO_PASSWORD,
                                      display_name=name, profile=profile)
+        cadres = seed_registry(session, _now().date())
         packaged = sorted(Path(str(resources.files("bpmn"))).glob("*.bpmn"))
         if packaged:
             deployment.deploy(session, deployment.bundle_from_paths(packaged), _cli_actor(), _now())
+    if cadres:
+        click.echo(f"演示干部信息库：{cadres} 名科级干部（虚构数据）")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, name, roles in DEMO_USERS:
         click.echo(f"  {username:<11} {name}  [{', '.join(roles)}]")

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from workflows import cadre_export
 from workflows import registry_edit
+from workflows import scans
 from workflows.actors import Actor
 from workflows.errors import CommandError
 
@@ -64,3 +65,26 @@ def parse_day(_ctx, _param, value: str | None) -> date | None:
 
 
 COMMANDS = [import_cadres, export_cadres]
+
+
+@click.command("scan")
+@click.option("--on", "on", callback=parse_day, help="scan as of this day (default: today)")
+@click.option("--record/--no-record", default=True, show_default=True,
+              help="put the scan on record (the scheduler runs it daily this way)")
+@with_appcontext
+def scan(on: date | None, record: bool):
+    """List cadres due for rotation, in the second-line window, with promotion priority, and sections under
+    penalty, each with the rule and figures."""
+    at = current_app.extensions["cadreflow.clock"].now()
+    with current_app.extensions["cadreflow.sessions"].begin() as session:
+        report = scans.scan(session, on or at.date())
+        if record:
+            scans.record_scan(session, _cli_actor(), at, report)
+    click.echo(f"扫描日期 {report.on.isoformat()}；参数版本 {report.policy['version']}")
+    for kind, label in scans.KINDS.items():
+        click.echo(f"\n{label}：{len(report.rows[kind])}")
+        for row in report.rows[kind]:
+            click.echo(f"  {row.subject}  {row.name}  {row.section}  {row.reason}")
+
+
+COMMANDS.append(scan)

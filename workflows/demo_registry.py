@@ -95,6 +95,8 @@ def _cadre(rng, used, today: date, number: int, section_index: int, slot: int, l
     if slot == 0 and section_index in (1, 5):
         age = 58 if section_index == 1 else 54
     gender = "female" if (section_index == 5 and slot == 0) or rng.random() < 0.3 else "male"
+    if section_index == 1 and slot == 0:
+        gender = "male"  # 58: inside the window of a man's later statutory retirement age
     staff = "civil_servant"
     education = rng.choices(["master", "bachelor", "college"], weights=[2, 6, 2])[0]
     return Cadre(

@@ -1,0 +1,87 @@
+"""Registry tools for the personnel office: the scans, the structure dashboard, import and export."""
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from webapp import db
+from webapp.security import current_actor
+from webapp.security import now
+from webapp.security import roles_required
+from workflows import cadre_export
+from workflows import registry
+from workflows import registry_edit
+from workflows import scans
+from workflows.errors import InvalidData
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.structure import structure_statistics
+
+bp = Blueprint("registry_tools", __name__, url_prefix="/registry")
+READERS = ("personnel_office", "admin", "auditor")
+EDITORS = ("personnel_office", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@bp.get("/scan")
+@roles_required(*READERS)
+def scan():
+    report = scans.scan(db.session(), now().date(), DEFAULT_POLICY)
+    return render_template("registry/scan.html", report=report, kinds=scans.KINDS)
+
+
+@bp.get("/structure")
+@roles_required(*READERS)
+def structure():
+    metrics = structure_statistics(registry.all_facts(db.session()), now().date(), DEFAULT_POLICY)
+    return render_template("registry/structure.html", metrics=metrics, as_of=now().date())
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def import_form():
+    if request.method == "GET":
+        return render_template("registry/import.html", errors=[])
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("registry/import.html", errors=["请选择要导入的文件（.xlsx 或 .csv）"]), 422
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return render_template("registry/import.html",
+                               errors=[f"文件过大：上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB"]), 422
+    try:
+        summary = registry_edit.import_file(db.session(), current_actor(), now(), data, upload.filename)
+    except InvalidData as invalid:
+        db.rollback()
+        lines = [str(cell) for cell in getattr(invalid, "cell_errors", [])] or list(invalid.errors.values())
+        return render_template("registry/import.html", errors=lines), 422
+    flash(f"导入完成：{summary}", "ok")
+    return redirect(url_for("registry.index"))
+
+
+@bp.get("/template.xlsx")
+@roles_required(*READERS)
+def template():
+    return _download(cadre_export.template_workbook(), "干部信息导入模板.xlsx", XLSX)
+
+
+@bp.get("/export.<kind>")
+@roles_required(*READERS)
+def export(kind: str):
+    if kind == "csv":
+        return _download(cadre_export.export_csv(db.session()), "干部信息.csv", "text/csv; charset=utf-8")
+    if kind != "xlsx":
+        return render_template("errors/error.html", status=404, message="只能导出 xlsx 或 csv", errors={}), 404
+    return _download(cadre_export.export_workbook(db.session()), "干部信息.xlsx", XLSX)
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    current_app.logger.info("registry download %s (%d bytes)", filename, len(data))
+    return response
