@@ -23,6 +23,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
 
@@ -39,5 +40,5 @@ def sign_in(page, base: str, username: str, password: str = "password-123") -> N
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button[type=submit]")
     page.wait_for_url(f"{base}/")

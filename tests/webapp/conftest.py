@@ -1,6 +1,7 @@
 """Fixtures for the web layer: an app on each backend, users with API tokens, a real HTTP server."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -12,11 +13,7 @@ from workflows import accounts
 
 @pytest.fixture
 def app(db_url, clock):
-    app = create_app({
-        "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40,
-        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock,
-    })
-    upgrade(app.extensions["cadreflow.engine"])
+    app = make_app(db_url, clock)
     yield app
     app.extensions["cadreflow.engine"].dispose()
 
@@ -38,12 +35,31 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over real HTTP on 127.0.0.1, one thread per request."""
+@contextmanager
+def serving(app):
+    """Serve ``app`` over real HTTP on 127.0.0.1, one thread per request; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on 127.0.0.1."""
+    with serving(app) as base:
+        yield base
+
+
+def make_app(db_url: str, clock):
+    """The app on ``db_url`` with test settings, its database migrated."""
+    app = create_app({
+        "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40,
+        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock,
+    })
+    upgrade(app.extensions["cadreflow.engine"])
+    return app
