@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.i18n import select_locale
     from webapp.security import install_response_hooks
     from workflows.clock import SystemClock
+    from workflows.local_rules import load_policy
 
     app = Flask(__name__, instance_relative_config=True)
     settings = config.load(app.instance_path, test_config)
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.extensions["cadreflow.clock"] = settings.get("CLOCK") or SystemClock()
+    app.extensions["cadreflow.policy"] = load_policy(settings["POLICY_FILE"])
 
     db.init_app(app)
     csrf.init_app(app)

@@ -18,7 +18,9 @@ from workflows import accounts
 from workflows import audit
 from workflows import deploy as deployment
 from workflows import replay
+from workflows import scans
 from workflows import triggers
+from workflows.actors import SYSTEM
 from workflows.actors import Actor
 from workflows.demo_registry import seed_registry
 from workflows.errors import CommandError
@@ -161,7 +163,7 @@ def serve(host, port, threads):
 @click.option("--loop", is_flag=True, help="keep running, one pass every TIMER_INTERVAL seconds")
 @with_appcontext
 def run_timers(loop):
-    """Fire every due timer, one transaction per case."""
+    """Fire every due timer, one transaction per case; with --loop also run the registry scan once a day."""
     while True:
         fired = 0
         with _sessions()() as session:
@@ -172,6 +174,9 @@ def run_timers(loop):
         click.echo(f"已触发 {fired} 个案件的到期定时器")
         if not loop:
             return
+        with _sessions().begin() as session:
+            if scans.scan_if_due(session, SYSTEM, _now(), current_app.extensions["cadreflow.policy"]):
+                click.echo("已完成今日干部信息库扫描")
         time.sleep(current_app.config["TIMER_INTERVAL"])
 
 

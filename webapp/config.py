@@ -13,6 +13,7 @@ SETTINGS = {
     "DEFAULT_LOCALE": ("zh_CN", "language of the pages when the user has not chosen one"),
     "SESSION_HOURS": (12, "absolute lifetime of a sign-in, in hours"),
     "TIMER_INTERVAL": (30, "seconds between two passes of run-timers --loop"),
+    "POLICY_FILE": (None, "JSON file with the local rule parameters (publicity days, quorum, windows…)"),
 }
 MIN_SECRET_LENGTH = 32
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from workflows import cadre_export
+from workflows import local_rules
 from workflows import registry_edit
 from workflows import scans
 from workflows.actors import Actor
@@ -77,7 +78,7 @@ def scan(on: date | None, record: bool):
     penalty, each with the rule and figures."""
     at = current_app.extensions["cadreflow.clock"].now()
     with current_app.extensions["cadreflow.sessions"].begin() as session:
-        report = scans.scan(session, on or at.date())
+        report = scans.scan(session, on or at.date(), current_app.extensions["cadreflow.policy"])
         if record:
             scans.record_scan(session, _cli_actor(), at, report)
     click.echo(f"扫描日期 {report.on.isoformat()}；参数版本 {report.policy['version']}")
@@ -87,4 +88,21 @@ def scan(on: date | None, record: bool):
             click.echo(f"  {row.subject}  {row.name}  {row.section}  {row.reason}")
 
 
-COMMANDS.append(scan)
+@click.command("calendar-override")
+@click.argument("day", callback=parse_day)
+@click.option("--workday/--closed", required=True, help="an extra working day, or a day the bureau closes")
+@click.option("--note", required=True, help="why (e.g. the notice that decided it)")
+@with_appcontext
+def calendar_override(day: date, workday: bool, note: str):
+    """Change the local calendar the working-day deadlines use."""
+    at = current_app.extensions["cadreflow.clock"].now()
+    try:
+        with current_app.extensions["cadreflow.sessions"].begin() as session:
+            local_rules.set_calendar_override(session, _cli_actor(), at, day, workday, note)
+    except CommandError as error:
+        click.echo(f"错误：{error.message}", err=True)
+        sys.exit(1)
+    click.echo(f"{day.isoformat()} 已设为{'工作日' if workday else '休息日'}：{note}")
+
+
+COMMANDS += [scan, calendar_override]

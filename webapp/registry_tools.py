@@ -12,13 +12,13 @@ from flask import url_for
 from webapp import db
 from webapp.security import current_actor
 from webapp.security import now
+from webapp.security import policy
 from webapp.security import roles_required
 from workflows import cadre_export
 from workflows import registry
 from workflows import registry_edit
 from workflows import scans
 from workflows.errors import InvalidData
-from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.structure import structure_statistics
 
 bp = Blueprint("registry_tools", __name__, url_prefix="/registry")
@@ -31,14 +31,14 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 @bp.get("/scan")
 @roles_required(*READERS)
 def scan():
-    report = scans.scan(db.session(), now().date(), DEFAULT_POLICY)
+    report = scans.scan(db.session(), now().date(), policy())
     return render_template("registry/scan.html", report=report, kinds=scans.KINDS)
 
 
 @bp.get("/structure")
 @roles_required(*READERS)
 def structure():
-    metrics = structure_statistics(registry.all_facts(db.session()), now().date(), DEFAULT_POLICY)
+    metrics = structure_statistics(registry.all_facts(db.session()), now().date(), policy())
     return render_template("registry/structure.html", metrics=metrics, as_of=now().date())
 
 

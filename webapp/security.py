@@ -23,6 +23,11 @@ def now():
     return current_app.extensions["cadreflow.clock"].now()
 
 
+def policy():
+    """The bureau's rule parameters (``CADREFLOW_POLICY_FILE``)."""
+    return current_app.extensions["cadreflow.policy"]
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user = db.session().get(User, int(user_id)) if user_id.isdigit() else None

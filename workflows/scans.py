@@ -7,11 +7,14 @@ from datetime import date
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.models import AuditEvent
 from workflows import audit
 from workflows import registry
 from workflows.actors import Actor
+from workflows.clock import parse_iso
 from workflows.rules.cadres import promotion_priority
 from workflows.rules.cadres import rotation_due
 from workflows.rules.cadres import second_line_window
@@ -87,3 +90,14 @@ def record_scan(session: Session, actor: Actor, at: datetime, report: ScanReport
         "on": report.on.isoformat(), "counts": report.counts(), "policy": report.policy,
         "rule_versions": report.rule_versions,
         "found": {kind: [row.subject for row in rows] for kind, rows in report.rows.items()}})
+
+
+def scan_if_due(session: Session, actor: Actor, at: datetime, policy: Policy = DEFAULT_POLICY) -> ScanReport | None:
+    """The daily scan for the scheduler: run and record it unless one is on record for ``at``'s day."""
+    last = session.scalar(select(AuditEvent.at).where(AuditEvent.type == "registry.scanned")
+                          .order_by(AuditEvent.seq.desc()).limit(1))
+    if last is not None and parse_iso(last).date() >= at.date():
+        return None
+    report = scan(session, at.date(), policy)
+    record_scan(session, actor, at, report)
+    return report

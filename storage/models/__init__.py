@@ -9,6 +9,7 @@ from storage.models.cases import Case
 from storage.models.cases import HumanTask
 from storage.models.cases import IdempotencyRecord
 from storage.models.cases import Timer
+from storage.models.organisation import CalendarOverride
 from storage.models.organisation import Section
 from storage.models.organisation import SectionAssessment
 from storage.models.organisation import Unit
@@ -24,6 +25,7 @@ from storage.models.users import User
 from storage.models.users import UserRole
 
 __all__ = [
+    "CalendarOverride",
     "AnnualAssessment",
     "Cadre",
     "Filing",

@@ -1,4 +1,6 @@
-"""Units and sections (科室), each section with its bureau leader in charge and yearly assessment."""
+"""Units and sections (科室) with the leader in charge and yearly assessment; the local calendar changes."""
+
+from datetime import date
 
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
@@ -56,3 +58,16 @@ class SectionAssessment(Base):
 
     def __repr__(self) -> str:
         return f"SectionAssessment({self.section_id!r}, {self.year!r}, {self.grade!r})"
+
+
+class CalendarOverride(Base):
+    """A local change to the official calendar: a day the bureau closes, or an extra working day."""
+
+    __tablename__ = "calendar_override"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    is_workday: Mapped[bool]
+    note: Mapped[str] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"CalendarOverride({self.day!r}, workday={self.is_workday!r})"

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 14:44:22.434134
+Create Date: 2026-11-22 15:13:19.311640
 """
 
 from alembic import op
@@ -44,6 +44,12 @@ def upgrade() -> None:
     with op.batch_alter_table('cadre', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cadre_name'), ['name'], unique=False)
 
+    op.create_table('calendar_override',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('is_workday', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_calendar_override'))
+    )
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -206,6 +212,7 @@ def downgrade() -> None:
 
     op.drop_table('annual_assessment')
     op.drop_table('unit')
+    op.drop_table('calendar_override')
     with op.batch_alter_table('cadre', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cadre_name'))
 
