@@ -22,6 +22,7 @@ from workflows import scans
 from workflows import triggers
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
+from workflows.clock import local_date
 from workflows.demo_registry import seed_registry
 from workflows.errors import CommandError
 
@@ -134,7 +135,7 @@ def seed_demo():
             except CommandError:
                 accounts.create_user(session, username, roles, password=DEMO_PASSWORD,
                                      display_name=name, profile=profile)
-        cadres = seed_registry(session, _now().date())
+        cadres = seed_registry(session, local_date(_now()))
         packaged = sorted(Path(str(resources.files("bpmn"))).glob("*.bpmn"))
         if packaged:
             deployment.deploy(session, deployment.bundle_from_paths(packaged), _cli_actor(), _now())

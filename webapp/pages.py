@@ -1,8 +1,5 @@
 """The pages of the skeleton: the start page and the inbox of my roles."""
 
-from datetime import timedelta
-from datetime import timezone
-
 from flask import Blueprint
 from flask import render_template
 from flask_babel import get_locale
@@ -13,9 +10,9 @@ from webapp.security import current_actor
 from workflows import views
 from workflows.actors import LANE_ROLES
 from workflows.actors import ROLE_NAMES
+from workflows.clock import BEIJING
 
 bp = Blueprint("pages", __name__)
-BEIJING = timezone(timedelta(hours=8), "CST")
 
 
 @bp.get("/")

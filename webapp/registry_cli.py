@@ -14,6 +14,7 @@ from workflows import local_rules
 from workflows import registry_edit
 from workflows import scans
 from workflows.actors import Actor
+from workflows.clock import local_date
 from workflows.errors import CommandError
 
 
@@ -78,7 +79,7 @@ def scan(on: date | None, record: bool):
     penalty, each with the rule and figures."""
     at = current_app.extensions["cadreflow.clock"].now()
     with current_app.extensions["cadreflow.sessions"].begin() as session:
-        report = scans.scan(session, on or at.date(), current_app.extensions["cadreflow.policy"])
+        report = scans.scan(session, on or local_date(at), current_app.extensions["cadreflow.policy"])
         if record:
             scans.record_scan(session, _cli_actor(), at, report)
     click.echo(f"扫描日期 {report.on.isoformat()}；参数版本 {report.policy['version']}")

@@ -15,6 +15,7 @@ from webapp import formdata
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
+from webapp.security import today
 from workflows import registry
 from workflows import registry_codes as codes
 from workflows import registry_edit
@@ -49,7 +50,7 @@ def index():
     cadres, total = registry.search(db.session(), wanted, page)
     return render_template("registry/index.html", cadres=cadres, total=total, page=page,
                            pages=max(1, -(-total // registry.PAGE_SIZE)), args=args,
-                           sections=_sections(), today=now().date(), age_on=registry.age_on,
+                           sections=_sections(), today=today(), age_on=registry.age_on,
                            page_url=lambda number: url_for("registry.index", **{**args.to_dict(), "page": number}))
 
 
@@ -66,7 +67,7 @@ def _render_detail(cadre_id: int, errors: dict | None = None, status: int = 200)
     return render_template(
         "registry/detail.html", cadre=cadre, posts=list(reversed(cadre.posts)),
         assessments=registry.assessments_of(session, cadre_id), sanctions=registry.sanctions_of(session, cadre_id),
-        cases=cases, sections=_sections(), errors=errors or {}, form=request.form, today=now().date(),
+        cases=cases, sections=_sections(), errors=errors or {}, form=request.form, today=today(),
         age_on=registry.age_on), status
 
 

@@ -14,6 +14,7 @@ from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
 from webapp.security import roles_required
+from webapp.security import today
 from workflows import cadre_export
 from workflows import registry
 from workflows import registry_edit
@@ -31,15 +32,15 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 @bp.get("/scan")
 @roles_required(*READERS)
 def scan():
-    report = scans.scan(db.session(), now().date(), policy())
+    report = scans.scan(db.session(), today(), policy())
     return render_template("registry/scan.html", report=report, kinds=scans.KINDS)
 
 
 @bp.get("/structure")
 @roles_required(*READERS)
 def structure():
-    metrics = structure_statistics(registry.all_facts(db.session()), now().date(), policy())
-    return render_template("registry/structure.html", metrics=metrics, as_of=now().date())
+    metrics = structure_statistics(registry.all_facts(db.session()), today(), policy())
+    return render_template("registry/structure.html", metrics=metrics, as_of=today())
 
 
 @bp.route("/import", methods=["GET", "POST"])

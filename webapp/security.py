@@ -16,11 +16,17 @@ from webapp.extensions import login_manager
 from workflows import accounts
 from workflows import commands
 from workflows.actors import Actor
+from workflows.clock import local_date
 
 
 def now():
     """The current time from the app's clock (tests inject a fixed one)."""
     return current_app.extensions["cadreflow.clock"].now()
+
+
+def today():
+    """Today in Beijing time, the bureau's calendar day."""
+    return local_date(now())
 
 
 def policy():

@@ -21,6 +21,7 @@ from workflows.cadre_sheet import SHEETS
 from workflows.cadre_sheet import CellError
 from workflows.cadre_sheet import Sheet
 from workflows.errors import InvalidData
+from workflows.rules.dates import add_years
 
 
 class CadreImportError(InvalidData):
@@ -238,10 +239,7 @@ def _check_unit_names(parsed: ParsedWorkbook) -> None:
 
 
 def _sixteenth_birthday(birth: date) -> date:
-    try:
-        return birth.replace(year=birth.year + 16)
-    except ValueError:  # born on 29 February
-        return date(birth.year + 16, 3, 1)
+    return add_years(birth, 16)  # 29 February births: 28 February, as the rules count ages
 
 
 def _shown(value: object) -> str:

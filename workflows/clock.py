@@ -4,8 +4,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
 from typing import Protocol
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
@@ -71,6 +73,14 @@ def engine_time(at: datetime) -> Iterator[None]:
         yield
     finally:
         _engine_now.reset(token)
+
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def local_date(at: datetime) -> date:
+    """The calendar day in Beijing time (the bureau's day) of an aware time."""
+    return at.astimezone(BEIJING).date()
 
 
 def iso(at: datetime) -> str:

@@ -15,6 +15,7 @@ from storage.models import Post
 from storage.models import Sanction
 from storage.models import Section
 from workflows.errors import NotFound
+from workflows.rules.dates import full_years
 from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import PostFacts
 from workflows.rules.facts import SanctionFacts
@@ -40,7 +41,7 @@ def search(session: Session, wanted: CadreFilter, page: int = 1) -> tuple[list[C
     query = select(Cadre).outerjoin(Post, (Post.cadre_id == Cadre.id) & Post.end_date.is_(None))
     if wanted.text.strip():
         pattern = f"%{wanted.text.strip()}%"
-        query = query.where(or_(Cadre.name.like(pattern), Cadre.staff_no.like(pattern)))
+        query = query.where(or_(Cadre.name.ilike(pattern), Cadre.staff_no.ilike(pattern)))
     if wanted.section_id is not None:
         query = query.where(Post.section_id == wanted.section_id)
     if wanted.level:
@@ -128,5 +129,5 @@ def section_facts(session: Session) -> list[SectionFacts]:
 
 
 def age_on(birth: date, on: date) -> int:
-    """Full years of age on a day."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    """Full years of age (周岁) on a day, the way the rules count them (29 February: 28 February)."""
+    return full_years(birth, on)

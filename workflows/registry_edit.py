@@ -21,7 +21,9 @@ from workflows.cadre_import import ImportSummary
 from workflows.cadre_import import import_cadres
 from workflows.cadre_import import read_workbook
 from workflows.canonical import sha256_hex
+from workflows.clock import local_date
 from workflows.errors import InvalidData
+from workflows.registry import age_on
 from workflows.registry import get_cadre
 
 PERSON_CHOICES = {
@@ -50,7 +52,7 @@ def check_person(values: dict, today: date) -> dict:
         if values.get(field) not in (None, "") and values[field] not in choices:
             errors[field] = f"「{PERSON_LABELS[field]}」只能是：{'、'.join(choices.values())}"
     birth = values.get("birth_date")
-    if isinstance(birth, date) and not date(today.year - 70, 1, 1) <= birth <= date(today.year - 16, 12, 31):
+    if isinstance(birth, date) and not 16 <= age_on(birth, today) <= 70:
         errors["birth_date"] = "「出生日期」不合理：年龄应在 16 到 70 岁之间"
     for field in ("party_join_date", "work_start_date"):
         day = values.get(field)
@@ -68,7 +70,7 @@ def check_person(values: dict, today: date) -> dict:
 def update_person(session: Session, actor: Actor, at: datetime, cadre_id: int, values: dict) -> Cadre:
     """Change a cadre's personal fields; the changes go on record."""
     cadre = get_cadre(session, cadre_id)
-    check_person({**{f: getattr(cadre, f) for f in PERSON_LABELS}, **values}, at.date())
+    check_person({**{f: getattr(cadre, f) for f in PERSON_LABELS}, **values}, local_date(at))
     changed = {field: [_plain(getattr(cadre, field)), _plain(value)] for field, value in values.items()
                if field in PERSON_LABELS and getattr(cadre, field) != value}
     for field, (_old, _new) in changed.items():

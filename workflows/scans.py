@@ -14,6 +14,7 @@ from storage.models import AuditEvent
 from workflows import audit
 from workflows import registry
 from workflows.actors import Actor
+from workflows.clock import local_date
 from workflows.clock import parse_iso
 from workflows.rules.cadres import promotion_priority
 from workflows.rules.cadres import rotation_due
@@ -96,8 +97,8 @@ def scan_if_due(session: Session, actor: Actor, at: datetime, policy: Policy = D
     """The daily scan for the scheduler: run and record it unless one is on record for ``at``'s day."""
     last = session.scalar(select(AuditEvent.at).where(AuditEvent.type == "registry.scanned")
                           .order_by(AuditEvent.seq.desc()).limit(1))
-    if last is not None and parse_iso(last).date() >= at.date():
+    if last is not None and local_date(parse_iso(last)) >= local_date(at):
         return None
-    report = scan(session, at.date(), policy)
+    report = scan(session, local_date(at), policy)
     record_scan(session, actor, at, report)
     return report
