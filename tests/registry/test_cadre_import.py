@@ -1,119 +1,32 @@
-"""Registry import and export: all or nothing, every bad cell reported, an export re-imports unchanged."""
+"""Registry import: all or nothing, every bad cell reported with its row and column."""
 
-import io
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
-from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlalchemy import select
 
 from storage.models import AnnualAssessment
-from storage.models import Cadre
-from storage.models import Post
 from storage.models import Sanction
 from storage.models import Section
 from storage.models import SectionAssessment
-from storage.models import Unit
-from workflows.cadre_cells import Choice
-from workflows.cadre_cells import YesNo
-from workflows.cadre_export import export_csv
-from workflows.cadre_export import export_workbook
-from workflows.cadre_export import registry_rows
-from workflows.cadre_export import template_workbook
+from tests.registry.sheets import TABLES
+from tests.registry.sheets import cadre
+from tests.registry.sheets import counts
+from tests.registry.sheets import import_file
+from tests.registry.sheets import person
+from tests.registry.sheets import table
+from tests.registry.sheets import valid_sheets
+from tests.registry.sheets import workbook
 from workflows.cadre_import import CadreImportError
 from workflows.cadre_import import import_cadres
 from workflows.cadre_import import read_workbook
 from workflows.cadre_sheet import ASSESSMENTS
 from workflows.cadre_sheet import CADRES
-from workflows.cadre_sheet import GUIDE_SHEET
 from workflows.cadre_sheet import SANCTIONS
 from workflows.cadre_sheet import SECTION_ASSESSMENTS
 from workflows.cadre_sheet import SECTIONS
-from workflows.cadre_sheet import SHEETS
-from workflows.cadre_sheet import Sheet
-from workflows.demo_registry import seed_registry
 from workflows.errors import InvalidData
-
-TABLES = (Unit, Section, Cadre, Post, AnnualAssessment, Sanction, SectionAssessment)
-POST = {"科室代码": "BGS", "现任职务": "副科长", "职务层次": "副科", "是否实职": "是", "任现职日期": "2023-03-01",
-        "任职方式": "提拔"}
-
-
-def person(staff_no: str, name: str, changes: dict | None = None, post: dict | None = POST) -> dict:
-    """A 干部 row keyed by header: a man born 1985 holding ``post`` (None: no post), with ``changes``."""
-    row = {"干部编号": staff_no, "姓名": name, "性别": "男", "出生日期": "1985-03-01", "民族": "汉族",
-           "政治面貌": "中共党员", "人员类别": "公务员", **(post or {})}
-    return {**row, **(changes or {})}
-
-
-def table(sheet: Sheet, *rows: dict, drop: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> list[list]:
-    """The sheet's header (less ``drop``, plus ``extra``) and a row per dict; an empty dict is a blank row."""
-    headers = [column.header for column in sheet.columns if column.header not in drop] + list(extra)
-    return [headers, *([row.get(header) for header in headers] for row in rows)]
-
-
-def workbook(sheets: dict[str, list[list]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def valid_sheets() -> dict[str, list[list]]:
-    return {
-        CADRES.name: table(
-            CADRES,
-            person("L002", "郑晓燕", {"性别": "女", "出生日期": date(1972, 11, 20)}, post=None),
-            person("QP0101", "张三", {
-                "出生日期": date(1985, 3, 1), "入党时间": "2008-06-01", "参加工作时间": date(2007, 7, 1),
-                "全日制学历": "大学本科", "全日制学位": "学士", "毕业院校": "华东师范大学", "所学专业": "公共管理",
-                "职级": "四级主任科员", "任职决定日期": "2023-02-20", "任职通知日期": "2023-02-24",
-                "同一职位起始日期": "2020-03-01", "试用期起": "2023-03-01", "试用期止": "2024-02-29",
-                "试用期结果": "胜任", "是否正在接受审查": "否"}),
-            person("QP0102", "李四", {"性别": "女", "出生日期": "1990-07-15", "人员类别": "工勤",
-                                     "科室代码": "SJZY", "现任职务": "一级主任科员", "职务层次": None,
-                                     "是否实职": "否", "任职方式": "其他", "是否正在接受审查": "是"}),
-            person("QP0103", "王五", {"科室代码": "SJZY", "职级": "三级主任科员"})),
-        ASSESSMENTS.name: table(
-            ASSESSMENTS, {"干部编号": "QP0101", "年度": 2024, "等次": "优秀", "考核类别": "公务员考核"},
-            {"干部编号": "QP0101", "年度": "2023", "等次": "称职", "考核类别": "公务员考核"},
-            {"干部编号": "QP0102", "年度": 2024, "等次": "合格", "考核类别": "事业单位考核"}),
-        SANCTIONS.name: table(
-            SANCTIONS, {"干部编号": "QP0102", "类别": "诫勉", "决定日期": "2025-01-15", "影响期至": "2025-07-15"}),
-        SECTIONS.name: table(
-            SECTIONS, {"科室代码": "BGS", "科室名称": "办公室", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局",
-                       "分管领导干部编号": "L002"},
-            {"科室代码": "SJZY", "科室名称": "数据资源科", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局"}),
-        SECTION_ASSESSMENTS.name: table(
-            SECTION_ASSESSMENTS, {"科室代码": "BGS", "年度": 2024, "等次": "良好", "名次": 3},
-            {"科室代码": "SJZY", "年度": 2024, "等次": "优秀"}),
-    }
-
-
-def import_file(sessions, data: bytes, filename: str = "registry.xlsx", **options):
-    with sessions.begin() as session:
-        return import_cadres(session, read_workbook(data, filename), **options)
-
-
-def counts(summary) -> dict[str, tuple[int, int, int]]:
-    return {name: (c.created, c.updated, c.unchanged) for name, c in summary.sheets.items()}
-
-
-def snapshot(session) -> dict[str, list[tuple]]:
-    """Every registry row, ``updated_at`` included, so that any write shows."""
-    return {model.__tablename__: [tuple(row) for row in session.execute(
-        select(model.__table__).order_by(model.__table__.c.id))] for model in TABLES}
-
-
-def cadre(session, staff_no: str) -> Cadre:
-    return session.scalar(select(Cadre).where(Cadre.staff_no == staff_no))
 
 
 def test_a_valid_workbook_imports_every_sheet(sessions):
@@ -160,26 +73,6 @@ def test_a_valid_workbook_imports_every_sheet(sessions):
         assert sections["SJZY"].leader_in_charge_id is None
         assert sorted((s.section_id, s.year, s.grade, s.rank) for s in session.scalars(select(SectionAssessment))) \
             == sorted([(sections["BGS"].id, 2024, "good", 3), (sections["SJZY"].id, 2024, "excellent", None)])
-
-
-def test_an_export_re_imports_unchanged(sessions, clock):
-    with sessions.begin() as session:
-        seed_registry(session, clock.now().date())
-    import_file(sessions, workbook({CADRES.name: table(CADRES, person("QP0001", "改任者", {
-        "科室代码": "SJZY", "现任职务": "科长", "职务层次": "正科", "任现职日期": clock.now().date()}))}))
-    with sessions() as session:
-        before, rows = snapshot(session), registry_rows(session)
-        data, csv_data = export_workbook(session), export_csv(session)
-    assert len(before["post"]) == len(before["cadre"]) - 4 + 1  # the leaders hold no post; one was re-appointed
-    summary = import_file(sessions, data)
-    assert not summary.changed
-    assert counts(summary) == {"干部": (0, 0, 84), "年度考核": (0, 0, 800), "处分": (0, 0, 2), "科室": (0, 0, 10),
-                               "科室考核": (0, 0, 30)}
-    assert not import_file(sessions, csv_data, "registry.csv").changed
-    with sessions() as session:
-        assert snapshot(session) == before
-        assert registry_rows(session) == rows
-    assert csv_data.startswith(b"\xef\xbb\xbf" + "干部编号,姓名,性别".encode())
 
 
 def test_a_changed_post_closes_the_old_one(sessions):
@@ -278,60 +171,3 @@ def test_a_bad_workbook_imports_nothing_and_names_every_bad_cell(sessions):
     assert [str(cell) for cell in error.cell_errors] == expected
     assert isinstance(error, InvalidData) and list(error.errors.values()) == expected
     assert error.message == "导入失败：文件中有 18 处错误，没有导入任何数据"
-
-
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
-def test_csv_in_utf8_with_or_without_bom_and_in_gb18030(sessions, encoding):
-    import_file(sessions, workbook({SECTIONS.name: table(SECTIONS, {
-        "科室代码": "BGS", "科室名称": "办公室", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局"})}))
-    rows = table(CADRES, person("QP0301", "欧阳明", {"民族": "回族", "出生日期": "1985/3/1", "毕业院校": "复旦大学"}))
-    text = "\r\n".join(",".join("" if cell is None else str(cell) for cell in row) for row in rows) + "\r\n"
-    data = text.encode(encoding)
-    if encoding == "gb18030":
-        with pytest.raises(UnicodeDecodeError):
-            data.decode("utf-8")  # so the fallback is what reads it
-    summary = import_file(sessions, data, "干部名单.CSV")
-    assert counts(summary)["干部"] == (1, 0, 0)
-    with sessions() as session:
-        row = cadre(session, "QP0301")
-        assert (row.name, row.ethnicity, row.birth_date, row.ft_school, row.current_post.section.code) == (
-            "欧阳明", "回族", date(1985, 3, 1), "复旦大学", "BGS")
-
-
-def test_the_template_has_dropdowns_and_imports_as_empty(sessions):
-    data = template_workbook()
-    book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == [GUIDE_SHEET, *(sheet.name for sheet in SHEETS)]
-    for sheet in SHEETS:
-        ws = book[sheet.name]
-        assert [cell.value for cell in ws[1]] == [column.header for column in sheet.columns]
-        assert ws.max_row == 1
-        lists = {str(rule.sqref).split(":")[0][:-1]: rule.formula1 for rule in ws.data_validations.dataValidation}
-        wanted = {ws.cell(1, index).column_letter: f'"{",".join(column.parser.choices)}"'
-                  for index, column in enumerate(sheet.columns, start=1)
-                  if isinstance(column.parser, Choice | YesNo)}
-        assert lists == wanted
-    assert book["干部"].data_validations.dataValidation[0].formula1 == '"男,女"'
-    guide = [row for row in book[GUIDE_SHEET].iter_rows(values_only=True) if row[0] == "干部"]
-    assert ("干部", "出生日期", "必填", "日期，格式 YYYY-MM-DD，也可以是 Excel 日期单元格；以档案认定的为准",
-            "1985-03-01") in guide
-    summary = import_file(sessions, data, "模板.xlsx")
-    assert not summary.changed and all(c == (0, 0, 0) for c in counts(summary).values())
-
-
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"x", "registry.xls", "只能导入 .xlsx 或 .csv 文件，收到“registry.xls”（.xls 请先在 Excel 中另存为 .xlsx）"),
-    (b"not a zip", "registry.xlsx", "无法作为 .xlsx 文件读取，请在 Excel 中打开后另存为 .xlsx"),
-    (b"\xff\xfe\x00", "registry.csv", "无法识别 CSV 文件的编码，请另存为“CSV UTF-8”"),
-], ids=["xls", "not-a-zip", "unknown-encoding"])
-def test_an_unreadable_file_is_refused(data, filename, message):
-    with pytest.raises(CadreImportError) as raised:
-        read_workbook(data, filename)
-    assert [str(error) for error in raised.value.cell_errors] == [message]
-
-
-def test_a_workbook_without_known_sheets_is_refused(sessions):
-    with sessions() as session, pytest.raises(CadreImportError) as raised:
-        import_cadres(session, read_workbook(workbook({"Sheet1": []}), "empty.xlsx"))
-    assert [str(error) for error in raised.value.cell_errors] == [
-        "文件中没有可导入的工作表，应有：干部、年度考核、处分、科室、科室考核"]
