@@ -143,12 +143,29 @@ def task_by_key(workflow: BpmnWorkflow, key: dict):
 
 def state_digest(workflow: BpmnWorkflow) -> str:
     """sha256 of a canonical view of the workflow: spec names, states, data; no UUIDs, no wall time."""
+    tasks = workflow.get_tasks()
+    # Engine bookkeeping may hold task UUIDs (a multi-instance task lists the children it merged);
+    # name those tasks by their place in the tree instead, as the record does.
+    seen: dict[str, int] = {}
+    names = {}
+    for task in tasks:
+        ordinal = seen[task.task_spec.name] = seen.get(task.task_spec.name, -1) + 1
+        names[str(task.id)] = f"{task.task_spec.name}#{ordinal}"
     view = {
         "completed": workflow.completed,
         "success": workflow.success,
-        "tasks": [
-            [t.task_spec.name, TaskState.get_name(t.state), t.data, t.internal_data]
-            for t in workflow.get_tasks()
-        ],
+        "tasks": [[t.task_spec.name, TaskState.get_name(t.state), t.data, _stable(t.internal_data, names)]
+                  for t in tasks],
     }
     return digest(view)
+
+
+def _stable(value, names: dict[str, str]):
+    """``value`` with every task UUID replaced by the task's place in the tree."""
+    if isinstance(value, dict):
+        return {key: _stable(item, names) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stable(item, names) for item in value]
+    if isinstance(value, UUID):
+        value = str(value)
+    return names.get(value, value) if isinstance(value, str) else value
