@@ -63,7 +63,7 @@ def detail(cadre_id: int):
 def _render_detail(cadre_id: int, errors: dict | None = None, status: int = 200):
     session = db.session()
     cadre = registry.get_cadre(session, cadre_id)
-    cases = session.scalars(select(Case).where(Case.subject == cadre.staff_no).order_by(Case.id.desc())).all()
+    cases = session.scalars(select(Case).where(Case.cadre_id == cadre.id).order_by(Case.id.desc())).all()
     return render_template(
         "registry/detail.html", cadre=cadre, posts=list(reversed(cadre.posts)),
         assessments=registry.assessments_of(session, cadre_id), sanctions=registry.sanctions_of(session, cadre_id),

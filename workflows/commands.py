@@ -13,6 +13,7 @@ from workflows import engine
 from workflows import forms
 from workflows import idempotency
 from workflows import projection
+from workflows import registry
 from workflows.actors import Actor
 from workflows.caseio import check_version
 from workflows.caseio import fresh_task
@@ -33,11 +34,15 @@ CANCEL_ROLES = {"personnel_office", "admin"}
 
 
 def start_case(session: Session, actor: Actor, at: datetime, process_id: str, title: str,
-               data: dict | None = None, *, subject: str | None = None,
+               data: dict | None = None, *, subject: str | None = None, cadre_staff_no: str | None = None,
                idempotency_key: str | None = None) -> dict:
-    """Start a case on the newest version of ``process_id``; the start event's lane says who may."""
+    """Start a case on the newest version of ``process_id``; the start event's lane says who may.
+
+    With ``cadre_staff_no`` the case concerns that cadre: the subject, a default title and a
+    snapshot of their registry record (``data["cadre"]``) come from the registry.
+    """
     request = {"command": "start", "process": process_id, "title": title, "data": data,
-               "subject": subject}
+               "subject": subject, "cadre": cadre_staff_no}
     if (answer := idempotency.recall(session, actor, idempotency_key, request)) is not None:
         return answer
     spec = latest_spec(session, process_id)
@@ -47,16 +52,23 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     role = start_info.get("lane") or STARTER_ROLE
     if role not in actor.roles:
         raise Forbidden(f"只有「{role}」角色可以发起流程 {process_id}")
+    cadre = registry.find_cadre(session, cadre_staff_no) if cadre_staff_no else None
+    if cadre is not None:
+        subject = cadre.staff_no
+        title = title or f"{spec.name}：{cadre.name}"
     if not isinstance(title, str) or not title.strip() or len(title) > 300:
         raise InvalidData("案件标题有误", {"title": "案件标题为必填项，最多 300 个字符"})
     start_form = next((spec.forms[b] for b, i in spec.task_info.items()
                        if i["kind"] == "start" and b in spec.forms), None)
     data = forms.validate(start_form, data or {}) if start_form else _plain_object(data)
+    if cadre is not None:
+        data = {**data, "cadre": registry.snapshot(cadre)}
     workflow = engine.new_workflow(spec.spec_json)
     with engine.running(at):
         seed_start_data(workflow, data)
         engine.advance(workflow)
     case = Case(spec_id=spec.id, spec=spec, title=title.strip(), subject=subject, status="running",
+                cadre_id=cadre.id if cadre else None,
                 started_by_id=actor.user_id, started_at=at)
     for key, value in state_values(case, workflow, at).items():
         setattr(case, key, value)

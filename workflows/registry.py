@@ -67,6 +67,30 @@ def get_cadre(session: Session, cadre_id: int) -> Cadre:
     return cadre
 
 
+def find_cadre(session: Session, staff_no: str) -> Cadre:
+    """A cadre by staff number."""
+    cadre = session.scalar(select(Cadre).where(Cadre.staff_no == staff_no)
+                           .options(selectinload(Cadre.posts).selectinload(Post.section)))
+    if cadre is None:
+        raise NotFound(f"干部编号 {staff_no} 不存在")
+    return cadre
+
+
+def snapshot(cadre: Cadre) -> dict:
+    """What a case keeps of the cadre's record when it starts (plain JSON, for the workflow data)."""
+    post = cadre.current_post
+    return {
+        "staff_no": cadre.staff_no, "name": cadre.name, "gender": cadre.gender,
+        "birth_date": cadre.birth_date.isoformat(), "retirement_category": cadre.retirement_category,
+        "political_affiliation": cadre.political_affiliation,
+        "section": post.section.name if post and post.section else None,
+        "section_code": post.section.code if post and post.section else None,
+        "post_title": post.title if post else None, "post_level": post.level if post else None,
+        "is_leadership": bool(post and post.is_leadership),
+        "same_post_start": post.same_post_start.isoformat() if post else None,
+    }
+
+
 def assessments_of(session: Session, cadre_id: int) -> list[AnnualAssessment]:
     """A cadre's annual assessments, newest first."""
     return list(session.scalars(select(AnnualAssessment).where(AnnualAssessment.cadre_id == cadre_id)

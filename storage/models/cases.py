@@ -26,6 +26,7 @@ class Case(Base):
     spec_id: Mapped[int] = mapped_column(ForeignKey("process_spec.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     subject: Mapped[str | None] = mapped_column(String(200))
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"), index=True)  # whom the case concerns
     status: Mapped[str] = mapped_column(String(20), index=True)  # running/completed/cancelled
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

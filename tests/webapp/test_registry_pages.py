@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from storage.models import AuditEvent
 from storage.models import Cadre
+from tests.conftest import DATA
 from tests.webapp.conftest import add_user
+from tests.webapp.conftest import bearer
 from workflows.demo_registry import seed_registry
 
 
@@ -143,3 +145,18 @@ def test_scan_and_structure_pages_render(site):
     assert "交流轮岗到期" in scan and "到龄退二线窗口" in scan and "科室考核处理" in scan
     structure = client.get("/registry/structure").get_data(as_text=True)
     assert "<svg" in structure and "≥ 35%" in structure
+
+
+def test_a_case_started_over_the_api_for_a_cadre_shows_on_their_record(site):
+    assert site.test_cli_runner().invoke(args=["deploy", str(DATA / "two_lane.bpmn")]).exit_code == 0
+    token = add_user(site, "organiser2", "personnel_office")
+    started = site.test_client().post("/api/v1/cases", headers=bearer(token),
+                                      json={"process": "two_lane_review", "cadre": "QP0005"})
+    assert started.status_code == 201, started.json
+    target = cadre(site, "QP0005")
+    assert started.json["subject"] == "QP0005" and target.name in started.json["title"]
+    page = signed_in(site, "wangmin").get(f"/registry/{target.id}").get_data(as_text=True)
+    assert started.json["title"] in page
+    unknown = site.test_client().post("/api/v1/cases", headers=bearer(token),
+                                      json={"process": "two_lane_review", "cadre": "QP9999"})
+    assert unknown.status_code == 404 and "QP9999" in unknown.json["message"]

@@ -68,9 +68,11 @@ def document() -> dict:
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
                     "error": {"type": "string"}, "message": {"type": "string"},
                     "errors": {"type": "object", "additionalProperties": {"type": "string"}}}},
-                "StartCase": {"type": "object", "required": ["process", "title"], "properties": {
+                "StartCase": {"type": "object", "required": ["process"], "properties": {
                     "process": {"type": "string"}, "title": {"type": "string", "maxLength": 300},
-                    "subject": {"type": "string"}, "data": {"type": "object"}}},
+                    "subject": {"type": "string"}, "data": {"type": "object"},
+                    "cadre": {"type": "string",
+                              "description": "staff number: subject, title and data from the registry"}}},
                 "Complete": {"type": "object", "required": ["data"], "properties": {
                     "data": {"type": "object"}, "version": {"type": "integer"}}},
                 "Cancel": {"type": "object", "required": ["reason"], "properties": {

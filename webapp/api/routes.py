@@ -66,7 +66,7 @@ def start_case():
     body = _body()
     answer = commands.start_case(
         db.session(), current_actor(), now(), body.get("process"), body.get("title"),
-        body.get("data"), subject=body.get("subject"),
+        body.get("data"), subject=body.get("subject"), cadre_staff_no=body.get("cadre"),
         idempotency_key=request.headers.get("Idempotency-Key"))
     return answer, 201
 
