@@ -9,6 +9,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -112,7 +113,8 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[object, str]]:
         value = task.internal_data.get("event_value")
         if isinstance(value, dict):  # a cycle timer keeps its next firing inside
             value = value.get("next")
-        if isinstance(value, str) and "Timer" in type(task.task_spec.event_definition).__name__:
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(value, str) and isinstance(definition, TimerEventDefinition):
             found.append((task, value))
     return found
 

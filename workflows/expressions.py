@@ -8,6 +8,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
+from workflows import model_functions
+
 MAX_EXPRESSION_LENGTH = 4000
 
 # Builtins a model may call; each is pure and cheap on small data.
@@ -44,7 +46,7 @@ class ExpressionRefused(ValueError):
 
 def allowed_functions() -> dict[str, Callable[..., Any]]:
     """Every function a model may call: the safe builtins and the registered domain rules."""
-    return dict(SAFE_BUILTINS)
+    return {**SAFE_BUILTINS, **model_functions.FUNCTIONS}
 
 
 def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozenset()) -> ast.AST:

@@ -1,0 +1,71 @@
+"""The domain functions a BPMN model may call in its expressions: pure, JSON in and out, on the rules.
+
+Dates travel as ISO text because workflow data is JSON; every function gives the same answer for the
+same arguments (and calendar version), so a replay computes what the original run computed.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from datetime import timedelta
+from typing import Any
+
+from workflows.rules.calendar import working_day_deadline
+from workflows.rules.dates import add_months
+from workflows.rules.meetings import party_group_decision
+from workflows.rules.retirement import statutory_retirement_month
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(str(text)[:10])
+
+
+def _overrides(table: dict | None) -> dict[date, bool]:
+    return {_day(day): bool(is_workday) for day, is_workday in (table or {}).items()}
+
+
+def working_days_end(start: str, days: int, overrides: dict | None = None) -> str:
+    """The last working day of ``days`` working days counted from ``start`` (ISO date)."""
+    return working_day_deadline(_day(start), int(days), _overrides(overrides)).end.isoformat()
+
+
+def working_days_timer(start: str, days: int, overrides: dict | None = None) -> str:
+    """A timer date for the end of a working-day period: the midnight after its last day, Beijing time."""
+    end = working_day_deadline(_day(start), int(days), _overrides(overrides)).end
+    return f"{(end + timedelta(days=1)).isoformat()}T00:00:00+08:00"
+
+
+def period_is_provisional(start: str, days: int, overrides: dict | None = None) -> bool:
+    """Whether the period reaches a year the official calendar does not cover yet (weekends only then)."""
+    return working_day_deadline(_day(start), int(days), _overrides(overrides)).provisional
+
+
+def vote_quorum(members_due: int, present: int) -> bool:
+    """Whether a party-group meeting has its quorum (two thirds of the members due)."""
+    return party_group_decision(int(members_due), int(present), 0).quorum
+
+
+def vote_passes(members_due: int, present: int, approve: int) -> bool:
+    """Whether a party-group vote passes: quorum, and more than half of the members due approve."""
+    return party_group_decision(int(members_due), int(present), int(approve)).passed
+
+
+def count_of(items: list, value: Any) -> int:
+    """How many entries of ``items`` equal ``value`` (models may not write comprehensions)."""
+    return sum(1 for item in items or [] if item == value)
+
+
+def months_after(day: str, months: int) -> str:
+    """``day`` moved by whole months (a probation year is 12), month-end rule as the rules use it."""
+    return add_months(_day(day), int(months)).isoformat()
+
+
+def retirement_month(birth: str, category: str) -> str:
+    """The first day of the statutory retirement month under the 2025 reform (ISO date)."""
+    return statutory_retirement_month(_day(birth), category).isoformat()
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "working_days_end": working_days_end, "working_days_timer": working_days_timer,
+    "period_is_provisional": period_is_provisional, "vote_quorum": vote_quorum, "vote_passes": vote_passes,
+    "count_of": count_of, "months_after": months_after, "retirement_month": retirement_month,
+}
