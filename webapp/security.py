@@ -7,6 +7,7 @@ from flask import current_app
 from flask import g
 from flask import make_response
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
@@ -71,7 +72,7 @@ def record_denial(reason: str) -> None:
 
 def install_response_hooks(app) -> None:
     """After each request: commit (or roll back) its one transaction, then add the security headers."""
-    from webapp.errors import error_response
+    from webapp.errors import error_response  # webapp.errors imports this module, so not at the top
 
     @app.after_request
     def _finish(response):
@@ -80,7 +81,7 @@ def install_response_hooks(app) -> None:
                 db.commit()
             except db.CommitConflict:
                 response = make_response(error_response(
-                    409, "conflict", "与他人同时修改了同一内容，请刷新后重试"))
+                    409, "conflict", _("Someone else changed this at the same moment; reload and try again.")))
         else:
             db.rollback()
         headers = response.headers
