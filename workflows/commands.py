@@ -14,6 +14,7 @@ from workflows import forms
 from workflows import idempotency
 from workflows import projection
 from workflows import registry
+from workflows import registry_effects
 from workflows.actors import Actor
 from workflows.caseio import check_version
 from workflows.caseio import fresh_task
@@ -79,6 +80,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
                  state_digest=case.state_digest, payload={
                      "process": process_id, "version": spec.version, "spec_sha256": spec.sha256,
                      "title": case.title, "subject": subject, "data": data})
+    registry_effects.apply(session, actor, at, case, workflow, before=set())
     _record_completion(session, case, actor, at)
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
@@ -168,6 +170,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     if task is None or task.state != engine.TaskState.READY:
         raise Conflict(f"任务「{row.name}」已不在待办状态")
     key = engine.task_key(workflow, task)
+    before = registry_effects.completed_ids(workflow)
     with engine.running(at):
         task.data.update(copy.deepcopy(clean))
         task.run()
@@ -178,6 +181,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
                  case_id=case.id, state_digest=case.state_digest, payload={
                      "task_id": row.id, "task": key, "bpmn_id": row.bpmn_id, "name": row.name,
                      "data": clean})
+    registry_effects.apply(session, actor, at, case, workflow, before)
     _record_completion(session, case, actor, at)
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)

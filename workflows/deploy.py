@@ -26,6 +26,10 @@ from workflows.modelcheck import parse_xml
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 ASSIGNEE_PROPERTY = "assigneeVariable"
+EFFECT_PROPERTY = "registryEffect"
+# The registry changes a model may ask for (workflows.registry_effects); checked here so that a typo is
+# refused at deploy time, not discovered when a case reaches the element.
+KNOWN_EFFECTS = ("rotation.completed", "rotation.demoted", "second_line.exit")
 
 
 @dataclass
@@ -115,14 +119,27 @@ def _task_tables(spec, subprocess_specs, forms: dict[str, dict], file: str):
                               task_spec.bpmn_id)
         if form_name:
             task_forms[task_spec.bpmn_id] = forms[form_name]
-        if getattr(task_spec, "manual", False) or type(task_spec).__name__ == "StartEvent":
-            task_info[task_spec.bpmn_id] = {
-                "name": task_spec.bpmn_name or task_spec.bpmn_id,
-                "lane": task_spec.lane,
-                "kind": "start" if type(task_spec).__name__ == "StartEvent" else "user",
-                "assignee_variable": properties.get(ASSIGNEE_PROPERTY),
-            }
+        info = _task_info(task_spec, properties, file)
+        if info:
+            task_info[task_spec.bpmn_id] = info
     return task_forms, task_info
+
+
+def _task_info(task_spec, properties: dict, file: str) -> dict | None:
+    """What the inbox and the registry effects need of one element (None when they need nothing)."""
+    kind = ("start" if type(task_spec).__name__ == "StartEvent"
+            else "user" if getattr(task_spec, "manual", False) else "element")
+    effect = properties.get(EFFECT_PROPERTY)
+    if effect is not None and effect not in KNOWN_EFFECTS:
+        raise DeployError(f"未知的 {EFFECT_PROPERTY}：{effect}（可用：{'、'.join(KNOWN_EFFECTS)}）", file,
+                          task_spec.bpmn_id)
+    if kind == "element" and effect is None:
+        return None
+    info = {"name": task_spec.bpmn_name or task_spec.bpmn_id, "lane": task_spec.lane, "kind": kind,
+            "assignee_variable": properties.get(ASSIGNEE_PROPERTY)}
+    if effect is not None:
+        info["registry_effect"] = effect
+    return info
 
 
 def deploy(session: Session, bundle: Bundle, actor: Actor, at: datetime) -> list[ProcessSpec]:

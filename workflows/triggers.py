@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from storage.models import Timer
 from workflows import audit
 from workflows import engine
+from workflows import registry_effects
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
 from workflows.caseio import load
@@ -37,12 +38,14 @@ def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     if not due:
         return None
     workflow = load(case)
+    before = registry_effects.completed_ids(workflow)
     with engine.running(at):
         engine.advance(workflow)
     tasks = save(session, case, workflow, at)
     audit.append(session, type_="timer.fired", actor=SYSTEM, at=at, case_id=case.id,
                  state_digest=case.state_digest,
                  payload={"timers": sorted(timer.bpmn_id for timer in due)})
+    registry_effects.apply(session, SYSTEM, at, case, workflow, before)
     if case.status == "completed":
         audit.append(session, type_="case.completed", actor=SYSTEM, at=at, case_id=case.id,
                      state_digest=case.state_digest, payload={"title": case.title})
@@ -85,12 +88,14 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
     role = next((lane for lane in sorted(lanes, key=str) if lane is None or lane in actor.roles), "")
     if role == "":
         raise Forbidden(f"接收消息「{name}」需要角色：{'、'.join(sorted(map(str, lanes)))}")
+    before = registry_effects.completed_ids(workflow)
     with engine.running(at):
         deliver_message(workflow, name, payload)
     tasks = save(session, case, workflow, at)
     audit.append(session, type_="message.received", actor=actor.acting_as(role), at=at,
                  case_id=case.id, state_digest=case.state_digest,
                  payload={"message": name, "payload": payload})
+    registry_effects.apply(session, actor, at, case, workflow, before)
     if case.status == "completed":
         audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
                      state_digest=case.state_digest, payload={"title": case.title})
