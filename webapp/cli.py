@@ -137,8 +137,8 @@ def seed_demo():
                                      display_name=name, profile=profile)
         cadres = seed_registry(session, local_date(_now()))
         packaged = sorted(Path(str(resources.files("bpmn"))).glob("*.bpmn"))
-        if packaged:
-            deployment.deploy(session, deployment.bundle_from_paths(packaged), _cli_actor(), _now())
+        for path in packaged:  # one bundle per file: a change to one process leaves the others' versions
+            deployment.deploy(session, deployment.bundle_from_paths([path]), _cli_actor(), _now())
     if cadres:
         click.echo(f"演示干部信息库：{cadres} 名科级干部（虚构数据）")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
