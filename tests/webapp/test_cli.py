@@ -3,8 +3,8 @@
 import os
 import shutil
 import subprocess
-from importlib import resources
 import sys
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import func
