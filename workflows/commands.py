@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from storage.models import Case
 from storage.models import HumanTask
 from workflows import audit
+from workflows import cadre_fields
 from workflows import engine
 from workflows import forms
 from workflows import idempotency
@@ -62,6 +63,8 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     start_form = next((spec.forms[b] for b, i in spec.task_info.items()
                        if i["kind"] == "start" and b in spec.forms), None)
     data = forms.validate(start_form, data or {}) if start_form else _plain_object(data)
+    if start_form:
+        data = cadre_fields.attach_records(session, start_form, data)
     if cadre is not None:
         data = {**data, "cadre": registry.snapshot(cadre)}
     workflow = engine.new_workflow(spec.spec_json)
@@ -165,6 +168,8 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     check_version(case, expected_version)
     schema = case.spec.forms.get(row.bpmn_id)
     clean = forms.validate(schema, data) if schema else _plain_object(data)
+    if schema:
+        clean = cadre_fields.attach_records(session, schema, clean)
     workflow = load(case)
     task = engine.find_task(workflow, row.id)
     if task is None or task.state != engine.TaskState.READY:

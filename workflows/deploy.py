@@ -29,7 +29,8 @@ ASSIGNEE_PROPERTY = "assigneeVariable"
 EFFECT_PROPERTY = "registryEffect"
 # The registry changes a model may ask for (workflows.registry_effects); checked here so that a typo is
 # refused at deploy time, not discovered when a case reaches the element.
-KNOWN_EFFECTS = ("rotation.completed", "rotation.demoted", "second_line.exit")
+KNOWN_EFFECTS = ("rotation.completed", "rotation.demoted", "second_line.exit", "appointment.made",
+                 "probation.confirmed", "probation.failed")
 
 
 @dataclass

@@ -11,6 +11,9 @@ from typing import Any
 
 from workflows.rules.calendar import working_day_deadline
 from workflows.rules.dates import add_months
+from workflows.rules.eligibility import candidate_exclusions
+from workflows.rules.facts import CadreFacts
+from workflows.rules.facts import SanctionFacts
 from workflows.rules.meetings import party_group_decision
 from workflows.rules.retirement import statutory_retirement_month
 
@@ -64,7 +67,35 @@ def retirement_month(birth: str, category: str) -> str:
     return statutory_retirement_month(_day(birth), category).isoformat()
 
 
+def _facts(record: dict) -> CadreFacts:
+    """The rule facts of a cadre record a form attached (``x-cadre`` fields)."""
+    return CadreFacts(
+        cadre_id=record["staff_no"], name=record["name"], gender=record["gender"],
+        birth_date=_day(record["birth_date"]), retirement_category=record.get("retirement_category", "male"),
+        annual_grades={int(year): grade for year, grade in (record.get("annual_grades") or {}).items()},
+        sanctions=tuple(SanctionFacts(s["kind"], _day(s["decided_on"]),
+                                      _day(s["impact_until"]) if s.get("impact_until") else None)
+                        for s in record.get("sanctions") or []),
+        under_investigation=bool(record.get("under_investigation")))
+
+
+def eligible_staff_nos(records: list, on: str) -> list:
+    """Staff numbers of the records no registry exclusion of the 2019 regulation Art. 24 applies to on ``on``."""
+    return [record["staff_no"] for record in records or [] if not candidate_exclusions(_facts(record), _day(on))]
+
+
+def exclusion_notes(records: list, on: str) -> list:
+    """One Chinese line per excluded candidate: name and every reason, for the next step to read."""
+    notes = []
+    for record in records or []:
+        reasons = [exclusion.reason for exclusion in candidate_exclusions(_facts(record), _day(on))]
+        if reasons:
+            notes.append(f"{record['name']}：{'；'.join(reasons)}")
+    return notes
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "eligible_staff_nos": eligible_staff_nos, "exclusion_notes": exclusion_notes,
     "working_days_end": working_days_end, "working_days_timer": working_days_timer,
     "period_is_provisional": period_is_provisional, "vote_quorum": vote_quorum, "vote_passes": vote_passes,
     "count_of": count_of, "months_after": months_after, "retirement_month": retirement_month,

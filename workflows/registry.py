@@ -91,6 +91,17 @@ def snapshot(cadre: Cadre) -> dict:
     }
 
 
+def record_of(session: Session, cadre: Cadre) -> dict:
+    """A cadre's record as a case keeps it: the snapshot plus grades, sanctions and investigation status."""
+    grades = {str(row.year): row.grade for row in session.scalars(
+        select(AnnualAssessment).where(AnnualAssessment.cadre_id == cadre.id))}
+    sanctions = [{"kind": row.kind, "decided_on": row.decided_on.isoformat(),
+                  "impact_until": row.impact_until.isoformat() if row.impact_until else None}
+                 for row in sanctions_of(session, cadre.id)]
+    return {**snapshot(cadre), "annual_grades": grades, "sanctions": sanctions,
+            "under_investigation": cadre.under_investigation}
+
+
 def assessments_of(session: Session, cadre_id: int) -> list[AnnualAssessment]:
     """A cadre's annual assessments, newest first."""
     return list(session.scalars(select(AnnualAssessment).where(AnnualAssessment.cadre_id == cadre_id)

@@ -176,3 +176,28 @@ def import_file(session: Session, actor: Actor, at: datetime, data: bytes, filen
     audit.append(session, type_="registry.imported", actor=actor, at=at, payload={
         "file": filename, "sha256": sha256_hex(data), "summary": str(summary)})
     return summary
+
+
+def close_probation(session: Session, actor: Actor, at: datetime, cadre_id: int, result: str,
+                    return_date: date | None) -> Post:
+    """End the probation year of the current post: confirmed, or failed with the return to the former post."""
+    cadre = get_cadre(session, cadre_id)
+    current = cadre.current_post
+    if current is None or current.probation_end is None or current.probation_result is not None:
+        raise InvalidData("该干部当前职务不在试用期", {"cadre": f"{cadre.name} 当前职务不在试用期"})
+    if result not in codes.PROBATION_RESULT:
+        allowed = "、".join(codes.PROBATION_RESULT.values())
+        raise InvalidData("试用期结果有误", {"result": f"「试用期结果」只能是：{allowed}"})
+    current.probation_result = result
+    audit.append(session, type_="registry.probation_closed", actor=actor, at=at, payload={
+        "cadre": cadre.staff_no, "post": current.title, "result": result})
+    if result == "passed":
+        return current
+    former = next((post for post in reversed(cadre.posts) if post is not current), None)
+    if former is None or return_date is None:
+        raise InvalidData("无法恢复原职务", {"return_date": "试用期不胜任时须有原职务记录和恢复日期"})
+    # 试用期不胜任: the probationary post is removed and the cadre returns to the former level.
+    return appoint(session, actor, at, cadre.id, {
+        "section_id": former.section_id, "title": former.title, "level": former.level,
+        "is_leadership": former.is_leadership, "civil_service_rank": former.civil_service_rank,
+        "start_date": return_date, "appointment_mode": "demotion"})

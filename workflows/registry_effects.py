@@ -19,6 +19,7 @@ from workflows import registry_edit
 from workflows.actors import Actor
 from workflows.engine import TaskState
 from workflows.errors import EngineError
+from workflows.rules.dates import add_years
 
 PROPERTY = "registryEffect"
 
@@ -43,9 +44,20 @@ def _section_id(session: Session, code: str, effect: str) -> int:
     return section
 
 
-def _rotated(session: Session, actor: Actor, at: datetime, cadre, data: dict) -> None:
-    current = cadre.current_post
+def _case_cadre(session: Session, case: Case, effect: str):
+    if case.cadre_id is None:
+        raise EngineError(f"登记 {effect} 需要案件关联一名干部（从干部信息库发起）")
+    return registry.get_cadre(session, case.cadre_id)
+
+
+def _appointee(session: Session, data: dict, effect: str):
+    return registry.find_cadre(session, str(_value(data, "appointee", effect)))
+
+
+def _rotated(session: Session, actor: Actor, at: datetime, case: Case, data: dict) -> None:
     effect = "rotation.completed"
+    cadre = _case_cadre(session, case, effect)
+    current = cadre.current_post
     registry_edit.appoint(session, actor, at, cadre.id, {
         "section_id": _section_id(session, _value(data, "target_section_code", effect), effect),
         "title": _value(data, "target_title", effect), "level": current.level if current else None,
@@ -54,9 +66,10 @@ def _rotated(session: Session, actor: Actor, at: datetime, cadre, data: dict) ->
         "start_date": _day(data, "handover_date", effect), "appointment_mode": "transfer"})
 
 
-def _demoted(session: Session, actor: Actor, at: datetime, cadre, data: dict) -> None:
-    current = cadre.current_post
+def _demoted(session: Session, actor: Actor, at: datetime, case: Case, data: dict) -> None:
     effect = "rotation.demoted"
+    cadre = _case_cadre(session, case, effect)
+    current = cadre.current_post
     level = data.get("demotion_level") or None
     registry_edit.appoint(session, actor, at, cadre.id, {
         "section_id": current.section_id if current else None, "title": _value(data, "demotion_title", effect),
@@ -65,9 +78,10 @@ def _demoted(session: Session, actor: Actor, at: datetime, cadre, data: dict) ->
         "start_date": _day(data, "demotion_date", effect), "appointment_mode": "demotion"})
 
 
-def _left_leadership(session: Session, actor: Actor, at: datetime, cadre, data: dict) -> None:
-    current = cadre.current_post
+def _left_leadership(session: Session, actor: Actor, at: datetime, case: Case, data: dict) -> None:
     effect = "second_line.exit"
+    cadre = _case_cadre(session, case, effect)
+    current = cadre.current_post
     # 退二线: the leadership post goes, the rank (职级) and its treatment stay (domain reference §4).
     registry_edit.appoint(session, actor, at, cadre.id, {
         "section_id": current.section_id if current else None, "title": _value(data, "new_post_title", effect),
@@ -76,8 +90,33 @@ def _left_leadership(session: Session, actor: Actor, at: datetime, cadre, data: 
         "start_date": _day(data, "exit_date", effect), "appointment_mode": "second_line"})
 
 
+def _appointed(session: Session, actor: Actor, at: datetime, case: Case, data: dict) -> None:
+    effect = "appointment.made"
+    cadre = _appointee(session, data, effect)
+    decided = _day(data, "decision_date", effect)
+    # The term counts from the party group's decision; the first year is probation (domain reference §2).
+    registry_edit.appoint(session, actor, at, cadre.id, {
+        "section_id": _section_id(session, _value(data, "post_section_code", effect), effect),
+        "title": _value(data, "post_title", effect), "level": _value(data, "post_level", effect),
+        "is_leadership": True, "civil_service_rank": None, "start_date": decided, "decision_date": decided,
+        "appointment_mode": "promotion", "probation_start": decided, "probation_end": add_years(decided, 1)})
+
+
+def _probation_confirmed(session: Session, actor: Actor, at: datetime, case: Case, data: dict) -> None:
+    registry_edit.close_probation(session, actor, at, _appointee(session, data, "probation.confirmed").id,
+                                  "passed", None)
+
+
+def _probation_failed(session: Session, actor: Actor, at: datetime, case: Case, data: dict) -> None:
+    effect = "probation.failed"
+    registry_edit.close_probation(session, actor, at, _appointee(session, data, effect).id, "failed",
+                                  _day(data, "return_date", effect))
+
+
 EFFECTS: dict[str, Callable] = {
     "rotation.completed": _rotated, "rotation.demoted": _demoted, "second_line.exit": _left_leadership,
+    "appointment.made": _appointed, "probation.confirmed": _probation_confirmed,
+    "probation.failed": _probation_failed,
 }
 
 
@@ -95,8 +134,6 @@ def apply(session: Session, actor: Actor, at: datetime, case: Case, workflow, be
         effect = marked.get(task.task_spec.bpmn_id)
         if effect is None or str(task.id) in before:
             continue
-        if case.cadre_id is None:
-            raise EngineError(f"登记 {effect} 需要案件关联一名干部（从干部信息库发起）")
-        EFFECTS[effect](session, actor, at, registry.get_cadre(session, case.cadre_id), task.data)
+        EFFECTS[effect](session, actor, at, case, task.data)
         applied.append(effect)
     return applied
