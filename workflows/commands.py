@@ -175,7 +175,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     if task is None or task.state != engine.TaskState.READY:
         raise Conflict(f"任务「{row.name}」已不在待办状态")
     key = engine.task_key(workflow, task)
-    before = registry_effects.completed_ids(workflow)
+    before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
         task.data.update(copy.deepcopy(clean))
         task.run()

@@ -120,15 +120,23 @@ EFFECTS: dict[str, Callable] = {
 }
 
 
-def completed_ids(workflow) -> set[str]:
+def _marked(case: Case) -> dict[str, str]:
+    return {bpmn_id: info["registry_effect"] for bpmn_id, info in case.spec.task_info.items()
+            if info.get("registry_effect")}
+
+
+def completed_ids(case: Case, workflow) -> set[str]:
     """The ids of the tasks completed so far (taken before a command runs the engine)."""
+    if not _marked(case):
+        return set()  # a model without effects needs no bookkeeping on the hot path
     return {str(task.id) for task in workflow.get_tasks(state=TaskState.COMPLETED)}
 
 
 def apply(session: Session, actor: Actor, at: datetime, case: Case, workflow, before: set[str]) -> list[str]:
     """Run the effects of the elements this command completed; returns their names."""
-    marked = {bpmn_id: info["registry_effect"] for bpmn_id, info in case.spec.task_info.items()
-              if info.get("registry_effect")}
+    marked = _marked(case)
+    if not marked:
+        return []
     applied = []
     for task in workflow.get_tasks(state=TaskState.COMPLETED):
         effect = marked.get(task.task_spec.bpmn_id)

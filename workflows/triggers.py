@@ -38,7 +38,7 @@ def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     if not due:
         return None
     workflow = load(case)
-    before = registry_effects.completed_ids(workflow)
+    before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
         engine.advance(workflow)
     tasks = save(session, case, workflow, at)
@@ -88,7 +88,7 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
     role = next((lane for lane in sorted(lanes, key=str) if lane is None or lane in actor.roles), "")
     if role == "":
         raise Forbidden(f"接收消息「{name}」需要角色：{'、'.join(sorted(map(str, lanes)))}")
-    before = registry_effects.completed_ids(workflow)
+    before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
         deliver_message(workflow, name, payload)
     tasks = save(session, case, workflow, at)
