@@ -65,6 +65,11 @@ def install_engine_clock() -> None:
     spiff_timer.datetime = _EngineDatetime
 
 
+def engine_now() -> datetime:
+    """The time of the running command (the system time outside one)."""
+    return _engine_now.get() or datetime.now(UTC)
+
+
 @contextmanager
 def engine_time(at: datetime) -> Iterator[None]:
     """Run the engine as if the time were ``at``."""

@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 from storage.models import Case
 from storage.models import HumanTask
 from workflows import audit
-from workflows import cadre_fields
 from workflows import engine
-from workflows import forms
+from workflows import form_checks
 from workflows import idempotency
 from workflows import projection
 from workflows import registry
@@ -29,6 +28,8 @@ from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
 from workflows.projection import close_task
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
 from workflows.views import case_summary
 
 STARTER_ROLE = "personnel_office"
@@ -37,11 +38,13 @@ CANCEL_ROLES = {"personnel_office", "admin"}
 
 def start_case(session: Session, actor: Actor, at: datetime, process_id: str, title: str,
                data: dict | None = None, *, subject: str | None = None, cadre_staff_no: str | None = None,
-               idempotency_key: str | None = None) -> dict:
+               idempotency_key: str | None = None, policy: Policy = DEFAULT_POLICY) -> dict:
     """Start a case on the newest version of ``process_id``; the start event's lane says who may.
 
     With ``cadre_staff_no`` the case concerns that cadre: the subject, a default title and a
-    snapshot of their registry record (``data["cadre"]``) come from the registry.
+    snapshot of their registry record (``data["cadre"]``) come from the registry. The local rule
+    parameters in force go into the case data (``data["policy"]``), so the model computes with the
+    values of its start and the record keeps them.
     """
     request = {"command": "start", "process": process_id, "title": title, "data": data,
                "subject": subject, "cadre": cadre_staff_no}
@@ -62,11 +65,10 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
         raise InvalidData("案件标题有误", {"title": "案件标题为必填项，最多 300 个字符"})
     start_form = next((spec.forms[b] for b, i in spec.task_info.items()
                        if i["kind"] == "start" and b in spec.forms), None)
-    data = forms.validate(start_form, data or {}) if start_form else _plain_object(data)
-    if start_form:
-        data = cadre_fields.attach_records(session, start_form, data)
+    data = form_checks.prepare(session, start_form, data or {}) if start_form else _plain_object(data)
     if cadre is not None:
         data = {**data, "cadre": registry.snapshot(cadre)}
+    data = {**data, "policy": policy.as_record()}
     workflow = engine.new_workflow(spec.spec_json)
     with engine.running(at):
         seed_start_data(workflow, data)
@@ -166,14 +168,12 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
         return answer
     _ensure_open(row, actor)
     check_version(case, expected_version)
-    schema = case.spec.forms.get(row.bpmn_id)
-    clean = forms.validate(schema, data) if schema else _plain_object(data)
-    if schema:
-        clean = cadre_fields.attach_records(session, schema, clean)
     workflow = load(case)
     task = engine.find_task(workflow, row.id)
     if task is None or task.state != engine.TaskState.READY:
         raise Conflict(f"任务「{row.name}」已不在待办状态")
+    schema = case.spec.forms.get(row.bpmn_id)
+    clean = form_checks.prepare(session, schema, data, task.data) if schema else _plain_object(data)
     key = engine.task_key(workflow, task)
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):

@@ -23,15 +23,33 @@ def sequence_flows(sources: dict[str, str]) -> dict[str, tuple[str, str]]:
     return flows
 
 
+def _reached(task) -> bool:
+    """Whether the workflow got to ``task``: it ran or waits, or it was cancelled after its parent finished
+    (an activity a boundary event interrupted, or an open task when the case was withdrawn)."""
+    state = TaskState.get_name(task.state)
+    if state in REACHED:
+        return True
+    return state == "CANCELLED" and task.parent is not None and task.parent.state == TaskState.COMPLETED
+
+
+def _element_before(task):
+    """The nearest ancestor that is a BPMN element (skipping the engine's own split and join tasks)."""
+    parent = task.parent
+    while parent is not None and not getattr(parent.task_spec, "bpmn_id", None):
+        parent = parent.parent
+    return parent
+
+
 def steps_taken(workflow) -> set[tuple[str, str]]:
     """(source element, target element) of every step the workflow made from one BPMN element to the next."""
     taken = set()
     for task in workflow.get_tasks():
-        parent = task.parent
-        if parent is None or TaskState.get_name(task.state) not in REACHED:
+        target = getattr(task.task_spec, "bpmn_id", None)
+        if not target or not _reached(task):
             continue
-        source, target = getattr(parent.task_spec, "bpmn_id", None), getattr(task.task_spec, "bpmn_id", None)
-        if source and target and source != target:  # a multi-instance child shares its parent's id
+        before = _element_before(task)
+        source = before.task_spec.bpmn_id if before is not None else None
+        if source and source != target:  # a multi-instance child shares its parent's id
             taken.add((source, target))
     return taken
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from storage.models import ProcessSpec
 from workflows import audit
 from workflows import engine
+from workflows import form_checks
 from workflows.actors import Actor
 from workflows.canonical import digest
 from workflows.errors import DeployError
@@ -74,6 +75,9 @@ def _load_forms(bundle: Bundle) -> dict[str, dict]:
                 raise DeployError(f"表单不是合法的 JSON：{error}", name) from None
             except SchemaError as error:
                 raise DeployError(f"表单不是合法的 JSON Schema：{error.message}", name) from None
+            problems = form_checks.schema_problems(schema)
+            if problems:
+                raise DeployError(f"表单的校验规则有误：{'；'.join(problems)}", name)
             forms[name] = schema
     return forms
 

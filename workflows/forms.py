@@ -32,8 +32,16 @@ def _message(error, schema: dict, field: str) -> str:
         "minItems": f"{title}至少 {value} 项",
         "maxItems": f"{title}最多 {value} 项",
         "additionalProperties": f"不允许的字段 {field}",
+        "oneOf": f"{title}只能是：{_choices(value)}",
     }
     return messages.get(error.validator, f"{title}不符合要求：{error.message}")
+
+
+def _choices(options) -> str:
+    # A choice list written as oneOf [{"const": code, "title": 中文}] reads best by its titles.
+    if isinstance(options, list):
+        return "、".join(str(o.get("title", o.get("const"))) for o in options if isinstance(o, dict))
+    return str(options)
 
 
 def _field_of(error) -> list[str]:

@@ -9,13 +9,20 @@ from datetime import date
 from datetime import timedelta
 from typing import Any
 
+from workflows.clock import engine_now
+from workflows.clock import local_date
 from workflows.rules.calendar import working_day_deadline
 from workflows.rules.dates import add_months
 from workflows.rules.eligibility import candidate_exclusions
 from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import SanctionFacts
 from workflows.rules.meetings import party_group_decision
+from workflows.rules.meetings import recommendation_meeting_counts
 from workflows.rules.retirement import statutory_retirement_month
+
+
+def _midnight(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00+08:00"
 
 
 def _day(text: str) -> date:
@@ -34,12 +41,42 @@ def working_days_end(start: str, days: int, overrides: dict | None = None) -> st
 def working_days_timer(start: str, days: int, overrides: dict | None = None) -> str:
     """A timer date for the end of a working-day period: the midnight after its last day, Beijing time."""
     end = working_day_deadline(_day(start), int(days), _overrides(overrides)).end
-    return f"{(end + timedelta(days=1)).isoformat()}T00:00:00+08:00"
+    return _midnight(end + timedelta(days=1))
 
 
 def period_is_provisional(start: str, days: int, overrides: dict | None = None) -> bool:
     """Whether the period reaches a year the official calendar does not cover yet (weekends only then)."""
     return working_day_deadline(_day(start), int(days), _overrides(overrides)).provisional
+
+
+def today() -> str:
+    """The engine's current day in Beijing (ISO date): the command's time, so a replay sees the same day."""
+    return local_date(engine_now()).isoformat()
+
+
+def date_timer(day: str) -> str:
+    """A timer date for the start of ``day`` (ISO date), Beijing time."""
+    return _midnight(_day(day))
+
+
+def months_timer(day: str, months: int) -> str:
+    """A timer date for the start of the day ``months`` whole months after ``day``, Beijing time."""
+    return _midnight(add_months(_day(day), int(months)))
+
+
+def without(items: list, excluded: list) -> list:
+    """``items`` less every entry of ``excluded``, order kept (models may not write comprehensions)."""
+    return [item for item in items or [] if item not in (excluded or [])]
+
+
+def recommendation_quorum(range_size: int, attended: int) -> bool:
+    """Whether a recommendation meeting counts: at least two thirds of the defined range took part."""
+    return recommendation_meeting_counts(int(range_size), int(attended))
+
+
+def vote_explanation(members_due: int, present: int, approve: int) -> str:
+    """The quorum and majority arithmetic in Chinese, for the minutes and the record."""
+    return party_group_decision(int(members_due), int(present), int(approve)).explanation
 
 
 def vote_quorum(members_due: int, present: int) -> bool:
@@ -99,4 +136,6 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "working_days_end": working_days_end, "working_days_timer": working_days_timer,
     "period_is_provisional": period_is_provisional, "vote_quorum": vote_quorum, "vote_passes": vote_passes,
     "count_of": count_of, "months_after": months_after, "retirement_month": retirement_month,
+    "today": today, "date_timer": date_timer, "months_timer": months_timer, "without": without,
+    "recommendation_quorum": recommendation_quorum, "vote_explanation": vote_explanation,
 }

@@ -10,6 +10,7 @@ from webapp import db
 from webapp.api import bp
 from webapp.security import current_actor
 from webapp.security import now
+from webapp.security import policy
 from workflows import audit
 from workflows import commands
 from workflows import replay
@@ -67,7 +68,7 @@ def start_case():
     answer = commands.start_case(
         db.session(), current_actor(), now(), body.get("process"), body.get("title"),
         body.get("data"), subject=body.get("subject"), cadre_staff_no=body.get("cadre"),
-        idempotency_key=request.headers.get("Idempotency-Key"))
+        idempotency_key=request.headers.get("Idempotency-Key"), policy=policy())
     return answer, 201
 
 

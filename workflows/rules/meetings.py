@@ -78,3 +78,15 @@ def _check_counts(members_due: int, present: int, approve: int) -> None:
         raise ValueError(f"实到人数（{present}）不得多于应到会人数（{members_due}）")
     if approve > present:
         raise ValueError(f"同意票数（{approve}）不得多于实到人数（{present}）")
+
+
+def recommendation_meeting_counts(range_size: int, attended: int) -> bool:
+    """Whether a recommendation meeting (会议推荐) counts: at least two thirds of the defined range took part.
+
+    2019 条例 and the 2014 Q&A: 参加民主推荐的人数至少要达到确定范围人数的三分之二 (domain §2 step 6).
+    """
+    if isinstance(range_size, bool) or not isinstance(range_size, int) or range_size < 1:
+        raise ValueError(f"应参加人数须为正整数，收到 {range_size!r}")
+    if isinstance(attended, bool) or not isinstance(attended, int) or not 0 <= attended <= range_size:
+        raise ValueError(f"实到人数须在 0 到 {range_size} 之间，收到 {attended!r}")
+    return attended * 3 >= range_size * 2

@@ -1,0 +1,121 @@
+"""What a task form fixes beyond JSON Schema: cross-field rules, users and sections named, the calendar used.
+
+A form schema may carry these cadreflow keywords (JSON Schema ignores unknown keywords):
+
+- ``"x-rules": [{"field": …, "check": <expression>, "message": …}]`` — conditions over the submitted
+  data and the case data (e.g. ``present <= members_due``), in the allow-listed expression language;
+- ``"x-user": "<role>"`` on a field — usernames of active users who hold that role;
+- ``"x-section": true`` on a field — a section code of the registry;
+- ``"x-cadre": true`` on a field — staff numbers, with their registry records attached (``cadre_fields``);
+- ``"x-calendar": true`` on the form — the local calendar changes and the calendar version are attached,
+  so working-day timers use them and the record shows which calendar decided the date.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Section
+from storage.models import User
+from storage.models import UserRole
+from workflows import cadre_fields
+from workflows import expressions
+from workflows import forms
+from workflows.errors import InvalidData
+from workflows.local_rules import calendar_overrides
+from workflows.rules.calendar import calendar_version
+
+RULES = "x-rules"
+USER = "x-user"
+SECTION = "x-section"
+CALENDAR = "x-calendar"
+
+
+def schema_problems(schema: dict) -> list[str]:
+    """What is wrong with a form's cadreflow keywords (checked at deploy time), in Chinese."""
+    problems = []
+    properties = schema.get("properties") or {}
+    rules = schema.get(RULES, [])
+    if not isinstance(rules, list):
+        return [f"{RULES} 必须是列表"]
+    for number, rule in enumerate(rules, start=1):
+        if not isinstance(rule, dict) or not {"field", "check", "message"} <= set(rule):
+            problems.append(f"{RULES} 第 {number} 条须有 field、check、message")
+            continue
+        if rule["field"] not in properties:
+            problems.append(f"{RULES} 第 {number} 条的字段 {rule['field']} 不在表单中")
+        try:
+            expressions.check(str(rule["check"]))
+        except expressions.ExpressionRefused as refused:
+            problems.append(f"{RULES} 第 {number} 条的条件不被允许：{refused}")
+    return problems
+
+
+def _title(schema: dict, field: str) -> str:
+    return (schema.get("properties", {}).get(field) or {}).get("title") or field
+
+
+def _check_rules(schema: dict, data: dict, context: dict) -> dict[str, str]:
+    # A field the form leaves out is None to the rules, unless the case already holds a value for it.
+    scope = {**{name: None for name in schema.get("properties") or {}}, **context, **data}
+    environment = expressions.RestrictedEnvironment()
+    errors: dict[str, str] = {}
+    for rule in schema.get(RULES, []):
+        try:
+            holds = environment.evaluate(rule["check"], dict(scope))
+        except (TypeError, ValueError, KeyError, NameError):
+            holds = False  # a rule that cannot be evaluated on this data is not met
+        if not holds:
+            errors.setdefault(rule["field"], rule["message"])
+    return errors
+
+
+def _values(value) -> list:
+    return value if isinstance(value, list) else [] if value in (None, "") else [value]
+
+
+def _check_users(session: Session, schema: dict, data: dict) -> dict[str, str]:
+    errors = {}
+    for field, prop in (schema.get("properties") or {}).items():
+        role = prop.get(USER) if isinstance(prop, dict) else None
+        names = [str(name) for name in _values(data.get(field))] if role else []
+        if not names:
+            continue
+        holders = set(session.scalars(
+            select(User.username).join(UserRole, UserRole.user_id == User.id)
+            .where(User.username.in_(names), User.active.is_(True), UserRole.role_code == role)))
+        missing = [name for name in names if name not in holders]
+        if missing:
+            errors[field] = f"「{_title(schema, field)}」中的用户 {'、'.join(missing)} 不存在、已停用或不担任该角色"
+    return errors
+
+
+def _check_sections(session: Session, schema: dict, data: dict) -> dict[str, str]:
+    errors = {}
+    for field, prop in (schema.get("properties") or {}).items():
+        codes = [str(code) for code in _values(data.get(field))] if isinstance(prop, dict) and prop.get(SECTION) else []
+        if not codes:
+            continue
+        known = set(session.scalars(select(Section.code).where(Section.code.in_(codes))))
+        missing = [code for code in codes if code not in known]
+        if missing:
+            errors[field] = f"「{_title(schema, field)}」中的科室代码 {'、'.join(missing)} 在干部信息库中不存在"
+    return errors
+
+
+def prepare(session: Session, schema: dict, data: object, context: dict | None = None) -> dict:
+    """Validate a submission against its form and return what goes into the task data.
+
+    ``context`` is the case data the task sees, for rules that compare with earlier steps.
+    Raises :class:`InvalidData` naming every bad field; nothing is changed then.
+    """
+    clean = forms.validate(schema, data)
+    errors = {**_check_rules(schema, clean, context or {}), **_check_users(session, schema, clean),
+              **_check_sections(session, schema, clean)}
+    if errors:
+        raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
+    clean = cadre_fields.attach_records(session, schema, clean)
+    if schema.get(CALENDAR):
+        overrides = calendar_overrides(session)
+        clean = {**clean, "calendar_overrides": {day.isoformat(): flag for day, flag in sorted(overrides.items())},
+                 "calendar_version": calendar_version(overrides)}
+    return clean
