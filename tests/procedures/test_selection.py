@@ -1,0 +1,208 @@
+"""The sixteen-step selection (bpmn/cadre_selection.bpmn) driven through the command layer, every path of it."""
+
+from datetime import date
+
+import pytest
+
+from tests.procedures import selection_steps as steps
+from tests.procedures.driver import Bureau
+from tests.procedures.driver import beijing
+from workflows import registry
+from workflows import registry_edit
+from workflows.clock import FixedClock
+
+MEMBERS = steps.MEMBERS
+ALL_APPROVE = {member: "approve" for member in MEMBERS}
+
+
+START = beijing("2026-09-01 09:00")
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(START)
+
+
+@pytest.fixture
+def bureau(sessions, clock):
+    return Bureau(sessions, clock, ["cadre_selection.bpmn"])
+
+
+def to_vote(bureau, **meeting) -> steps.CaseRun:
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run)
+    steps.determine(run)
+    steps.inspect(run)
+    steps.propose(run)
+    steps.meeting(run, **meeting)
+    return run
+
+
+def appointed_and_confirmed(bureau):
+    """Upper report, a recommendation below 2/3 held again, a recused member, a minor complaint, confirmation."""
+    run = steps.start(bureau)
+    steps.to_work_plan(run, upper_report=True)
+    steps.to_candidates(run, exceptional=True, attended_first=15)
+    steps.determine(run)
+    steps.inspect(run)
+    steps.propose(run)
+    steps.meeting(run, recused=["member6"])
+    steps.vote(run, {member: "approve" for member in MEMBERS[:5]})
+    steps.publish(run)
+    steps.complain(run, "minor")
+    run.do("reminder_talk", {"reminder_date": "2026-09-30", "reminder_by": "吴建国",
+                             "reminder_content": "提醒改进作风"}, by="secretary")
+    run.wait_for("publicity_period")
+    steps.appoint(run)
+    steps.probation(run, "confirmed")
+    return run
+
+
+def no_vacancy(bureau):
+    run = steps.start(bureau)
+    run.do("analysis", {**steps.ANALYSIS, "vacancy_exists": False})
+    return run
+
+
+def motion_declined(bureau):
+    run = steps.start(bureau)
+    run.do("analysis", steps.ANALYSIS)
+    run.do("motion", steps.MOTION)
+    run.do("motion_consent", {"motion_agreed": False, "secretary_opinion_on_motion": "暂不启动"})
+    return run
+
+
+def upper_level_refuses(bureau):
+    run = steps.start(bureau)
+    steps.to_work_plan(run, upper_report=True, upper_agreed=False)
+    return run
+
+
+def nobody_eligible(bureau):
+    """Everyone on the roster is excluded by the registry; the plan is revised once, then the case ends."""
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    run.do("work_plan", steps.WORK_PLAN)
+    run.do("eligibility_screening", steps.screening(["QP0011", "QP0037"]))
+    run.do("no_candidate_decision", {"no_candidate_decision": "revise_plan", "no_candidate_opinion": "扩大推荐范围"},
+           by="secretary")
+    run.do("work_plan", steps.WORK_PLAN)
+    run.do("eligibility_screening", steps.screening(["QP0011"]))
+    run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止"},
+           by="secretary")
+    return run
+
+
+def candidate_sanctioned_after_recommendation(bureau):
+    """A sanction entered after the recommendation excludes the only inspection candidate when it is fixed."""
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run, reference=("QP0003", "QP0012"))
+    with bureau.sessions.begin() as session:
+        cadre = registry.find_cadre(session, "QP0012")
+        registry_edit.record_sanction(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, "诫勉",
+                                      date(2026, 9, 7), date(2027, 3, 7))
+    steps.determine(run, candidates=["QP0012"])
+    run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止"},
+           by="secretary")
+    return run
+
+
+def not_passed(bureau):
+    """No proposal after the first inspection, a meeting without quorum, then a vote that fails."""
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run)
+    steps.determine(run)
+    steps.inspect(run, dossier="issue")
+    run.do("inspection_conclusion", {"proposal_ready": False, "conclusion_summary": "档案存在问题，重新研究"})
+    steps.determine(run, candidates=["QP0003"], day="2026-09-15")
+    steps.inspect(run, notice_date="2026-09-16")
+    steps.propose(run)
+    steps.meeting(run, present=MEMBERS[:3])
+    steps.meeting(run, day="2026-09-24")
+    steps.vote(run, {**ALL_APPROVE, "member1": "reject", "member2": "reject", "member3": "reject",
+                     "member4": "reject"}, secretary="reject")
+    return run
+
+
+def deferred_then_rejected_after_publicity(bureau):
+    run = to_vote(bureau)
+    steps.vote(run, {**ALL_APPROVE, "member1": "defer", "member2": "defer", "member3": "defer"}, secretary="defer")
+    run.do("deferral_review", {"additional_findings": "补充了解了工作实绩"})
+    steps.meeting(run, day="2026-09-25")
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run, "2026-09-29")
+    steps.complain(run, "serious")
+    return run
+
+
+def suspended_then_cleared(bureau):
+    """A complaint that cannot be verified quickly suspends; cleared, decided again, then probation fails."""
+    run = to_vote(bureau)
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run)
+    steps.complain(run, "unverified")
+    run.do("suspension_review", {"suspension_findings": "经查反映不实"}, by="discipline", hours=24 * 20)
+    steps.meeting(run, day="2026-10-26")
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run, "2026-10-27")
+    steps.complain(run, "unfounded", concluded_on="2026-10-28")
+    run.wait_for("publicity_period")
+    steps.appoint(run)
+    steps.probation(run, "failed")
+    return run
+
+
+def suspension_runs_out(bureau):
+    """Three months of suspension pass without a conclusion: the case goes back to the party group."""
+    run = to_vote(bureau)
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run)
+    steps.complain(run, "unverified")
+    run.wait_for("suspension_limit")
+    assert run.pending() == ["party_group_meeting"]
+    return run
+
+
+def deferred_past_a_year(bureau):
+    """A deferral reviewed more than a year after the recommendation: the recommendation is held again."""
+    run = to_vote(bureau)
+    steps.vote(run, {**ALL_APPROVE, "member1": "defer", "member2": "defer", "member3": "defer"}, secretary="defer")
+    run.do("deferral_review", {"additional_findings": "长期未能补充材料"}, hours=24 * 370)
+    assert run.pending() == ["interview_recommendation"]
+    return run
+
+
+SCENARIOS = {
+    "appointed_and_confirmed": (appointed_and_confirmed, "end_appointed_confirmed"),
+    "no_vacancy": (no_vacancy, "end_no_vacancy"),
+    "motion_declined": (motion_declined, "end_cancelled_at_motion"),
+    "upper_level_refuses": (upper_level_refuses, "end_cancelled_at_motion"),
+    "nobody_eligible": (nobody_eligible, "end_no_eligible_candidate"),
+    "candidate_sanctioned_after_recommendation": (candidate_sanctioned_after_recommendation,
+                                                  "end_no_eligible_candidate"),
+    "not_passed": (not_passed, "end_not_passed"),
+    "deferred_then_rejected_after_publicity": (deferred_then_rejected_after_publicity, "end_rejected_after_publicity"),
+    "suspended_then_cleared": (suspended_then_cleared, "end_probation_failed"),
+    "suspension_runs_out": (suspension_runs_out, None),
+    "deferred_past_a_year": (deferred_past_a_year, None),
+}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_each_path_ends_where_it_should_and_replays(bureau, name):
+    walk, end = SCENARIOS[name]
+    run = walk(bureau)
+    assert run.ended_at() == end
+    assert run.status == ("completed" if end else "running")
+    assert run.replays()
+
+
+def test_every_flow_of_the_model_is_taken(bureau, clock):
+    for walk, _end in SCENARIOS.values():
+        clock.at = START  # each story starts on the same day; the cases share one database
+        walk(bureau)
+    taken, every = bureau.flows("cadre_selection")
+    assert sorted(every - taken) == [], f"flows no test takes: {sorted(every - taken)}"
