@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from storage.models import Case
 from storage.models import HumanTask
 from workflows import audit
+from workflows import case_subject
 from workflows import engine
 from workflows import form_checks
 from workflows import idempotency
 from workflows import projection
-from workflows import registry
 from workflows import registry_effects
 from workflows.actors import Actor
 from workflows.caseio import check_version
@@ -41,8 +41,9 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
                idempotency_key: str | None = None, policy: Policy = DEFAULT_POLICY) -> dict:
     """Start a case on the newest version of ``process_id``; the start event's lane says who may.
 
-    With ``cadre_staff_no`` the case concerns that cadre: the subject, a default title and a
-    snapshot of their registry record (``data["cadre"]``) come from the registry. The local rule
+    The case concerns a cadre (``cadre_staff_no``) or a post (see :mod:`workflows.case_subject`):
+    the subject, a default title and, for a cadre, a snapshot of their registry record
+    (``data["cadre"]``) come from the registry. The local rule
     parameters in force go into the case data (``data["policy"]``), so the model computes with the
     values of its start and the record keeps them.
     """
@@ -53,22 +54,17 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     spec = latest_spec(session, process_id)
     if spec is None:
         raise NotFound(f"流程 {process_id} 未部署")
-    start_info = next((i for i in spec.task_info.values() if i["kind"] == "start"), {})
+    start_bpmn_id, start_info = next(((b, i) for b, i in spec.task_info.items() if i["kind"] == "start"), (None, {}))
     role = start_info.get("lane") or STARTER_ROLE
     if role not in actor.roles:
         raise Forbidden(f"只有「{role}」角色可以发起流程 {process_id}")
-    cadre = registry.find_cadre(session, cadre_staff_no) if cadre_staff_no else None
-    if cadre is not None:
-        subject = cadre.staff_no
-        title = title or f"{spec.name}：{cadre.name}"
+    start_form = spec.forms.get(start_bpmn_id)
+    data = form_checks.prepare(session, start_form, data or {}) if start_form else _plain_object(data)
+    about = case_subject.concern(session, spec, start_info.get("start_from"), cadre_staff_no, data)
+    subject, title, cadre = about.subject or subject, title or about.title, about.cadre
     if not isinstance(title, str) or not title.strip() or len(title) > 300:
         raise InvalidData("案件标题有误", {"title": "案件标题为必填项，最多 300 个字符"})
-    start_form = next((spec.forms[b] for b, i in spec.task_info.items()
-                       if i["kind"] == "start" and b in spec.forms), None)
-    data = form_checks.prepare(session, start_form, data or {}) if start_form else _plain_object(data)
-    if cadre is not None:
-        data = {**data, "cadre": registry.snapshot(cadre)}
-    data = {**data, "policy": policy.as_record()}
+    data = {**data, **about.data, "policy": policy.as_record()}
     workflow = engine.new_workflow(spec.spec_json)
     with engine.running(at):
         seed_start_data(workflow, data)

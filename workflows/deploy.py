@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ProcessSpec
 from workflows import audit
+from workflows import case_subject
 from workflows import engine
 from workflows import form_checks
 from workflows.actors import Actor
@@ -142,6 +143,12 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
         return None
     info = {"name": task_spec.bpmn_name or task_spec.bpmn_id, "lane": task_spec.lane, "kind": kind,
             "assignee_variable": properties.get(ASSIGNEE_PROPERTY)}
+    start_from = properties.get(case_subject.PROPERTY)
+    if start_from is not None:
+        if kind != "start" or start_from not in case_subject.KINDS:
+            raise DeployError(f"{case_subject.PROPERTY} 只能用在开始事件上，取值 {'、'.join(case_subject.KINDS)}",
+                              file, task_spec.bpmn_id)
+        info["start_from"] = start_from
     if effect is not None:
         info["registry_effect"] = effect
     return info

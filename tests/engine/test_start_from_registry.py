@@ -11,7 +11,7 @@ from workflows import deploy
 from workflows import replay
 from workflows import views
 from workflows.demo_registry import seed_registry
-from workflows.errors import NotFound
+from workflows.errors import InvalidData
 
 
 @pytest.fixture
@@ -36,7 +36,8 @@ def test_case_for_a_cadre_carries_the_registry_snapshot(sessions, people, clock,
 
 
 def test_an_unknown_staff_number_starts_nothing(sessions, people, clock, registry_and_process):
-    with pytest.raises(NotFound, match="QP9999"), sessions.begin() as session:
+    with pytest.raises(InvalidData) as refused, sessions.begin() as session:
         commands.start_case(session, people["organiser"], clock.now(), "two_lane_review", "", cadre_staff_no="QP9999")
+    assert "QP9999" in refused.value.errors["cadre"]  # the form field is named, as for any bad input
     with sessions() as session:
         assert session.scalar(select(Case.id)) is None

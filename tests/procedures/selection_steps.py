@@ -5,8 +5,8 @@ from tests.procedures.driver import CaseRun
 
 MEMBERS = ["member1", "member2", "member3", "member4", "member5", "member6"]
 
-ANALYSIS = {"post_section_code": "SJZY", "post_title": "数据资源科科长", "post_level": "section_chief",
-            "vacancy_exists": True, "headcount_note": "核定正科职数 1 名，现空缺 1 名",
+POST = {"post_section_code": "SJZY", "post_title": "科长", "post_level": "section_chief"}
+ANALYSIS = {"vacancy_exists": True, "headcount_note": "核定正科职数 1 名，现空缺 1 名",
             "analysis": "原科长交流轮岗后空缺，需从副科级干部中选拔"}
 MOTION = {"position_conditions": "副科级满两年，近三年考核称职以上", "recommendation_scope": "局机关全体干部",
           "method": "democratic_recommendation", "procedure_plan": "按十六步工作法，九月完成",
@@ -28,8 +28,8 @@ def recommendation(attended: int, day="2026-09-04") -> dict:
             "counted_by": ["王敏", "李华"]}
 
 
-def start(bureau: Bureau) -> CaseRun:
-    return bureau.start("cadre_selection", title="数据资源科科长选任")
+def start(bureau: Bureau, **options) -> CaseRun:
+    return bureau.start("cadre_selection", POST, **options)
 
 
 def to_work_plan(run: CaseRun, *, upper_report: bool = False, upper_agreed: bool = True) -> None:

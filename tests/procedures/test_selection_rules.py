@@ -52,7 +52,7 @@ def test_a_policy_of_seven_days_and_a_local_closure_lengthen_the_publicity(burea
         set_calendar_override(session, bureau.people["organiser"], bureau.clock.now(), date(2026, 10, 12), False,
                               "局机关搬迁闭馆")
     policy = Policy(version="青数-2026", publicity_working_days=7)
-    run = bureau.start("cadre_selection", title="七日公示", policy=policy)
+    run = steps.start(bureau, policy=policy)
     steps.to_work_plan(run)
     steps.to_candidates(run)
     steps.determine(run)
@@ -134,13 +134,13 @@ def test_the_appointment_and_the_confirmation_write_the_post_history(bureau, ses
     with sessions() as session:
         post = registry.find_cadre(session, "QP0003").current_post
         assert (post.title, post.level, post.decision_date, post.probation_end) == (
-            "数据资源科科长", "section_chief", date(2026, 9, 21), date(2027, 9, 21))
+            "科长", "section_chief", date(2026, 9, 21), date(2027, 9, 21))
     assert run.timers() == {"probation_year": beijing("2027-09-21 00:00")}
     steps.probation(run, "confirmed")
     with sessions() as session:
         post = registry.find_cadre(session, "QP0003").current_post
-        assert (post.title, post.probation_result) == ("数据资源科科长", "passed")
-        assert former != post.title
+        assert (post.title, post.probation_result) == ("科长", "passed")
+        assert post.section.code == "SJZY" and former == "副科长"
 
 
 def test_a_failed_probation_returns_the_cadre_to_the_former_level(bureau, sessions):
@@ -154,3 +154,12 @@ def test_a_failed_probation_returns_the_cadre_to_the_former_level(bureau, sessio
         assert [p.probation_result for p in posts[-2:]] == ["failed", None]
         assert (posts[-1].title, posts[-1].appointment_mode, posts[-1].start_date) == (
             former, "demotion", date(2027, 9, 23))
+
+
+def test_a_selection_starts_from_a_post_of_the_registry(bureau):
+    run = steps.start(bureau)
+    case = run.case
+    assert (case.title, case.subject) == ("科级干部选拔任用（十六步工作法）：数据资源科 科长", "SJZY 科长")
+    with pytest.raises(InvalidData) as refused:
+        bureau.start("cadre_selection", {**steps.POST, "post_section_code": "NOPE"})
+    assert "NOPE" in refused.value.errors["post_section_code"]
