@@ -11,6 +11,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; nothing happens at import time."""
     from webapp import api
     from webapp import auth
+    from webapp import case_start
     from webapp import cli
     from webapp import config
     from webapp import db
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(registry_pages.bp)
     app.register_blueprint(registry_tools.bp)
+    app.register_blueprint(case_start.bp)
     # Bearer tokens are not sent by browsers on their own, so the API needs no CSRF token.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -27,13 +27,16 @@ READERS = ("personnel_office", "admin", "auditor")
 EDITORS = ("personnel_office", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SCAN_BUTTONS = {"rotation": "发起轮岗审批", "second_line": "发起退二线审批"}
 
 
 @bp.get("/scan")
 @roles_required(*READERS)
 def scan():
     report = scans.scan(db.session(), today(), policy())
-    return render_template("registry/scan.html", report=report, kinds=scans.KINDS)
+    # Only the personnel office starts cases; auditors and admins read the scan.
+    starts = SCAN_BUTTONS if "personnel_office" in current_actor().roles else {}
+    return render_template("registry/scan.html", report=report, kinds=scans.KINDS, scan_starts=starts)
 
 
 @bp.get("/structure")

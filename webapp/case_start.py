@@ -1,0 +1,113 @@
+"""Starting a case: a procedure and the cadre or post from the registry, or straight from a scan row."""
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from sqlalchemy import select
+
+from storage.models import Cadre
+from storage.models import Section
+from webapp import db
+from webapp.security import current_actor
+from webapp.security import now
+from webapp.security import policy
+from webapp.security import roles_required
+from workflows import commands
+from workflows import views
+from workflows.deploy import latest_spec
+from workflows.errors import InvalidData
+
+bp = Blueprint("case_start", __name__, url_prefix="/cases")
+STARTERS = ("personnel_office",)
+# A scan row starts the procedure its finding calls for, with the scan as the recorded reason.
+SCAN_STARTS = {
+    "rotation": ("rotation_approval", "trigger_reason", "scan_10_years"),
+    "second_line": ("second_line_approval", "trigger", "window_scan"),
+}
+
+
+def start_info(spec) -> tuple[str | None, dict]:
+    """(startFrom of the process, its start form or an empty one)."""
+    bpmn_id, info = next(((b, i) for b, i in spec.task_info.items() if i["kind"] == "start"), (None, {}))
+    return info.get("start_from"), spec.forms.get(bpmn_id) or {}
+
+
+def _form_values(schema: dict, form) -> dict:
+    """The start form's posted fields as JSON values; the schema's own check names what is wrong."""
+    values = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        kind = prop.get("type")
+        if kind == "boolean":
+            values[name] = form.get(name) in ("1", "on", "true")
+            continue
+        raw = (form.get(name) or "").strip()
+        if raw == "" or kind not in ("string", "integer"):
+            continue
+        values[name] = int(raw) if kind == "integer" and raw.lstrip("-").isdigit() else raw
+    return values
+
+
+def _render(spec, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    start_from, schema = start_info(spec) if spec else (None, {})
+    session = db.session()
+    cadres = session.scalars(select(Cadre).where(Cadre.active.is_(True)).order_by(Cadre.staff_no)) if spec else []
+    return render_template(
+        "cases/new.html", processes=views.processes(session), spec=spec, start_from=start_from, schema=schema,
+        sections=session.scalars(select(Section).order_by(Section.code)).all(), cadres=list(cadres),
+        errors=errors or {}, values=values or {}), status
+
+
+@bp.get("/new")
+@roles_required(*STARTERS)
+def new():
+    process = request.args.get("process")
+    spec = latest_spec(db.session(), process) if process else None
+    values = {"cadre": request.args.get("cadre", "")}
+    return _render(spec, values=values, status=200 if spec or not process else 404)
+
+
+@bp.post("/new")
+@roles_required(*STARTERS)
+def create():
+    form = request.form
+    spec = latest_spec(db.session(), form.get("process", ""))
+    if spec is None:
+        return _render(None, {"process": "请选择要发起的流程"}, status=422)
+    _start_from, schema = start_info(spec)
+    data = _form_values(schema, form)
+    try:
+        answer = commands.start_case(db.session(), current_actor(), now(), spec.process_id,
+                                     (form.get("title") or "").strip(), data,
+                                     cadre_staff_no=(form.get("cadre") or "").strip() or None, policy=policy())
+    except InvalidData as invalid:
+        db.rollback()
+        return _render(spec, invalid.errors, {**data, "cadre": form.get("cadre", ""), "title": form.get("title", "")},
+                       status=422)
+    flash(f"已发起案件 #{answer['id']}：{answer['title']}", "ok")
+    return redirect(url_for("pages.index"))
+
+
+@bp.post("/from-scan")
+@roles_required(*STARTERS)
+def from_scan():
+    """Start the procedure a scan row calls for, for that cadre, the finding recorded as the reason."""
+    kind = request.form.get("kind", "")
+    if kind not in SCAN_STARTS:
+        return render_template("errors/error.html", status=422, message="该扫描结果不对应可发起的流程", errors={}), 422
+    process, trigger_field, trigger = SCAN_STARTS[kind]
+    data = {trigger_field: trigger, "trigger_note": (request.form.get("reason") or "").strip()[:1000],
+            "scan_date": request.form.get("on", "")}
+    spec = latest_spec(db.session(), process)
+    if spec is None:
+        return render_template("errors/error.html", status=404, message=f"流程 {process} 未部署", errors={}), 404
+    try:
+        answer = commands.start_case(db.session(), current_actor(), now(), process, "", data,
+                                     cadre_staff_no=request.form.get("cadre"), policy=policy())
+    except InvalidData as invalid:
+        db.rollback()
+        return _render(spec, invalid.errors, {**data, "cadre": request.form.get("cadre", "")}, status=422)
+    flash(f"已发起案件 #{answer['id']}：{answer['title']}", "ok")
+    return redirect(url_for("registry_tools.scan"))
