@@ -59,7 +59,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     if role not in actor.roles:
         raise Forbidden(f"只有「{role}」角色可以发起流程 {process_id}")
     start_form = spec.forms.get(start_bpmn_id)
-    data = form_checks.prepare(session, start_form, data or {}) if start_form else _plain_object(data)
+    data = form_checks.prepare(session, start_form, data or {}, at=at) if start_form else _plain_object(data)
     about = case_subject.concern(session, spec, start_info.get("start_from"), cadre_staff_no, data)
     subject, title, cadre = about.subject or subject, title or about.title, about.cadre
     if not isinstance(title, str) or not title.strip() or len(title) > 300:
@@ -169,7 +169,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     if task is None or task.state != engine.TaskState.READY:
         raise Conflict(f"任务「{row.name}」已不在待办状态")
     schema = case.spec.forms.get(row.bpmn_id)
-    clean = form_checks.prepare(session, schema, data, task.data) if schema else _plain_object(data)
+    clean = form_checks.prepare(session, schema, data, task.data, at) if schema else _plain_object(data)
     key = engine.task_key(workflow, task)
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):

@@ -11,6 +11,8 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
   so working-day timers use them and the record shows which calendar decided the date.
 """
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,8 @@ from storage.models import UserRole
 from workflows import cadre_fields
 from workflows import expressions
 from workflows import forms
+from workflows.clock import engine_now
+from workflows.clock import engine_time
 from workflows.errors import InvalidData
 from workflows.local_rules import calendar_overrides
 from workflows.rules.calendar import calendar_version
@@ -54,14 +58,16 @@ def _title(schema: dict, field: str) -> str:
     return (schema.get("properties", {}).get(field) or {}).get("title") or field
 
 
-def _check_rules(schema: dict, data: dict, context: dict) -> dict[str, str]:
+def _check_rules(schema: dict, data: dict, context: dict, at: datetime | None) -> dict[str, str]:
     # A field the form leaves out is None to the rules, unless the case already holds a value for it.
     scope = {**{name: None for name in schema.get("properties") or {}}, **context, **data}
     environment = expressions.RestrictedEnvironment()
     errors: dict[str, str] = {}
     for rule in schema.get(RULES, []):
         try:
-            holds = environment.evaluate(rule["check"], dict(scope))
+            # A rule may ask for today(): the command's time, as the engine sees it.
+            with engine_time(at or engine_now()):
+                holds = environment.evaluate(rule["check"], dict(scope))
         except (TypeError, ValueError, KeyError, NameError):
             holds = False  # a rule that cannot be evaluated on this data is not met
         if not holds:
@@ -102,14 +108,16 @@ def _check_sections(session: Session, schema: dict, data: dict) -> dict[str, str
     return errors
 
 
-def prepare(session: Session, schema: dict, data: object, context: dict | None = None) -> dict:
+def prepare(session: Session, schema: dict, data: object, context: dict | None = None,
+            at: datetime | None = None) -> dict:
     """Validate a submission against its form and return what goes into the task data.
 
-    ``context`` is the case data the task sees, for rules that compare with earlier steps.
+    ``context`` is the case data the task sees, for rules that compare with earlier steps; ``at`` is the
+    command's time.
     Raises :class:`InvalidData` naming every bad field; nothing is changed then.
     """
     clean = forms.validate(schema, data)
-    errors = {**_check_rules(schema, clean, context or {}), **_check_users(session, schema, clean),
+    errors = {**_check_rules(schema, clean, context or {}, at), **_check_users(session, schema, clean),
               **_check_sections(session, schema, clean)}
     if errors:
         raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)

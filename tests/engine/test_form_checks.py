@@ -110,3 +110,13 @@ def test_date_functions_models_call():
                                                                 (10, 7, True), (10, 6, False)])
 def test_a_recommendation_meeting_needs_two_thirds_of_its_range(range_size, attended, counts):
     assert recommendation_quorum(range_size, attended) is counts
+
+
+def test_a_rule_reads_the_day_of_the_command(sessions):
+    schema = {"type": "object", "properties": {"day": {"type": "string"}},
+              "x-rules": [{"field": "day", "check": "day <= today()", "message": "不能晚于今天"}]}
+    at = datetime(2026, 9, 30, 17, 0, tzinfo=UTC)  # 1 October in Beijing
+    with sessions() as session:
+        assert form_checks.prepare(session, schema, {"day": "2026-10-01"}, at=at)["day"] == "2026-10-01"
+        with pytest.raises(InvalidData):
+            form_checks.prepare(session, schema, {"day": "2026-10-02"}, at=at)
