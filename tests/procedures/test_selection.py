@@ -5,27 +5,15 @@ from datetime import date
 import pytest
 
 from tests.procedures import selection_steps as steps
-from tests.procedures.driver import Bureau
-from tests.procedures.driver import beijing
+from tests.procedures.conftest import START
 from workflows import registry
 from workflows import registry_edit
-from workflows.clock import FixedClock
 
 MEMBERS = steps.MEMBERS
 ALL_APPROVE = {member: "approve" for member in MEMBERS}
 
 
-START = beijing("2026-09-01 09:00")
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(START)
-
-
-@pytest.fixture
-def bureau(sessions, clock):
-    return Bureau(sessions, clock, ["cadre_selection.bpmn"])
+MODELS = ["cadre_selection.bpmn"]
 
 
 def to_vote(bureau, **meeting) -> steps.CaseRun:
@@ -138,12 +126,18 @@ def deferred_then_rejected_after_publicity(bureau):
     return run
 
 
-def suspended_then_cleared(bureau):
-    """A complaint that cannot be verified quickly suspends; cleared, decided again, then probation fails."""
+def suspended(bureau) -> steps.CaseRun:
+    """Approved, published, and a complaint that cannot be verified quickly suspends the appointment."""
     run = to_vote(bureau)
     steps.vote(run, ALL_APPROVE)
     steps.publish(run)
     steps.complain(run, "unverified")
+    return run
+
+
+def suspended_then_cleared(bureau):
+    """A suspension cleared by the check, decided again, appointed, then the probation fails."""
+    run = suspended(bureau)
     run.do("suspension_review", {"suspension_findings": "经查反映不实"}, by="discipline", hours=24 * 20)
     steps.meeting(run, day="2026-10-26")
     steps.vote(run, ALL_APPROVE)
@@ -157,10 +151,7 @@ def suspended_then_cleared(bureau):
 
 def suspension_runs_out(bureau):
     """Three months of suspension pass without a conclusion: the case goes back to the party group."""
-    run = to_vote(bureau)
-    steps.vote(run, ALL_APPROVE)
-    steps.publish(run)
-    steps.complain(run, "unverified")
+    run = suspended(bureau)
     run.wait_for("suspension_limit")
     assert run.pending() == ["party_group_meeting"]
     return run

@@ -8,28 +8,17 @@ from sqlalchemy import select
 from storage.models import Cadre
 from storage.models import Post
 from tests.procedures import selection_steps as steps
-from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
-from tests.procedures.test_selection import START
+from tests.procedures.test_selection import suspended
 from tests.procedures.test_selection import suspended_then_cleared
 from tests.procedures.test_selection import to_vote
 from workflows import registry
-from workflows.clock import FixedClock
 from workflows.errors import InvalidData
 from workflows.local_rules import set_calendar_override
 from workflows.rules.policy import Policy
 
+MODELS = ["cadre_selection.bpmn"]
 APPROVE = {member: "approve" for member in steps.MEMBERS}
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(START)
-
-
-@pytest.fixture
-def bureau(sessions, clock):
-    return Bureau(sessions, clock, ["cadre_selection.bpmn"])
 
 
 def test_publicity_over_national_day_ends_on_the_calendars_fifth_working_day(bureau):
@@ -70,10 +59,7 @@ def test_a_policy_of_seven_days_and_a_local_closure_lengthen_the_publicity(burea
 
 
 def test_a_complaint_mid_publicity_suspends_the_appointment(bureau):
-    run = to_vote(bureau)
-    steps.vote(run, APPROVE)
-    steps.publish(run)
-    steps.complain(run, "unverified", concluded_on="2026-09-30")
+    run = suspended(bureau)  # the complaint's check concluded on 2026-09-30
     assert run.pending() == ["suspension_review"]
     assert run.timers() == {"suspension_limit": beijing("2026-12-30 00:00")}
 
