@@ -15,6 +15,7 @@ from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
 from webapp.security import roles_required
+from webapp.security import today
 from workflows import commands
 from workflows import views
 from workflows.deploy import latest_spec
@@ -99,7 +100,7 @@ def from_scan():
         return render_template("errors/error.html", status=422, message="该扫描结果不对应可发起的流程", errors={}), 422
     process, trigger_field, trigger = SCAN_STARTS[kind]
     data = {trigger_field: trigger, "trigger_note": (request.form.get("reason") or "").strip()[:1000],
-            "scan_date": request.form.get("on", "")}
+            "scan_date": request.form.get("on") or today().isoformat()}
     spec = latest_spec(db.session(), process)
     if spec is None:
         return render_template("errors/error.html", status=404, message=f"流程 {process} 未部署", errors={}), 404

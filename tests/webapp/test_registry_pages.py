@@ -159,4 +159,4 @@ def test_a_case_started_over_the_api_for_a_cadre_shows_on_their_record(site):
     assert started.json["title"] in page
     unknown = site.test_client().post("/api/v1/cases", headers=bearer(token),
                                       json={"process": "two_lane_review", "cadre": "QP9999"})
-    assert unknown.status_code == 404 and "QP9999" in unknown.json["message"]
+    assert unknown.status_code == 422 and "QP9999" in unknown.json["errors"]["cadre"]
