@@ -16,6 +16,7 @@ from webapp.security import now
 from webapp.security import policy
 from webapp.security import roles_required
 from webapp.security import today
+from workflows import case_subject
 from workflows import commands
 from workflows import views
 from workflows.deploy import latest_spec
@@ -32,7 +33,7 @@ SCAN_STARTS = {
 
 def start_info(spec) -> tuple[str | None, dict]:
     """(startFrom of the process, its start form or an empty one)."""
-    bpmn_id, info = next(((b, i) for b, i in spec.task_info.items() if i["kind"] == "start"), (None, {}))
+    bpmn_id, info = case_subject.start_event(spec)
     return info.get("start_from"), spec.forms.get(bpmn_id) or {}
 
 

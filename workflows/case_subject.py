@@ -22,6 +22,12 @@ PROPERTY = "startFrom"
 KINDS = ("cadre", "post")
 
 
+def start_event(spec: ProcessSpec) -> tuple[str | None, dict]:
+    """(BPMN id, deploy-time facts) of a process's start event: lane, ``start_from``."""
+    return next(((bpmn_id, info) for bpmn_id, info in spec.task_info.items() if info["kind"] == "start"),
+                (None, {}))
+
+
 @dataclass
 class Concern:
     """The subject, the default title and the registry data a case starts with."""

@@ -54,7 +54,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     spec = latest_spec(session, process_id)
     if spec is None:
         raise NotFound(f"流程 {process_id} 未部署")
-    start_bpmn_id, start_info = next(((b, i) for b, i in spec.task_info.items() if i["kind"] == "start"), (None, {}))
+    start_bpmn_id, start_info = case_subject.start_event(spec)
     role = start_info.get("lane") or STARTER_ROLE
     if role not in actor.roles:
         raise Forbidden(f"只有「{role}」角色可以发起流程 {process_id}")

@@ -32,6 +32,18 @@ def start(bureau: Bureau, **options) -> CaseRun:
     return bureau.start("cadre_selection", POST, **options)
 
 
+def to_vote(bureau: Bureau, policy=None, **meeting_options) -> CaseRun:
+    """A case walked straight from its start to the party-group meeting, the ballots not cast yet."""
+    run = start(bureau, **({"policy": policy} if policy else {}))
+    to_work_plan(run)
+    to_candidates(run)
+    determine(run)
+    inspect(run)
+    propose(run)
+    meeting(run, **meeting_options)
+    return run
+
+
 def to_work_plan(run: CaseRun, *, upper_report: bool = False, upper_agreed: bool = True) -> None:
     run.do("analysis", ANALYSIS)
     motion = {**MOTION, "needs_upper_report": upper_report}

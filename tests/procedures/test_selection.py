@@ -16,17 +16,6 @@ ALL_APPROVE = {member: "approve" for member in MEMBERS}
 MODELS = ["cadre_selection.bpmn"]
 
 
-def to_vote(bureau, **meeting) -> steps.CaseRun:
-    run = steps.start(bureau)
-    steps.to_work_plan(run)
-    steps.to_candidates(run)
-    steps.determine(run)
-    steps.inspect(run)
-    steps.propose(run)
-    steps.meeting(run, **meeting)
-    return run
-
-
 def appointed_and_confirmed(bureau):
     """Upper report, a recommendation below 2/3 held again, a recused member, a minor complaint, confirmation."""
     run = steps.start(bureau)
@@ -116,7 +105,7 @@ def not_passed(bureau):
 
 
 def deferred_then_rejected_after_publicity(bureau):
-    run = to_vote(bureau)
+    run = steps.to_vote(bureau)
     steps.vote(run, {**ALL_APPROVE, "member1": "defer", "member2": "defer", "member3": "defer"}, secretary="defer")
     run.do("deferral_review", {"additional_findings": "补充了解了工作实绩"})
     steps.meeting(run, day="2026-09-25")
@@ -128,7 +117,7 @@ def deferred_then_rejected_after_publicity(bureau):
 
 def suspended(bureau) -> steps.CaseRun:
     """Approved, published, and a complaint that cannot be verified quickly suspends the appointment."""
-    run = to_vote(bureau)
+    run = steps.to_vote(bureau)
     steps.vote(run, ALL_APPROVE)
     steps.publish(run)
     steps.complain(run, "unverified")
@@ -159,7 +148,7 @@ def suspension_runs_out(bureau):
 
 def deferred_past_a_year(bureau):
     """A deferral reviewed more than a year after the recommendation: the recommendation is held again."""
-    run = to_vote(bureau)
+    run = steps.to_vote(bureau)
     steps.vote(run, {**ALL_APPROVE, "member1": "defer", "member2": "defer", "member3": "defer"}, secretary="defer")
     run.do("deferral_review", {"additional_findings": "长期未能补充材料"}, hours=24 * 370)
     assert run.pending() == ["interview_recommendation"]

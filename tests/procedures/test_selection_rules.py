@@ -11,7 +11,6 @@ from tests.procedures import selection_steps as steps
 from tests.procedures.driver import beijing
 from tests.procedures.test_selection import suspended
 from tests.procedures.test_selection import suspended_then_cleared
-from tests.procedures.test_selection import to_vote
 from workflows import registry
 from workflows.errors import InvalidData
 from workflows.local_rules import set_calendar_override
@@ -22,7 +21,7 @@ APPROVE = {member: "approve" for member in steps.MEMBERS}
 
 
 def test_publicity_over_national_day_ends_on_the_calendars_fifth_working_day(bureau):
-    run = to_vote(bureau)
+    run = steps.to_vote(bureau)
     steps.vote(run, APPROVE)
     steps.publish(run, "2026-09-28")
     data = run.data()
@@ -41,13 +40,7 @@ def test_a_policy_of_seven_days_and_a_local_closure_lengthen_the_publicity(burea
         set_calendar_override(session, bureau.people["organiser"], bureau.clock.now(), date(2026, 10, 12), False,
                               "局机关搬迁闭馆")
     policy = Policy(version="青数-2026", publicity_working_days=7)
-    run = steps.start(bureau, policy=policy)
-    steps.to_work_plan(run)
-    steps.to_candidates(run)
-    steps.determine(run)
-    steps.inspect(run)
-    steps.propose(run)
-    steps.meeting(run)
+    run = steps.to_vote(bureau, policy)
     steps.vote(run, APPROVE)
     steps.publish(run, "2026-09-28")
     data = run.data()
@@ -65,7 +58,7 @@ def test_a_complaint_mid_publicity_suspends_the_appointment(bureau):
 
 
 def test_a_recused_member_has_no_ballot_and_the_arithmetic_is_on_record(bureau):
-    run = to_vote(bureau, recused=["member6"])
+    run = steps.to_vote(bureau, recused=["member6"])
     owners = {row.assignee_id for row in run.open_tasks()}
     people = bureau.people
     assert owners == {people[m].user_id for m in steps.MEMBERS[:5]}
@@ -91,7 +84,7 @@ def test_screening_keeps_the_registry_reasons_for_each_excluded_person(bureau):
 
 
 def test_meeting_form_refuses_impossible_attendance_naming_the_field(bureau):
-    run = to_vote(bureau, present=steps.MEMBERS[:3])  # no quorum: the meeting is held again
+    run = steps.to_vote(bureau, present=steps.MEMBERS[:3])  # no quorum: the meeting is held again
     version = run.case.version
     bad = [
         ({"members_due": 3}, "members_present", "不得多于应到会成员人数"),
@@ -110,7 +103,7 @@ def test_meeting_form_refuses_impossible_attendance_naming_the_field(bureau):
 
 
 def test_the_appointment_and_the_confirmation_write_the_post_history(bureau, sessions):
-    run = to_vote(bureau)
+    run = steps.to_vote(bureau)
     steps.vote(run, APPROVE)
     steps.publish(run)
     run.wait_for("publicity_period")
