@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import pages
     from webapp import registry_pages
     from webapp import registry_tools
+    from webapp import task_pages
     from webapp.extensions import babel
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registry_pages.bp)
     app.register_blueprint(registry_tools.bp)
     app.register_blueprint(case_start.bp)
+    app.register_blueprint(task_pages.bp)
     # Bearer tokens are not sent by browsers on their own, so the API needs no CSRF token.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

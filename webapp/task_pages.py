@@ -1,0 +1,116 @@
+"""A task's page: the case it belongs to beside the form its JSON Schema gives; claim, release and complete."""
+
+from flask import Blueprint
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from storage.models import Cadre
+from storage.models import Section
+from storage.models import User
+from storage.models import UserRole
+from webapp import db
+from webapp import form_fields
+from webapp.security import current_actor
+from webapp.security import now
+from workflows import case_history
+from workflows import commands
+from workflows import views
+from workflows.errors import Conflict
+from workflows.errors import InvalidData
+from workflows.errors import NotFound
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def _task(task_id: str):
+    """The inbox row, if the user may act on it (a refusal is a 403 page and goes on record)."""
+    row = views.get_task(db.session(), task_id)
+    if row is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    g.case_id = row.case_id
+    commands.authorize_task(current_actor(), row)
+    return row
+
+
+def _choices_for(schema: dict | None) -> dict:
+    """What the form's pickers list: sections, cadres, and the users of each role a field names."""
+    session = db.session()
+    widgets = {field.widget for field in form_fields.fields(schema)}
+    roles = {field.prop["x-user"] for field in form_fields.fields(schema) if field.widget == "users"}
+    users = {role: session.execute(
+        select(User.username, User.display_name).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role_code == role, User.active.is_(True)).order_by(User.username)).all() for role in roles}
+    return {
+        "sections": session.scalars(select(Section).order_by(Section.code)).all() if "section" in widgets else [],
+        "cadres": session.scalars(select(Cadre).where(Cadre.active.is_(True)).order_by(Cadre.staff_no)).all()
+        if widgets & {"cadre", "lines"} else [],
+        "users": users,
+    }
+
+
+def _render(row, *, values: dict | None = None, errors: dict | None = None, message: str | None = None,
+            status: int = 200):
+    session = db.session()
+    case = views.get_case(session, row.case_id)
+    schema = case.spec.forms.get(row.bpmn_id)
+    if values is None:
+        values = case_history.task_data(case, row.id) if row.status == "open" else {}
+    return render_template(
+        "tasks/task.html", task=row, case=case, schema=schema, fields=form_fields.fields(schema),
+        values=values, errors=form_fields.field_errors(errors or {}), message=message,
+        history=case_history.steps(session, case), shown=form_fields.shown_value,
+        mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema)), status
+
+
+@bp.get("/<task_id>")
+@login_required
+def show(task_id: str):
+    return _render(_task(task_id))
+
+
+@bp.post("/<task_id>")
+@login_required
+def complete(task_id: str):
+    row = _task(task_id)
+    schema = views.get_case(db.session(), row.case_id).spec.forms.get(row.bpmn_id)
+    data = form_fields.parse(schema, request.form)
+    version = request.form.get("version", type=int)
+    try:
+        commands.complete_task(db.session(), current_actor(), now(), task_id, data, expected_version=version)
+    except InvalidData as invalid:
+        db.rollback()
+        return _render(_task(task_id), values=data, errors=invalid.errors, status=422)
+    except Conflict as conflict:
+        db.rollback()
+        return _render(_task(task_id), message=conflict.message, status=409)
+    flash(f"已办理「{row.name}」", "ok")
+    return redirect(url_for("pages.inbox"))
+
+
+@bp.post("/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    return _claim_or_release(task_id, commands.claim_task, "已认领")
+
+
+@bp.post("/<task_id>/release")
+@login_required
+def release(task_id: str):
+    return _claim_or_release(task_id, commands.unclaim_task, "已释放")
+
+
+def _claim_or_release(task_id: str, command, done: str):
+    row = _task(task_id)
+    try:
+        command(db.session(), current_actor(), now(), task_id)
+    except Conflict as conflict:
+        db.rollback()
+        return _render(_task(task_id), message=conflict.message, status=409)
+    flash(f"{done}「{row.name}」", "ok")
+    return redirect(url_for("tasks.show", task_id=task_id))

@@ -1,0 +1,81 @@
+"""A case's record as people read it: each step with who, in what role, when, and what they decided."""
+
+import json
+from dataclasses import dataclass
+from dataclasses import field
+
+from sqlalchemy.orm import Session
+
+from storage.models import Case
+from workflows import engine
+from workflows.views import case_events
+
+# What the engine adds to task data for its own use; a person did not write it.
+_MACHINE_KEYS = ("policy", "cadre", "calendar_overrides")
+_TYPE_NAMES = {"case.started": "发起案件", "task.claimed": "认领", "task.unclaimed": "释放", "timer.fired": "期限届满",
+               "message.received": "收到消息", "case.cancelled": "撤销案件", "case.completed": "办结",
+               "access.denied": "拒绝访问"}
+
+
+@dataclass
+class Step:
+    """One event of the record, shown."""
+
+    seq: int
+    at: str
+    type: str
+    name: str
+    actor: str
+    role: str | None
+    fields: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(_shown(item) for item in value)
+    if isinstance(value, dict):
+        return "；".join(f"{key}: {_shown(item)}" for key, item in value.items())
+    return str(value)
+
+
+def _labelled(data: dict, schema: dict | None) -> list[tuple[str, str]]:
+    properties = (schema or {}).get("properties") or {}
+    shown = []
+    for key, value in data.items():
+        if key in _MACHINE_KEYS or key.endswith("_records") or value in (None, "", []):
+            continue
+        prop = properties.get(key) or {}
+        choices = {str(o.get("const")): o.get("title") for o in prop.get("oneOf", [])}
+        text = choices.get(str(value)) or _shown(value)
+        shown.append((prop.get("title") or key, text))
+    return shown
+
+
+def steps(session: Session, case: Case) -> list[Step]:
+    """The events of ``case`` in order, with form data labelled by the form's own titles."""
+    forms = case.spec.forms
+    start_id = next((b for b, info in case.spec.task_info.items() if info["kind"] == "start"), None)
+    shown = []
+    for event in case_events(session, case.id):
+        payload = json.loads(event.payload)
+        if event.type == "task.completed":
+            schema = forms.get(payload.get("bpmn_id"))
+            name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema)
+        elif event.type == "case.started":
+            name, fields = _TYPE_NAMES[event.type], _labelled(payload.get("data") or {}, forms.get(start_id))
+        elif event.type == "message.received":
+            name, fields = f"收到消息：{payload.get('message')}", _labelled(payload.get("payload") or {}, None)
+        else:
+            name = _TYPE_NAMES.get(event.type, event.type)
+            fields = [("任务", payload["name"])] if payload.get("name") else []
+        shown.append(Step(event.seq, event.at, event.type, name, event.actor, event.role, fields))
+    return shown
+
+
+def task_data(case: Case, task_id: str) -> dict:
+    """The data an open task sees now (values of an earlier round prefill its form)."""
+    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    task = engine.find_task(workflow, task_id)
+    return dict(task.data) if task is not None else {}
