@@ -29,6 +29,7 @@ from workflows.modelcheck import parse_xml
 FORM_PROPERTY = "formJsonSchemaFilename"
 ASSIGNEE_PROPERTY = "assigneeVariable"
 EFFECT_PROPERTY = "registryEffect"
+DUE_PROPERTY = "dueWorkingDays"  # a user task's deadline in working days from the day after it opens
 # The registry changes a model may ask for (workflows.registry_effects); checked here so that a typo is
 # refused at deploy time, not discovered when a case reaches the element.
 KNOWN_EFFECTS = ("rotation.completed", "rotation.demoted", "second_line.exit", "appointment.made",
@@ -143,6 +144,12 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
         return None
     info = {"name": task_spec.bpmn_name or task_spec.bpmn_id, "lane": task_spec.lane, "kind": kind,
             "assignee_variable": properties.get(ASSIGNEE_PROPERTY)}
+    due = properties.get(DUE_PROPERTY)
+    if due is not None:
+        if kind != "user" or not due.isdigit() or not 1 <= int(due) <= 60:
+            raise DeployError(f"{DUE_PROPERTY} 只能用在用户任务上，取值 1 到 60 的工作日数，收到 {due!r}", file,
+                              task_spec.bpmn_id)
+        info["due_working_days"] = int(due)
     start_from = properties.get(case_subject.PROPERTY)
     if start_from is not None:
         if kind != "start" or start_from not in case_subject.KINDS:

@@ -119,6 +119,11 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[object, str]]:
     return found
 
 
+def is_timer(task) -> bool:
+    """Whether ``task`` is a timer event."""
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
 def find_task(workflow: BpmnWorkflow, task_id: str):
     """The task with ``task_id`` or None."""
     try:

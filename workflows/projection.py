@@ -1,6 +1,8 @@
 """Keep the inbox rows (human_task) and the timer rows in step with a workflow, in the same transaction."""
 
 from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import cache
 from types import SimpleNamespace
 
@@ -17,7 +19,11 @@ from storage.models import HumanTask
 from storage.models import Timer
 from storage.models import User
 from workflows import engine
+from workflows.clock import BEIJING
+from workflows.clock import local_date
 from workflows.clock import parse_iso
+from workflows.local_rules import calendar_overrides
+from workflows.rules.calendar import working_day_deadline
 
 # The columns an inbox answer shows; read and written as plain rows, not ORM objects,
 # because this runs inside every command.
@@ -77,8 +83,23 @@ def _row(session: Session, case: Case, task, at: datetime) -> dict:
         "name": details.get("name") or task.task_spec.bpmn_name or bpmn_id,
         "lane": task.task_spec.lane, "status": "open",
         "assignee_id": _assignee(session, task, details.get("assignee_variable")),
-        "has_form": bpmn_id in case.spec.forms, "due_at": None, "created_at": at,
+        "has_form": bpmn_id in case.spec.forms, "due_at": _due(session, task, details, at), "created_at": at,
     }
+
+
+def _due(session: Session, task, details: dict, at: datetime) -> datetime | None:
+    """When the task is due: the time of a timer on its boundary, or its working days from the next day."""
+    for sibling in task.parent.children if task.parent is not None else []:
+        # A boundary event waits beside its activity, under the same split task.
+        due = sibling.internal_data.get("event_value") if sibling.state == engine.TaskState.WAITING else None
+        if sibling is not task and isinstance(due, str) and engine.is_timer(sibling):
+            return parse_iso(due)
+    days = details.get("due_working_days")
+    if not days:
+        return None
+    start = local_date(at) + timedelta(days=1)
+    end = working_day_deadline(start, days, calendar_overrides(session)).end
+    return datetime.combine(end + timedelta(days=1), time(0), BEIJING)
 
 
 def _assignee(session: Session, task, variable: str | None) -> int | None:
