@@ -82,7 +82,6 @@ class Edge:
 class Diagram:
     """The items of one diagram in DI order, and the model they draw."""
 
-    file: str
     title: str
     items: list[Shape | Edge]
     model: dict[str, etree._Element]
@@ -154,7 +153,7 @@ def _resolve(node: etree._Element, model: dict, file: str) -> tuple[str, etree._
     if element is None:
         what = local_name(node)
         raise DeployError(f"{what} {node.get('id') or ''} 指向的模型元素不存在", file, reference)
-    return reference, element
+    return element.get("id"), element
 
 
 def _shape(node: etree._Element, model: dict, file: str) -> Shape:
@@ -204,14 +203,15 @@ def read_diagram(root: etree._Element, file: str, diagram_id: str | None = None)
 
     # A sub-process whose DI leaves isExpanded out is drawn expanded when its children are drawn too.
     drawn_parents = {shape.element.getparent().get("id") for shape in items
-                     if isinstance(shape, Shape) and shape.element is not None}
+                     if isinstance(shape, Shape) and shape.element is not None
+                     and shape.element.getparent() is not None}
     for shape in items:
         if isinstance(shape, Shape) and shape.expanded is None:
             shape.expanded = shape.kind in CONTAINERS and shape.element_id in drawn_parents
 
     plane_element = model.get(plane.get("bpmnElement") or "")
     title = (diagram.get("name") or "").strip() or _named(plane_element) or file
-    return Diagram(file=file, title=title, items=items, model=model)
+    return Diagram(title=title, items=items, model=model)
 
 
 def _named(element: etree._Element | None) -> str:

@@ -76,7 +76,7 @@ def text_width(text: str, size: float) -> float:
 
 
 def _tokens(line: str):
-    """Words of Latin text, single CJK characters and single spaces: the places a line may break."""
+    """Words of Latin text (split after a hyphen or slash), single CJK characters and single spaces."""
     word = ""
     for char in line:
         if char.isspace() or _is_wide(char):
@@ -84,6 +84,9 @@ def _tokens(line: str):
                 yield word
                 word = ""
             yield " " if char.isspace() else char
+        elif char in "-/" and word:
+            yield word + char
+            word = ""
         else:
             word += char
     if word:
