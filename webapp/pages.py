@@ -2,12 +2,15 @@
 
 from flask import Blueprint
 from flask import render_template
+from flask import request
 from flask_babel import get_locale
 from flask_login import login_required
 
 from webapp import db
 from webapp.security import current_actor
+from webapp.security import now
 from workflows import views
+from workflows import worklists
 from workflows.actors import LANE_ROLES
 from workflows.actors import ROLE_NAMES
 from workflows.clock import BEIJING
@@ -27,12 +30,23 @@ def index():
 @bp.get("/inbox")
 @login_required
 def inbox():
-    return render_template("pages/inbox.html", tasks=views.inbox(db.session(), current_actor()))
+    args, actor = request.args, current_actor()
+    tab = args.get("tab") or None
+    rows = worklists.inbox(db.session(), actor, tab=tab, sort=args.get("sort", "due"),
+                           process=args.get("process") or None, text=args.get("q", ""))
+    return render_template("pages/inbox.html", rows=rows, tab=tab, args=args, now=now(),
+                           counts=worklists.tab_counts(db.session(), actor), processes=views.processes(db.session()))
 
 
 @bp.app_context_processor
 def _template_helpers():
-    return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale}
+    return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale,
+            "inbox_total": _inbox_total}
+
+
+def _inbox_total() -> int:
+    """The number beside "my inbox" in the navigation (an indexed count, asked only when shown)."""
+    return worklists.inbox_count(db.session(), current_actor())
 
 
 def role_name(code: str | None) -> str:

@@ -20,6 +20,7 @@ from webapp.security import current_actor
 from webapp.security import now
 from workflows import case_history
 from workflows import commands
+from workflows import meeting_view
 from workflows import views
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
@@ -65,7 +66,8 @@ def _render(row, *, values: dict | None = None, errors: dict | None = None, mess
         "tasks/task.html", task=row, case=case, schema=schema, fields=form_fields.fields(schema),
         values=values, errors=form_fields.field_errors(errors or {}), message=message,
         history=case_history.steps(session, case), shown=form_fields.shown_value,
-        mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema)), status
+        mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema),
+        board=meeting_view.board(session, case) if row.bpmn_id == meeting_view.CLOSING else None), status
 
 
 @bp.get("/<task_id>")

@@ -1,17 +1,22 @@
 """A case's record as people read it: each step with who, in what role, when, and what they decided."""
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
 
 from sqlalchemy.orm import Session
 
 from storage.models import Case
+from workflows import coverage
+from workflows import diagram
 from workflows import engine
+from workflows.actors import ROLE_NAMES
 from workflows.views import case_events
 
 # What the engine adds to task data for its own use; a person did not write it.
 _MACHINE_KEYS = ("policy", "cadre", "calendar_overrides")
+ROLE_LABELS = {code: names[0] for code, names in ROLE_NAMES.items()}
 _TYPE_NAMES = {"case.started": "发起案件", "task.claimed": "认领", "task.unclaimed": "释放", "timer.fired": "期限届满",
                "message.received": "收到消息", "case.cancelled": "撤销案件", "case.completed": "办结",
                "access.denied": "拒绝访问"}
@@ -69,9 +74,36 @@ def steps(session: Session, case: Case) -> list[Step]:
             name, fields = f"收到消息：{payload.get('message')}", _labelled(payload.get("payload") or {}, None)
         else:
             name = _TYPE_NAMES.get(event.type, event.type)
-            fields = [("任务", payload["name"])] if payload.get("name") else []
+            fields = [(label, str(payload[key])) for key, label in (("name", "任务"), ("reason", "原因"))
+                      if payload.get(key)]
         shown.append(Step(event.seq, event.at, event.type, name, event.actor, event.role, fields))
     return shown
+
+
+def marks(case: Case) -> "diagram.Marks":
+    """What the case's diagram marks: elements finished (and how often), flows taken, what is open now."""
+    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    runs: Counter[str] = Counter()
+    open_now = set()
+    for task in workflow.get_tasks():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        state = engine.TaskState.get_name(task.state)
+        before = coverage.element_before(task)
+        # A multi-instance child shares its parent's id: count the activity, not each member's ballot.
+        if state == "COMPLETED" and (before is None or before.task_spec.bpmn_id != bpmn_id):
+            runs[bpmn_id] += 1
+        elif state in ("READY", "WAITING", "STARTED"):
+            open_now.add(bpmn_id)
+    return diagram.Marks(completed=frozenset(runs), taken_flows=frozenset(coverage.flows_taken(case.spec.sources,
+                                                                                              [workflow])),
+                         open=frozenset(open_now), counts=dict(runs))
+
+
+def drawing(case: Case) -> str:
+    """The case's diagram as SVG, marked with where it has been and where it stands."""
+    return diagram.render_svg(case.spec.sources, marks(case), labels=ROLE_LABELS)
 
 
 def task_data(case: Case, task_id: str) -> dict:

@@ -32,7 +32,7 @@ def _reached(task) -> bool:
     return state == "CANCELLED" and task.parent is not None and task.parent.state == TaskState.COMPLETED
 
 
-def _element_before(task):
+def element_before(task):
     """The nearest ancestor that is a BPMN element (skipping the engine's own split and join tasks)."""
     parent = task.parent
     while parent is not None and not getattr(parent.task_spec, "bpmn_id", None):
@@ -47,7 +47,7 @@ def steps_taken(workflow) -> set[tuple[str, str]]:
         target = getattr(task.task_spec, "bpmn_id", None)
         if not target or not _reached(task):
             continue
-        before = _element_before(task)
+        before = element_before(task)
         source = before.task_spec.bpmn_id if before is not None else None
         if source and source != target:  # a multi-instance child shares its parent's id
             taken.add((source, target))

@@ -10,6 +10,8 @@ from storage.models import HumanTask
 from storage.models import ProcessSpec
 from workflows import engine
 from workflows.actors import Actor
+from workflows.errors import Forbidden
+from workflows.errors import NotFound
 
 
 def task_summary(row: HumanTask | dict) -> dict:
@@ -42,6 +44,23 @@ def case_summary(session: Session, case: Case, open_tasks: list[dict] | None = N
 def get_case(session: Session, case_id: int) -> Case | None:
     """A case by id."""
     return session.get(Case, case_id)
+
+
+# The office steers every case, admins keep the system, auditors read every record.
+READ_ALL_ROLES = frozenset({"personnel_office", "admin", "auditor"})
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case, if ``actor`` may read it: office, admins, auditors, its starter, whoever had a task in it."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"案件 {case_id} 不存在")
+    if actor.roles & READ_ALL_ROLES or case.started_by_id == actor.user_id:
+        return case
+    if any(t.assignee_id == actor.user_id or (t.assignee_id is None and t.lane in actor.roles)
+           for t in case_tasks(session, case_id)):
+        return case
+    raise Forbidden(f"您无权查看案件 {case_id}")
 
 
 def inbox(session: Session, actor: Actor) -> list[HumanTask]:

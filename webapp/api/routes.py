@@ -16,11 +16,8 @@ from workflows import commands
 from workflows import replay
 from workflows import triggers
 from workflows import views
-from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
-
-READ_ALL_ROLES = {"personnel_office", "admin", "auditor"}
 
 
 def _body() -> dict:
@@ -32,17 +29,7 @@ def _body() -> dict:
 
 def _visible_case(case_id: int):
     g.case_id = case_id
-    case = views.get_case(db.session(), case_id)
-    if case is None:
-        raise NotFound(f"案件 {case_id} 不存在")
-    actor = current_actor()
-    if actor.roles & READ_ALL_ROLES or case.started_by_id == actor.user_id:
-        return case
-    tasks = views.case_tasks(db.session(), case_id)
-    if any(t.assignee_id == actor.user_id or (t.assignee_id is None and t.lane in actor.roles)
-           for t in tasks):
-        return case
-    raise Forbidden(f"您无权查看案件 {case_id}")
+    return views.visible_case(db.session(), current_actor(), case_id)
 
 
 def _visible_task(task_id: str):

@@ -1,0 +1,106 @@
+"""The inbox by tab with deadlines, and the organiser's cases, through the test client."""
+
+
+import pytest
+
+from tests.conftest import make_actor
+from tests.procedures import selection_steps as steps
+from tests.procedures.conftest import START
+from tests.procedures.driver import Bureau
+from tests.procedures.driver import beijing
+from tests.webapp.test_task_pages import signed_in
+from workflows.clock import FixedClock
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(START)
+
+
+@pytest.fixture
+def bureau(app, sessions, clock):
+    app.config["WTF_CSRF_ENABLED"] = False
+    return Bureau(sessions, clock, ["cadre_selection.bpmn"])
+
+
+def test_a_member_finds_their_own_ballot_under_assigned_to_me(app, bureau):
+    steps.to_vote(bureau)
+    client = signed_in(app, "member1")
+    everything = client.get("/inbox").get_data(as_text=True)
+    assert everything.count("党组成员逐一表态") == 1  # their ballot, not the other five
+    assert "/inbox?tab=mine" in everything and "/inbox?tab=party_group" in everything
+    mine = client.get("/inbox?tab=mine").get_data(as_text=True)
+    assert "党组成员逐一表态" in mine
+    lane = client.get("/inbox?tab=party_group").get_data(as_text=True)
+    assert "党组成员逐一表态" not in lane  # per-person tasks are not the whole lane's
+
+
+def test_deadlines_show_and_overdue_rows_stand_out(app, bureau, clock):
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run)
+    steps.determine(run)
+    run.do("inspection_notice", {"notice_date": "2026-09-09", "notice_working_days": 1,
+                                 "inspection_team": ["王敏", "李华"], "hotline": "021-59700000", "notice_text": "预告"})
+    run.wait_for("notice_period")
+    client = signed_in(app, "discipline")
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "2026-09-18 00:00" in page and 'class="overdue"' not in page
+    clock.at = beijing("2026-09-18 09:00")
+    page = client.get("/inbox?sort=due").get_data(as_text=True)
+    assert page.count('class="overdue"') == 2  # the discipline opinion and the complaint check
+    assert 'My inbox' in page or "我的待办" in page
+
+
+def test_the_organisers_cases_show_where_each_stands(app, bureau, clock):
+    first = steps.start(bureau)
+    steps.to_work_plan(first)
+    second = steps.start(bureau)
+    clock.advance(days=3)
+    client = signed_in(app, "organiser")
+    page = client.get("/cases").get_data(as_text=True)
+    assert f"/cases/{first.id}" in page and f"/cases/{second.id}" in page
+    assert "③酝酿形成工作方案" in page and "①分析研判" in page and "党组书记" in page
+    assert "<td>3</td>" in page  # days open
+    assert f"/cases/{first.id}" not in client.get("/cases?q=nothing-like-this").get_data(as_text=True)
+    assert f"/cases/{first.id}" not in client.get("/cases?status=completed").get_data(as_text=True)
+    assert signed_in(app, "member1").get("/cases").status_code == 403
+
+
+def test_the_navigation_counts_what_waits(app, bureau):
+    steps.start(bureau)
+    steps.start(bureau)
+    page = signed_in(app, "organiser").get("/").get_data(as_text=True)
+    assert '<span class="count">2</span></a>' in page
+
+
+def test_the_case_page_draws_the_diagram_beside_the_record(app, bureau):
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    page = signed_in(app, "organiser").get(f"/cases/{run.id}").get_data(as_text=True)
+    assert "<svg" in page and 'data-element="motion_consent"' in page
+    assert page.count("completed") >= 3 and 'data-element="f_motion"' in page
+    assert "②书记同意动议" in page and "同意启动" in page  # the record, with the secretary's opinion
+
+
+def test_withdrawing_needs_a_reason_and_goes_on_record(app, bureau):
+    run = steps.start(bureau)
+    client = signed_in(app, "organiser")
+    refused = client.post(f"/cases/{run.id}/withdraw", data={"reason": " "})
+    assert refused.status_code == 422 and "撤销原因为必填项" in refused.get_data(as_text=True)
+    assert client.post(f"/cases/{run.id}/withdraw", data={"reason": "岗位调整，暂停选任"}).status_code == 302
+    assert run.status == "cancelled" and run.pending() == []
+    page = client.get(f"/cases/{run.id}").get_data(as_text=True)
+    assert "撤销案件" in page and "岗位调整，暂停选任" in page and "Withdraw the case" not in page
+
+
+def test_the_secretary_follows_the_vote_and_others_cannot_open_the_case(app, bureau, sessions):
+    run = steps.to_vote(bureau, recused=["member6"])
+    run.do("cast_ballot", {"ballot": "approve"}, by="member1")
+    run.do("cast_ballot", {"ballot": "defer", "opinion": "再了解"}, by="member2")
+    page = signed_in(app, "secretary").get(f"/cases/{run.id}").get_data(as_text=True)
+    assert "member1、member2" in page and "member3、member4、member5" in page
+    assert "1 / 0 / 1" in page and "应到 6 人，实到 6 人" in page
+    assert "1 / 0 / 1" not in signed_in(app, "member1").get(f"/cases/{run.id}").get_data(as_text=True)
+    make_actor(sessions, "member7", "party_group")  # in the party group, but not at this meeting
+    assert signed_in(app, "member7").get(f"/cases/{run.id}").status_code == 403

@@ -1,0 +1,82 @@
+"""The organiser's cases: the list with where each case stands, a case's page with its record, withdrawal."""
+
+from flask import Blueprint
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import login_required
+
+from webapp import db
+from webapp.security import current_actor
+from webapp.security import now
+from webapp.security import roles_required
+from workflows import case_history
+from workflows import commands
+from workflows import meeting_view
+from workflows import views
+from workflows import worklists
+from workflows.errors import Conflict
+from workflows.errors import InvalidData
+
+bp = Blueprint("case_pages", __name__, url_prefix="/cases")
+STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销"}
+
+
+@bp.get("")
+@roles_required("personnel_office", "admin", "auditor")
+def index():
+    args = request.args
+    status = args.get("status", "running")
+    page = max(args.get("page", 1, type=int), 1)
+    rows, total = worklists.cases(db.session(), current_actor(), now(), status=status or None,
+                                  process=args.get("process") or None, text=args.get("q", ""),
+                                  mine=args.get("all") != "1", page=page)
+    return render_template("cases/index.html", rows=rows, total=total, page=page, args=args, statuses=STATUSES,
+                           processes=views.processes(db.session()),
+                           pages=max(1, -(-total // worklists.PAGE_SIZE)))
+
+
+def _case(case_id: int):
+    g.case_id = case_id
+    return views.visible_case(db.session(), current_actor(), case_id)
+
+
+def _render(case, *, errors: dict | None = None, message: str | None = None, status: int = 200):
+    session = db.session()
+    return render_template("cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
+                           history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
+                           diagram=case_history.drawing(case), board=_board(session, case),
+                           may_withdraw=case.status == "running" and bool(current_actor().roles & commands.CANCEL_ROLES)
+                           ), status
+
+
+def _board(session, case):
+    """The running vote, for the secretary who chairs it and the office (members see only their own ballot)."""
+    if current_actor().roles & ({"party_secretary"} | views.READ_ALL_ROLES):
+        return meeting_view.board(session, case)
+    return None
+
+
+@bp.get("/<int:case_id>")
+@login_required
+def show(case_id: int):
+    return _render(_case(case_id))
+
+
+@bp.post("/<int:case_id>/withdraw")
+@login_required
+def withdraw(case_id: int):
+    case = _case(case_id)
+    try:
+        commands.cancel_case(db.session(), current_actor(), now(), case_id, request.form.get("reason", ""))
+    except InvalidData as invalid:
+        db.rollback()
+        return _render(_case(case_id), errors=invalid.errors, status=422)
+    except Conflict as conflict:
+        db.rollback()
+        return _render(_case(case_id), message=conflict.message, status=409)
+    flash(f"已撤销案件「{case.title}」", "ok")
+    return redirect(url_for("case_pages.show", case_id=case_id))
