@@ -16,6 +16,7 @@ from webapp.security import roles_required
 from workflows import case_history
 from workflows import commands
 from workflows import meeting_view
+from workflows import triggers
 from workflows import views
 from workflows import worklists
 from workflows.errors import Conflict
@@ -49,6 +50,7 @@ def _render(case, *, errors: dict | None = None, message: str | None = None, sta
     return render_template("cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
                            history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
                            diagram=case_history.drawing(case), board=_board(session, case),
+                           messages=[m for m in case_history.waiting_messages(case) if m[2] in current_actor().roles],
                            may_withdraw=case.status == "running" and bool(current_actor().roles & commands.CANCEL_ROLES)
                            ), status
 
@@ -64,6 +66,24 @@ def _board(session, case):
 @login_required
 def show(case_id: int):
     return _render(_case(case_id))
+
+
+@bp.post("/<int:case_id>/messages/<name>")
+@login_required
+def message(case_id: int, name: str):
+    """Record what arrived from outside (a complaint during publicity) for a case waiting for it."""
+    _case(case_id)
+    summary = (request.form.get("summary") or "").strip()
+    if not 2 <= len(summary) <= 4000:
+        return _render(_case(case_id), errors={"summary": "「内容摘要」为必填项，2 到 4000 个字符"}, status=422)
+    payload = {"summary": summary, "source": (request.form.get("source") or "").strip()[:200]}
+    try:
+        triggers.receive_message(db.session(), current_actor(), now(), case_id, name, payload)
+    except Conflict as conflict:
+        db.rollback()
+        return _render(_case(case_id), message=conflict.message, status=409)
+    flash("已登记，并转入核查", "ok")
+    return redirect(url_for("case_pages.show", case_id=case_id))
 
 
 @bp.post("/<int:case_id>/withdraw")

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from sqlalchemy.orm import Session
 
 from storage.models import Case
@@ -104,6 +105,20 @@ def marks(case: Case) -> "diagram.Marks":
 def drawing(case: Case) -> str:
     """The case's diagram as SVG, marked with where it has been and where it stands."""
     return diagram.render_svg(case.spec.sources, marks(case), labels=ROLE_LABELS)
+
+
+def waiting_messages(case: Case) -> list[tuple[str, str, str | None]]:
+    """(message name, the catching element's name, its lane) of every message the case waits for now."""
+    if case.status != "running":
+        return []
+    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    found = {}
+    for task in workflow.get_tasks(state=engine.TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, MessageEventDefinition):
+            found.setdefault(definition.name, (definition.name, task.task_spec.bpmn_name or definition.name,
+                                               task.task_spec.lane))
+    return list(found.values())
 
 
 def task_data(case: Case, task_id: str) -> dict:

@@ -104,3 +104,18 @@ def test_the_secretary_follows_the_vote_and_others_cannot_open_the_case(app, bur
     assert "1 / 0 / 1" not in signed_in(app, "member1").get(f"/cases/{run.id}").get_data(as_text=True)
     make_actor(sessions, "member7", "party_group")  # in the party group, but not at this meeting
     assert signed_in(app, "member7").get(f"/cases/{run.id}").status_code == 403
+
+
+def test_a_complaint_during_publicity_is_recorded_from_the_case_page(app, bureau):
+    run = steps.to_vote(bureau)
+    steps.vote(run, {member: "approve" for member in steps.MEMBERS})
+    steps.publish(run)
+    client = signed_in(app, "organiser")
+    page = client.get(f"/cases/{run.id}").get_data(as_text=True)
+    assert "公示期间收到举报" in page and f"/cases/{run.id}/messages/complaint" in page
+    refused = client.post(f"/cases/{run.id}/messages/complaint", data={"summary": ""})
+    assert refused.status_code == 422 and "内容摘要" in refused.get_data(as_text=True)
+    assert client.post(f"/cases/{run.id}/messages/complaint",
+                       data={"summary": "反映拟任人选工作作风问题", "source": "来信"}).status_code == 302
+    assert run.pending() == ["verify_complaint"]
+    assert "/messages/complaint" not in client.get(f"/cases/{run.id}").get_data(as_text=True)  # no longer waiting
