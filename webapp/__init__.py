@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
+        # A whole request: a task's files (10 MiB each, checked one by one) or a registry workbook.
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
     )
     app.extensions["cadreflow.clock"] = settings.get("CLOCK") or SystemClock()
     app.extensions["cadreflow.policy"] = load_policy(settings["POLICY_FILE"])

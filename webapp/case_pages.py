@@ -1,11 +1,14 @@
 """The organiser's cases: the list with where each case stands, a case's page with its record, withdrawal."""
 
+import io
+
 from flask import Blueprint
 from flask import flash
 from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import url_for
 from flask_login import login_required
 
@@ -13,6 +16,7 @@ from webapp import db
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
+from workflows import attachments
 from workflows import case_history
 from workflows import commands
 from workflows import meeting_view
@@ -84,6 +88,16 @@ def message(case_id: int, name: str):
         return _render(_case(case_id), message=conflict.message, status=409)
     flash("已登记，并转入核查", "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))
+
+
+@bp.get("/<int:case_id>/attachments/<sha256>")
+@login_required
+def attachment(case_id: int, sha256: str):
+    """A file of the case, for those who may read the case; always downloaded, never shown inline."""
+    g.case_id = case_id
+    found = attachments.fetch(db.session(), current_actor(), case_id, sha256)
+    return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.name)
 
 
 @bp.post("/<int:case_id>/withdraw")

@@ -70,6 +70,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         messages = {401: _("Please sign in."), 403: _("You may not open this page."),
+                    413: _("The upload is too large (64 MB per submission at most)."),
                     404: _("Not found."), 405: _("This method is not allowed here.")}
         message = messages.get(error.code, error.description or error.name)
         return error_response(error.code or 500, error.name.lower().replace(" ", "_"), message)

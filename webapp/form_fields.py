@@ -43,6 +43,8 @@ def _widget(prop: dict) -> str:
         return "number"
     if kind == "array":
         items = prop.get("items") or {}
+        if "sha256" in (items.get("properties") or {}):
+            return "files"
         if items.get("type") == "object":
             return "rows"
         return "users" if prop.get("x-user") else "lines"
@@ -109,6 +111,8 @@ def parse(schema: dict | None, form: MultiDict) -> dict:
                 data[field.name] = items
         elif field.widget == "rows":
             data[field.name] = _rows(field, form)
+        elif field.widget == "files":
+            continue  # the uploads themselves: see task_pages
         else:
             value = _scalar(field.prop, form.get(field.name, ""))
             if value is not None:

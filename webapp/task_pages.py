@@ -18,6 +18,7 @@ from webapp import db
 from webapp import form_fields
 from webapp.security import current_actor
 from webapp.security import now
+from workflows import attachments
 from workflows import case_history
 from workflows import commands
 from workflows import meeting_view
@@ -84,6 +85,7 @@ def complete(task_id: str):
     data = form_fields.parse(schema, request.form)
     version = request.form.get("version", type=int)
     try:
+        data.update(_uploads(row, schema))
         commands.complete_task(db.session(), current_actor(), now(), task_id, data, expected_version=version)
     except InvalidData as invalid:
         db.rollback()
@@ -93,6 +95,18 @@ def complete(task_id: str):
         return _render(_task(task_id), message=conflict.message, status=409)
     flash(f"已办理「{row.name}」", "ok")
     return redirect(url_for("pages.inbox"))
+
+
+def _uploads(row, schema: dict | None) -> dict:
+    """Store the files posted for the form's attachment fields; their name, sha256 and size go into the data."""
+    found = {}
+    for field in form_fields.fields(schema):
+        files = [upload for upload in request.files.getlist(field.name) if upload.filename]
+        if field.widget == "files" and files:
+            found[field.name] = [
+                attachments.store(db.session(), current_actor(), now(), row.case_id, row.id, field.name, field.title,
+                                  upload.filename, upload.read(attachments.MAX_BYTES + 1)) for upload in files]
+    return found
 
 
 @bp.post("/<task_id>/claim")

@@ -34,6 +34,7 @@ class Step:
     actor: str
     role: str | None
     fields: list[tuple[str, str]] = field(default_factory=list)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (name, sha256) of the files attached
 
 
 def _shown(value) -> str:
@@ -52,6 +53,8 @@ def _labelled(data: dict, schema: dict | None) -> list[tuple[str, str]]:
     for key, value in data.items():
         if key in _MACHINE_KEYS or key.endswith("_records") or value in (None, "", []):
             continue
+        if isinstance(value, list) and all(isinstance(item, dict) and "sha256" in item for item in value):
+            continue  # files are listed with their download links
         prop = properties.get(key) or {}
         choices = {str(o.get("const")): o.get("title") for o in prop.get("oneOf", [])}
         text = choices.get(str(value)) or _shown(value)
@@ -77,7 +80,9 @@ def steps(session: Session, case: Case) -> list[Step]:
             name = _TYPE_NAMES.get(event.type, event.type)
             fields = [(label, str(payload[key])) for key, label in (("name", "任务"), ("reason", "原因"))
                       if payload.get(key)]
-        shown.append(Step(event.seq, event.at, event.type, name, event.actor, event.role, fields))
+        files = [(item["name"], item["sha256"]) for value in (payload.get("data") or {}).values()
+                 if isinstance(value, list) for item in value if isinstance(item, dict) and "sha256" in item]
+        shown.append(Step(event.seq, event.at, event.type, name, event.actor, event.role, fields, files))
     return shown
 
 

@@ -1,5 +1,6 @@
 """Every model module, imported so that ``Base.metadata`` is complete for Alembic."""
 
+from storage.models.attachments import Attachment
 from storage.models.audit import AuditEvent
 from storage.models.audit import AuditHead
 from storage.models.audit import CaseAuditHead
@@ -37,6 +38,7 @@ __all__ = [
     "TalkRecord",
     "Unit",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditHead",
     "Case",
