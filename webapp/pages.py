@@ -9,6 +9,7 @@ from flask_login import login_required
 from webapp import db
 from webapp.security import current_actor
 from webapp.security import now
+from workflows import notifications
 from workflows import views
 from workflows import worklists
 from workflows.actors import LANE_ROLES
@@ -23,7 +24,7 @@ bp = Blueprint("pages", __name__)
 def index():
     actor = current_actor()
     tasks = views.inbox(db.session(), actor)
-    return render_template("pages/index.html", tasks=tasks,
+    return render_template("pages/index.html", tasks=tasks, news=notifications.digest(db.session(), actor, now()),
                            processes=views.processes(db.session()))
 
 

@@ -22,7 +22,7 @@ SORTS = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created
 PAGE_SIZE = 50
 
 
-def _visible(actor: Actor):
+def visible_tasks(actor: Actor):
     """Open tasks of my roles (not assigned to someone else) and those assigned to me."""
     of_my_roles = HumanTask.lane.in_(sorted(actor.roles)) & HumanTask.assignee_id.is_(None)
     return (HumanTask.status == "open") & or_(HumanTask.assignee_id == actor.user_id, of_my_roles)
@@ -43,14 +43,14 @@ def tab_counts(session: Session, actor: Actor) -> dict[str, int]:
 
 def inbox_count(session: Session, actor: Actor) -> int:
     """All the open tasks I can act on (the number in the navigation)."""
-    return session.scalar(select(func.count()).select_from(HumanTask).where(_visible(actor)))
+    return session.scalar(select(func.count()).select_from(HumanTask).where(visible_tasks(actor)))
 
 
 def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str = "due",
           process: str | None = None, text: str = "") -> list[tuple[HumanTask, str, str]]:
     """(task, case title, process name) of a tab, filtered and sorted; ``tab`` None is everything I can act on."""
     query = (select(HumanTask, Case.title, ProcessSpec.name).join(Case, Case.id == HumanTask.case_id)
-             .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(_visible(actor)))
+             .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(visible_tasks(actor)))
     if tab == MINE:
         query = query.where(or_(HumanTask.assignee_id == actor.user_id, HumanTask.claimed_by_id == actor.user_id))
     elif tab:

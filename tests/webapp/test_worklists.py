@@ -119,3 +119,15 @@ def test_a_complaint_during_publicity_is_recorded_from_the_case_page(app, bureau
                        data={"summary": "反映拟任人选工作作风问题", "source": "来信"}).status_code == 302
     assert run.pending() == ["verify_complaint"]
     assert "/messages/complaint" not in client.get(f"/cases/{run.id}").get_data(as_text=True)  # no longer waiting
+
+
+def test_the_start_page_tells_what_arrived_since_the_last_sign_in(app, bureau, clock):
+    run = steps.start(bureau)
+    signed_in(app, "organiser")  # a first sign-in: nothing is "new" yet
+    signed_in(app, "secretary")
+    clock.advance(hours=2)
+    steps.to_work_plan(run)  # the office's motion reaches the secretary; the secretary consents
+    secretary = signed_in(app, "secretary").get("/").get_data(as_text=True)
+    assert "③酝酿形成工作方案" in secretary and "/tasks/" in secretary
+    organiser = signed_in(app, "organiser").get("/").get_data(as_text=True)
+    assert f'/cases/{run.id}"' in organiser and "（1）" in organiser  # the secretary's consent
