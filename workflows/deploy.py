@@ -125,6 +125,8 @@ def _task_tables(spec, subprocess_specs, forms: dict[str, dict], file: str):
             raise DeployError(f"用户任务必须用扩展属性 {FORM_PROPERTY} 指定表单", file,
                               task_spec.bpmn_id)
         if form_name:
+            if form_name not in forms:
+                raise DeployError(f"表单文件 {form_name} 不在部署包中", file, task_spec.bpmn_id)
             task_forms[task_spec.bpmn_id] = forms[form_name]
         info = _task_info(task_spec, properties, file)
         if info:
