@@ -4,6 +4,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from sqlalchemy.orm import Session
@@ -13,10 +14,12 @@ from workflows import coverage
 from workflows import diagram
 from workflows import engine
 from workflows.actors import ROLE_NAMES
+from workflows.clock import parse_iso
 from workflows.views import case_events
 
 # What the engine adds to task data for its own use; a person did not write it.
 _MACHINE_KEYS = ("policy", "cadre", "calendar_overrides")
+_ENGINE_LABELS = {"calendar_version": "工作日历版本"}
 ROLE_LABELS = {code: names[0] for code, names in ROLE_NAMES.items()}
 _TYPE_NAMES = {"case.started": "发起案件", "task.claimed": "认领", "task.unclaimed": "释放", "timer.fired": "期限届满",
                "message.received": "收到消息", "case.cancelled": "撤销案件", "case.completed": "办结",
@@ -28,7 +31,7 @@ class Step:
     """One event of the record, shown."""
 
     seq: int
-    at: str
+    at: datetime
     type: str
     name: str
     actor: str
@@ -55,7 +58,7 @@ def _labelled(data: dict, schema: dict | None) -> list[tuple[str, str]]:
             continue
         if isinstance(value, list) and all(isinstance(item, dict) and "sha256" in item for item in value):
             continue  # files are listed with their download links
-        prop = properties.get(key) or {}
+        prop = properties.get(key) or {"title": _ENGINE_LABELS.get(key, key)}
         choices = {str(o.get("const")): o.get("title") for o in prop.get("oneOf", [])}
         text = choices.get(str(value)) or _shown(value)
         shown.append((prop.get("title") or key, text))
@@ -82,7 +85,7 @@ def steps(session: Session, case: Case) -> list[Step]:
                       if payload.get(key)]
         files = [(item["name"], item["sha256"]) for value in (payload.get("data") or {}).values()
                  if isinstance(value, list) for item in value if isinstance(item, dict) and "sha256" in item]
-        shown.append(Step(event.seq, event.at, event.type, name, event.actor, event.role, fields, files))
+        shown.append(Step(event.seq, parse_iso(event.at), event.type, name, event.actor, event.role, fields, files))
     return shown
 
 

@@ -1,0 +1,261 @@
+"""One sixteen-step selection from the start to the confirmed appointment, done by its people in Chromium.
+
+The organiser, the party secretary, five party-group members, the inspection team, discipline
+inspection and the district department each sign in and work from their inbox; only the timers
+are the scheduler's (`cadreflow run-timers` on the app's clock).
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.conftest import sign_in
+from tests.procedures.driver import beijing
+from tests.webapp.conftest import add_user
+from tests.webapp.conftest import make_app
+from tests.webapp.conftest import serving
+from workflows import deploy
+from workflows.actors import SYSTEM
+from workflows.clock import FixedClock
+from workflows.demo_registry import seed_registry
+
+SELECTION = Path(__file__).resolve().parents[2] / "bpmn" / "cadre_selection.bpmn"
+PEOPLE = {"organiser": ("personnel_office",), "secretary": ("party_secretary", "party_group"),
+          **{f"member{n}": ("party_group",) for n in range(1, 7)}, "inspector": ("inspection_team",),
+          "discipline": ("discipline",), "district": ("district_org_dept",)}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    clock = FixedClock(beijing("2026-09-01 09:00"))
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('journey') / 'journey.sqlite'}", clock)
+    with app.extensions["cadreflow.sessions"].begin() as session:
+        seed_registry(session, clock.now().date())
+        deploy.deploy(session, deploy.bundle_from_paths([SELECTION]), SYSTEM, clock.now())
+    for username, roles in PEOPLE.items():
+        add_user(app, username, *roles)
+    with serving(app) as base:
+        yield base, app, clock
+    app.extensions["cadreflow.engine"].dispose()
+
+
+class Journey:
+    """Signs people in and out and does their tasks through the pages, keeping a screenshot of each."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base, self.shots = page, base, 0
+
+    def as_(self, username: str) -> None:
+        self.page.context.clear_cookies()
+        sign_in(self.page, self.base, username)
+
+    def shot(self, name: str) -> None:
+        self.shots += 1
+        screenshot(self.page, f"journey_{self.shots:02d}_{name}")
+
+    def task(self, username: str, name: str, fill, *, shot: str) -> None:
+        """Open ``name`` from the inbox of ``username``, fill it in and submit it."""
+        self.as_(username)
+        self.page.goto(f"{self.base}/inbox")
+        self.page.click(f"table.tasks a:text-is('{name}')")
+        fill(self.page)
+        self.shot(shot)
+        with self.page.expect_navigation():
+            self.page.click("section.form form.grid button[type=submit]")
+        if self.page.url != f"{self.base}/inbox":  # refused: say which fields and why
+            errors = self.page.locator(".field-error, .flash.error").all_inner_texts()
+            pytest.fail(f"{name} was not accepted: {errors}")
+        assert f"已办理「{name}」" in self.page.inner_text("main")
+
+
+def texts(**values):
+    """A fill step typing ``values`` into the fields of those names."""
+    def fill(page):
+        for name, value in values.items():
+            page.fill(f"#{name}", value)
+    return fill
+
+
+def run_timers(app, clock, at) -> None:
+    clock.at = at + timedelta(minutes=1)
+    result = app.test_cli_runner().invoke(args=["run-timers"])
+    assert "已触发 1 个案件" in result.output, result.output
+
+
+def start_and_recommend(journey: Journey) -> None:
+    page = journey.page
+    journey.as_("organiser")
+    page.click("nav >> text=发起案件")
+    page.click("text=科级干部选拔任用（十六步工作法）")
+    page.select_option("#post_section_code", "SJZY")
+    page.fill("#post_title", "科长")
+    page.select_option("#post_level", "section_chief")
+    journey.shot("start")
+    page.click("form.grid button[type=submit]")
+    assert "已发起案件" in page.inner_text("main")
+
+    def analysis(page):
+        page.check("#vacancy_exists")
+        texts(headcount_note="核定正科 1 名，空缺 1 名", analysis="原科长交流轮岗后空缺，需从副科级干部中选拔")(page)
+    journey.task("organiser", "①分析研判", analysis, shot="analysis")
+
+    def motion(page):
+        texts(position_conditions="副科级满两年，近三年考核称职以上", recommendation_scope="局机关全体干部",
+              procedure_plan="按十六步工作法办理")(page)
+        page.check("input[name=method][value=democratic_recommendation]")
+    journey.task("organiser", "②提出动议", motion, shot="motion")
+
+    def consent(page):
+        page.check("#motion_agreed")
+        page.fill("#secretary_opinion_on_motion", "同意启动")
+    journey.task("secretary", "②书记同意动议", consent, shot="consent")
+    journey.task("secretary", "③酝酿形成工作方案",
+                 texts(plan="民主推荐后进行差额考察，九月完成", deliberation="听取分管领导意见"), shot="work_plan")
+    journey.task("organiser", "④发布职位与资格审查",
+                 texts(announced_on="2026-09-02", announcement="公布职位及条件", roster="QP0003\nQP0010\nQP0011"),
+                 shot="screening")
+    journey.task("organiser", "⑤谈话调研推荐",
+                 texts(talks_held="20", talk_summary="谈话调研 20 人", reference_list="QP0003\nQP0010"),
+                 shot="interview")
+
+    def recommendation(attended: str):
+        def fill(page):
+            texts(meeting_date="2026-09-04", range_size="30", attended=attended, ballots_issued=attended,
+                  ballots_returned=attended, ballots_valid=attended, counted_by="王敏\n李华")(page)
+            page.fill("input[name='tally.0.staff_no']", "QP0003")
+            page.fill("input[name='tally.0.votes']", "12")
+            page.fill("input[name='tally.1.staff_no']", "QP0010")
+            page.fill("input[name='tally.1.votes']", "3")
+        return fill
+    # Fifteen of thirty is below two thirds: the recommendation meeting is held again.
+    journey.task("organiser", "⑥会议推荐", recommendation("15"), shot="recommendation_no_quorum")
+    journey.task("organiser", "⑥会议推荐", recommendation("25"), shot="recommendation")
+    journey.task("secretary", "⑦确定考察对象", texts(study_date="2026-09-08", inspection_candidates="QP0003\nQP0010",
+                                                     determination_reasons="综合推荐情况和一贯表现"), shot="candidates")
+    journey.task("organiser", "⑧考察预告", texts(notice_date="2026-09-09", notice_working_days="1",
+                                                 inspection_team="王敏\n李华", hotline="021-59700000",
+                                                 notice_text="拟对崔英、严桂秀进行考察"), shot="notice")
+
+
+def inspect_and_check(journey: Journey) -> None:
+    def inspection(page):
+        texts(talks_count="25", evaluation_excellent="18", evaluation_competent="6", evaluation_basic="1",
+              evaluation_incompetent="0", inspection_findings="政治素质好，工作实绩突出", signed_by="王敏\n李华")(page)
+        page.check("input[name=inspection_recommendation][value=recommend]")
+    journey.task("inspector", "⑨组织考察", inspection, shot="inspection")
+
+    def dossier(page):
+        page.check("input[name=dossier_result][value=ok]")
+        page.fill("#dossier_note", "三龄二历一身份一致")
+    journey.task("organiser", "⑩干部档案审核", dossier, shot="dossier")
+
+    def personal(page):
+        page.check("input[name=personal_matters_result][value=consistent]")
+        page.fill("#personal_matters_note", "查核一致")
+    journey.task("district", "⑪个人有关事项查核", personal, shot="personal_matters")
+
+    def discipline(page):
+        page.check("input[name=discipline_result][value=clear]")
+        page.fill("#integrity_conclusion", "廉洁自律情况良好")
+        page.check("#signed_by_secretary_and_head")
+    journey.task("discipline", "⑫纪检监察意见", discipline, shot="discipline")
+
+    def complaints(page):
+        page.fill("#complaints_received", "0")
+        page.check("input[name=complaints_result][value=none]")
+        page.fill("#complaints_note", "无举报")
+    journey.task("discipline", "⑫信访举报核查", complaints, shot="complaints")
+
+    def conclusion(page):
+        page.check("#proposal_ready")
+        texts(appointee="QP0003", conclusion_summary="建议任命崔英为数据资源科科长")(page)
+    journey.task("organiser", "综合分析提出任用建议", conclusion, shot="conclusion")
+
+
+def decide(journey: Journey) -> None:
+    page = journey.page
+
+    def meeting(page):
+        texts(meeting_date="2026-09-21", members_due="7", recusal_reason="与拟任人选有亲属关系",
+              briefing="介绍推荐、考察情况和任职理由")(page)
+        for n in range(1, 7):
+            page.check(f"input[name=members_present][value=member{n}]")
+        page.check("input[name=recused][value=member6]")
+    journey.task("secretary", "⑬党组会议：出席与回避", meeting, shot="meeting")
+    journey.as_("member6")  # recused: no ballot of theirs
+    page.goto(f"{journey.base}/inbox")
+    assert "党组成员逐一表态" not in page.inner_text("main")
+    for n in range(1, 6):
+        journey.task(f"member{n}", "党组成员逐一表态",
+                     lambda page: page.check("input[name=ballot][value=approve]"), shot=f"ballot_member{n}")
+
+    def closing(page):
+        board = page.inner_text("section.board")
+        assert "5 / 0 / 0" in board and "应到 6 人，实到 6 人" in board
+        page.check("input[name=secretary_ballot][value=approve]")
+        page.fill("#minutes", "会议同意任命崔英为数据资源科科长")
+    journey.task("secretary", "书记最后表态", closing, shot="secretary_closes")
+
+
+def test_a_selection_from_motion_to_confirmed_appointment_through_the_pages(page, site):
+    base, app, clock = site
+    journey = Journey(page, base)
+    start_and_recommend(journey)
+    run_timers(app, clock, beijing("2026-09-10 00:00"))  # the notice period ends
+    inspect_and_check(journey)
+    decide(journey)
+    journey.task("organiser", "⑭发布任前公示",
+                 texts(publicity_start="2026-09-28", publicity_scope="局机关",
+                       publicity_content="崔英，拟任数据资源科科长"),
+                 shot="publicity")
+    journey.as_("organiser")  # a letter arrives during the publicity
+    page.goto(f"{base}/cases")
+    page.click("table.tasks a >> nth=0")
+    case_url = page.url
+    page.fill("#summary-complaint", "来信反映拟任人选工作作风问题")
+    page.fill("#source-complaint", "来信")
+    journey.shot("complaint")
+    page.click("button:text-is('登记')")
+    assert "已登记" in page.inner_text("main")
+
+    def verify(page):
+        texts(complaint_summary="反映工作作风问题", verification="经核查属一般性问题", concluded_on="2026-09-30")(page)
+        page.check("input[name=complaint_outcome][value=minor]")
+    journey.task("discipline", "举报核查", verify, shot="verify_complaint")
+    journey.task("secretary", "提醒谈话", texts(reminder_date="2026-09-30", reminder_by="吴建国",
+                                                reminder_content="提醒改进工作作风"), shot="reminder")
+    run_timers(app, clock, beijing("2026-10-10 00:00"))  # five working days past the National Day holiday
+    journey.task("organiser", "⑮发文任职", texts(document_no="青数任〔2026〕5号", notice_date="2026-10-12"),
+                 shot="appointment_notice")
+    journey.task("secretary", "⑮任职谈话", texts(talk_date="2026-10-13", talked_by="吴建国", talk_content="提出要求"),
+                 shot="appointment_talk")
+    journey.task("district", "⑮报区委组织部备案",
+                 texts(filed_on="2026-10-14", filing_materials="请示、任免审批表、考察材料"),
+                 shot="filing")
+    run_timers(app, clock, beijing("2027-09-21 00:00"))  # the probation year
+
+    def review(page):
+        texts(probation_excellent="20", probation_competent="5", probation_basic="0", probation_incompetent="0",
+              probation_assessment="试用期表现良好")(page)
+        page.check("input[name=probation_proposal][value=confirm]")
+    journey.task("organiser", "⑯试用期满考核", review, shot="probation_review")
+    journey.as_("inspector")  # the team saw the case, but the party group's decision is not theirs
+    page.goto(case_url)
+    page.click("main ul a:text-is('⑯党组决定是否正式任职')")
+    assert "403" in page.inner_text("main")
+    journey.shot("forbidden")
+
+    def confirm(page):
+        page.check("input[name=probation_result][value=confirmed]")
+        texts(probation_decided_on="2027-09-22", probation_opinion="胜任，正式任职")(page)
+    journey.task("secretary", "⑯党组决定是否正式任职", confirm, shot="probation_decision")
+
+    journey.as_("organiser")
+    page.goto(case_url)
+    assert "已办结" in page.inner_text("main")
+    assert page.locator("svg.bpmn-diagram g[data-element='end_appointed_confirmed'].completed").count() == 1
+    # the recommendation meeting was held twice
+    assert "×2" in page.locator("svg.bpmn-diagram g[data-element='meeting_recommendation']").inner_html()
+    journey.shot("case_completed")
