@@ -10,8 +10,10 @@ from flask import render_template
 from flask import request
 from flask import send_file
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
+from storage.models import Cadre
 from webapp import db
 from webapp.security import current_actor
 from webapp.security import now
@@ -50,13 +52,14 @@ def _case(case_id: int):
 
 
 def _render(case, *, errors: dict | None = None, message: str | None = None, status: int = 200):
-    session = db.session()
-    return render_template("cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
-                           history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
-                           diagram=case_history.drawing(case), board=_board(session, case),
-                           messages=[m for m in case_history.waiting_messages(case) if m[2] in current_actor().roles],
-                           may_withdraw=case.status == "running" and bool(current_actor().roles & commands.CANCEL_ROLES)
-                           ), status
+    session, actor = db.session(), current_actor()
+    return render_template(
+        "cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
+        history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
+        cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
+        diagram=case_history.drawing(case), board=_board(session, case),
+        messages=[m for m in case_history.waiting_messages(case) if m[2] in actor.roles],
+        may_withdraw=case.status == "running" and bool(actor.roles & commands.CANCEL_ROLES)), status
 
 
 def _board(session, case):
@@ -86,7 +89,7 @@ def message(case_id: int, name: str):
     except Conflict as conflict:
         db.rollback()
         return _render(_case(case_id), message=conflict.message, status=409)
-    flash("已登记，并转入核查", "ok")
+    flash(_("Recorded; it goes to verification."), "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))
 
 
@@ -112,5 +115,5 @@ def withdraw(case_id: int):
     except Conflict as conflict:
         db.rollback()
         return _render(_case(case_id), message=conflict.message, status=409)
-    flash(f"已撤销案件「{case.title}」", "ok")
+    flash(_("Withdrawn: %(case)s", case=f"「{case.title}」"), "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))

@@ -6,6 +6,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storage.models import Cadre
@@ -88,7 +89,7 @@ def create():
         db.rollback()
         return _render(spec, invalid.errors, {**data, "cadre": form.get("cadre", ""), "title": form.get("title", "")},
                        status=422)
-    flash(f"已发起案件 #{answer['id']}：{answer['title']}", "ok")
+    flash(_("Case #%(id)s started: %(title)s", id=answer["id"], title=answer["title"]), "ok")
     return redirect(url_for("pages.index"))
 
 
@@ -111,5 +112,5 @@ def from_scan():
     except InvalidData as invalid:
         db.rollback()
         return _render(spec, invalid.errors, {**data, "cadre": request.form.get("cadre", "")}, status=422)
-    flash(f"已发起案件 #{answer['id']}：{answer['title']}", "ok")
+    flash(_("Case #%(id)s started: %(title)s", id=answer["id"], title=answer["title"]), "ok")
     return redirect(url_for("registry_tools.scan"))

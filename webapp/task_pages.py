@@ -7,6 +7,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -66,6 +67,7 @@ def _render(row, *, values: dict | None = None, errors: dict | None = None, mess
     return render_template(
         "tasks/task.html", task=row, case=case, schema=schema, fields=form_fields.fields(schema),
         values=values, errors=form_fields.field_errors(errors or {}), message=message,
+        cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         history=case_history.steps(session, case), shown=form_fields.shown_value,
         mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema),
         board=meeting_view.board(session, case) if row.bpmn_id == meeting_view.CLOSING else None), status
@@ -93,7 +95,7 @@ def complete(task_id: str):
     except Conflict as conflict:
         db.rollback()
         return _render(_task(task_id), message=conflict.message, status=409)
-    flash(f"已办理「{row.name}」", "ok")
+    flash(_("Done: %(task)s", task=f"「{row.name}」"), "ok")
     return redirect(url_for("pages.inbox"))
 
 
@@ -112,13 +114,13 @@ def _uploads(row, schema: dict | None) -> dict:
 @bp.post("/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    return _claim_or_release(task_id, commands.claim_task, "已认领")
+    return _claim_or_release(task_id, commands.claim_task, _("Claimed: %(task)s"))
 
 
 @bp.post("/<task_id>/release")
 @login_required
 def release(task_id: str):
-    return _claim_or_release(task_id, commands.unclaim_task, "已释放")
+    return _claim_or_release(task_id, commands.unclaim_task, _("Released: %(task)s"))
 
 
 def _claim_or_release(task_id: str, command, done: str):
@@ -128,5 +130,5 @@ def _claim_or_release(task_id: str, command, done: str):
     except Conflict as conflict:
         db.rollback()
         return _render(_task(task_id), message=conflict.message, status=409)
-    flash(f"{done}「{row.name}」", "ok")
+    flash(done % {"task": f"「{row.name}」"}, "ok")
     return redirect(url_for("tasks.show", task_id=task_id))
