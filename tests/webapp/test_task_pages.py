@@ -129,3 +129,13 @@ def test_a_post_without_its_csrf_token_is_refused(app, bureau):
     response = client.post(f"/tasks/{task.id}", data={"vacancy_exists": "1", "headcount_note": "核定 1 名",
                                                       "analysis": "原科长轮岗后空缺，需选拔"})
     assert response.status_code == 400 and run.pending() == ["analysis"]
+
+
+def test_the_task_page_speaks_english_when_asked(app, bureau):
+    run = steps.start(bureau)
+    task = open_task(run, "analysis")
+    client = signed_in(app, "organiser")
+    assert "提交" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    client.post("/language/en", data={"next": f"/tasks/{task.id}"})
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert ">Submit</button>" in page and ">Record</h2>" in page and "提交" not in page
