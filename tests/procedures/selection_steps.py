@@ -44,6 +44,18 @@ def to_vote(bureau: Bureau, policy=None, **meeting_options) -> CaseRun:
     return run
 
 
+def to_checks(bureau: Bureau) -> CaseRun:
+    """A case whose inspection notice (2026-09-09, one working day) has run out: the four checks are open."""
+    run = start(bureau)
+    to_work_plan(run)
+    to_candidates(run)
+    determine(run)
+    run.do("inspection_notice", {"notice_date": "2026-09-09", "notice_working_days": 1,
+                                 "inspection_team": ["王敏", "李华"], "hotline": "021-59700000", "notice_text": "预告"})
+    run.wait_for("notice_period")
+    return run
+
+
 def to_work_plan(run: CaseRun, *, upper_report: bool = False, upper_agreed: bool = True) -> None:
     run.do("analysis", ANALYSIS)
     motion = {**MOTION, "needs_upper_report": upper_report}

@@ -146,13 +146,7 @@ def test_a_selection_starts_from_a_post_of_the_registry(bureau):
 
 
 def test_tasks_are_due_by_their_working_days_or_their_boundary_timer(bureau):
-    run = steps.start(bureau)
-    steps.to_work_plan(run)
-    steps.to_candidates(run)
-    steps.determine(run)
-    run.do("inspection_notice", {"notice_date": "2026-09-09", "notice_working_days": 1,
-                                 "inspection_team": ["王敏", "李华"], "hotline": "021-59700000", "notice_text": "预告"})
-    run.wait_for("notice_period")  # the checks open on 2026-09-10; five working days count from the 11th
+    run = steps.to_checks(bureau)  # the checks open on 2026-09-10; five working days count from the 11th
     due = {row.bpmn_id: row.due_at for row in run.open_tasks()}
     assert due["discipline_opinion"] == beijing("2026-09-18 00:00")
     assert due["organizational_inspection"] is None  # no deadline in the model

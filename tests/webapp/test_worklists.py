@@ -36,13 +36,7 @@ def test_a_member_finds_their_own_ballot_under_assigned_to_me(app, bureau):
 
 
 def test_deadlines_show_and_overdue_rows_stand_out(app, bureau, clock):
-    run = steps.start(bureau)
-    steps.to_work_plan(run)
-    steps.to_candidates(run)
-    steps.determine(run)
-    run.do("inspection_notice", {"notice_date": "2026-09-09", "notice_working_days": 1,
-                                 "inspection_team": ["王敏", "李华"], "hotline": "021-59700000", "notice_text": "预告"})
-    run.wait_for("notice_period")
+    steps.to_checks(bureau)
     client = signed_in(app, "discipline")
     page = client.get("/inbox").get_data(as_text=True)
     assert "2026-09-18 00:00" in page and 'class="overdue"' not in page
