@@ -1,5 +1,6 @@
 """Command line: ``cadreflow …`` (also ``flask --app webapp …``) for set-up, deployment, timers and audit."""
 
+import gc
 import getpass
 import sys
 import time
@@ -156,8 +157,12 @@ def serve(host, port, threads):
 
     from webapp import create_app
 
+    app = create_app()
+    # The app's long-lived objects (specs, templates, the ORM) leave the collector's scans: full
+    # collections otherwise pause a request now and then for ~90 ms (benchmarks/bench_pages.py --gc-freeze).
+    gc.freeze()
     click.echo(f"cadreflow 正在 http://{host}:{port} 提供服务（Ctrl+C 结束）")
-    waitress.serve(create_app(), host=host, port=port, threads=threads)
+    waitress.serve(app, host=host, port=port, threads=threads)
 
 
 @click.command("run-timers")
