@@ -73,3 +73,12 @@ def test_compiled_translations_match_their_sources():
             source, compiled = read_po(po_file), read_mo(mo_file)
         expected = {m.id: m.string for m in source if m.id and m.string}
         assert {m.id: m.string for m in compiled if m.id} == expected, f"recompile {po_path}"
+
+
+def test_every_page_text_has_its_chinese():
+    from babel.messages.pofile import read_po
+
+    catalog = Path(__file__).resolve().parents[1] / "webapp/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+    with catalog.open("rb") as po:
+        messages = [message for message in read_po(po) if message.id]
+    assert [m.id for m in messages if not m.string or "fuzzy" in m.flags] == []

@@ -33,9 +33,11 @@ def index():
 def inbox():
     args, actor = request.args, current_actor()
     tab = args.get("tab") or None
+    page = max(args.get("page", 1, type=int), 1)
     rows = worklists.inbox(db.session(), actor, tab=tab, sort=args.get("sort", "due"),
-                           process=args.get("process") or None, text=args.get("q", ""))
-    return render_template("pages/inbox.html", rows=rows, tab=tab, args=args, now=now(),
+                           process=args.get("process") or None, text=args.get("q", ""), page=page)
+    return render_template("pages/inbox.html", rows=rows, tab=tab, args=args, now=now(), page=page,
+                           more=len(rows) == worklists.INBOX_PAGE,
                            counts=worklists.tab_counts(db.session(), actor), processes=views.processes(db.session()))
 
 

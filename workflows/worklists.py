@@ -20,6 +20,7 @@ MINE = "mine"
 SORTS = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at),
          "oldest": (HumanTask.created_at,), "newest": (HumanTask.created_at.desc(),)}
 PAGE_SIZE = 50
+INBOX_PAGE = 100
 
 
 def visible_tasks(actor: Actor):
@@ -47,8 +48,11 @@ def inbox_count(session: Session, actor: Actor) -> int:
 
 
 def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str = "due",
-          process: str | None = None, text: str = "") -> list[tuple[HumanTask, str, str]]:
-    """(task, case title, process name) of a tab, filtered and sorted; ``tab`` None is everything I can act on."""
+          process: str | None = None, text: str = "", page: int = 1) -> list[tuple[HumanTask, str, str]]:
+    """(task, case title, process name) of a tab, filtered, sorted, one page of ``INBOX_PAGE`` rows.
+
+    ``tab`` None is everything I can act on.
+    """
     query = (select(HumanTask, Case.title, ProcessSpec.name).join(Case, Case.id == HumanTask.case_id)
              .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(visible_tasks(actor)))
     if tab == MINE:
@@ -60,7 +64,8 @@ def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str =
     if text.strip():
         like = f"%{text.strip()}%"
         query = query.where(or_(Case.title.ilike(like), Case.subject.ilike(like), HumanTask.name.ilike(like)))
-    query = query.order_by(*SORTS.get(sort, SORTS["due"]), HumanTask.id).limit(PAGE_SIZE * 4)
+    query = (query.order_by(*SORTS.get(sort, SORTS["due"]), HumanTask.id)
+             .limit(INBOX_PAGE).offset((max(page, 1) - 1) * INBOX_PAGE))
     return [tuple(row) for row in session.execute(query)]
 
 
