@@ -10,8 +10,8 @@ from workflows.diagram import render_svg
 from workflows.errors import DeployError
 
 REPO = Path(__file__).resolve().parents[2]
-# The shared conformance models sit beside the repository: /work/shared/... for /work/main/tests/workflows.
-MIWG = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "bpmn-miwg"
+# The MIWG reference models travel with the tests, so a clean clone checks them too.
+MIWG = Path(__file__).resolve().parents[1] / "data" / "bpmn-miwg"
 PACKAGED = REPO / "bpmn"
 ARTIFACTS = REPO / "tests" / "artifacts" / "diagrams"  # git-ignored; compare by eye with the MIWG PNGs
 PROCEDURES = ["cadre_selection.bpmn", "rotation_approval.bpmn", "second_line_approval.bpmn"]
