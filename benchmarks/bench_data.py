@@ -3,16 +3,15 @@
 import random
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
 
+import bench_clone
 from sqlalchemy import event
 from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -23,15 +22,12 @@ from storage.models import AuditEvent
 from storage.models import AuditHead
 from storage.models import Cadre
 from storage.models import Case
-from storage.models import CaseAuditHead
 from storage.models import HumanTask
 from storage.models import Timer
-from storage.models import User
 from workflows import accounts
 from workflows import commands
 from workflows import triggers
 from workflows.clock import FixedClock
-from workflows.clock import iso
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["cadre_selection.bpmn", "rotation_approval.bpmn", "second_line_approval.bpmn"]
@@ -55,8 +51,6 @@ RUNNING = {"s_motion_consent": 500, "s_upper_review": 300, "s_screening": 900, "
 FILLER = "s_analysis"
 FINISHED = {"s_full": 40, "s_no_vacancy": 8, "s_motion_declined": 7, "s_cancelled": 8, "s_rejected": 5,
             "r_full": 17, "r_not_transferable": 4, "l_full": 11}  # weights of the finished cases
-CLAIMED = 0.1  # share of open lane tasks someone has claimed
-BATCH = 2000  # cases per insert transaction
 
 
 class _Stop(Exception):
@@ -182,82 +176,6 @@ def _users(sessions, bureau) -> dict[str, list[int]]:
     return teams
 
 
-def _rows(conn, table, column, value, order):
-    return [dict(row._mapping) for row in conn.execute(select(table).where(column == value).order_by(order))]
-
-
-class _Template:
-    """One driven case's rows, to clone; ``span`` runs from its start to its last event."""
-
-    def __init__(self, conn, name, case_id):
-        self.name = name
-        self.case = conn.execute(select(Case.__table__).where(Case.id == case_id)).one()._asdict()
-        self.tasks = _rows(conn, HumanTask.__table__, HumanTask.case_id, case_id, HumanTask.created_at)
-        self.events = _rows(conn, AuditEvent.__table__, AuditEvent.case_id, case_id, AuditEvent.seq)
-        self.timers = _rows(conn, Timer.__table__, Timer.case_id, case_id, Timer.id)
-        self.at = [datetime.fromisoformat(e["at"]) for e in self.events]
-        self.span = self.at[-1] - self.case["started_at"]
-        self.open = sum(task["status"] == "open" for task in self.tasks)
-
-
-def _shift(value, delta):
-    return value + delta if value is not None else None
-
-
-class _Cloner:
-    def __init__(self, conn, teams, people, cadres, rng):
-        self.conn, self.teams, self.cadres, self.rng = conn, teams, cadres, rng
-        self.case_id = conn.scalar(select(func.max(Case.id)))
-        self.seq = conn.scalar(select(func.max(AuditEvent.seq)))
-        self.names = dict(conn.execute(select(User.id, User.username)).all())
-        # driver person id -> team, to stand in another member of the same team
-        self.team_of = {people[name].user_id: team for team, (names, _, _) in TEAMS.items() for name in names}
-        self.batch = {"case": [], "task": [], "event": [], "timer": [], "head": []}
-
-    def _people(self):
-        """Who plays each driver person in one clone: distinct members of the party group, others at random."""
-        members = iter(self.rng.sample(self.teams["party_group"], 6))
-        return {uid: next(members) if team == "party_group" else self.rng.choice(self.teams[team])
-                for uid, team in self.team_of.items()}
-
-    def clone(self, t: _Template, started_at: datetime) -> None:
-        self.case_id += 1
-        case_id, delta, who = self.case_id, started_at - t.case["started_at"], self._people()
-        case = {**t.case, "id": case_id, "started_at": started_at, "ended_at": _shift(t.case["ended_at"], delta),
-                "next_timer_at": _shift(t.case["next_timer_at"], delta),
-                "title": f"{t.case['title']}（{started_at.year}-{case_id:06d}）",
-                "started_by_id": who.get(t.case["started_by_id"], t.case["started_by_id"])}
-        if case["cadre_id"] is not None:
-            case["cadre_id"] = self.rng.choice(self.cadres)
-        self.batch["case"].append(case)
-        for task in t.tasks:
-            row = {**task, "id": str(uuid.uuid4()), "case_id": case_id, "due_at": _shift(task["due_at"], delta),
-                   "created_at": task["created_at"] + delta, "closed_at": _shift(task["closed_at"], delta),
-                   "assignee_id": who.get(task["assignee_id"], task["assignee_id"]),
-                   "completed_by_id": who.get(task["completed_by_id"], task["completed_by_id"])}
-            if row["status"] == "open" and row["assignee_id"] is None and self.rng.random() < CLAIMED:
-                row["claimed_by_id"] = self.rng.choice(self.teams[row["lane"]])
-            self.batch["task"].append(row)
-        for e, at in zip(t.events, t.at, strict=True):
-            self.seq += 1
-            actor_id = who.get(e["actor_id"], e["actor_id"])
-            self.batch["event"].append({**e, "seq": self.seq, "case_id": case_id, "at": iso(at + delta),
-                                        "actor_id": actor_id, "actor": self.names.get(actor_id, e["actor"])})
-        self.batch["head"].append({"case_id": case_id, "seq": self.seq, "hash": t.events[-1]["hash"]})
-        self.batch["timer"] += [{**timer, "id": None, "case_id": case_id, "due_at": timer["due_at"] + delta}
-                                for timer in t.timers]
-        if len(self.batch["case"]) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        for key, table in (("case", Case), ("task", HumanTask), ("event", AuditEvent), ("head", CaseAuditHead),
-                           ("timer", Timer)):
-            if self.batch[key]:
-                self.conn.execute(insert(table.__table__), self.batch[key])
-            self.batch[key] = []
-        self.conn.commit()
-
-
 def _fast_build(dbapi_connection, _record) -> None:
     """For the bulk inserts only: no fsync, and a page cache that holds the indexes of random task ids."""
     dbapi_connection.execute("PRAGMA synchronous=OFF")
@@ -279,7 +197,7 @@ def build(path: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int =
     event.listen(bulk, "connect", _fast_build)
     rng = random.Random(seed)
     with bulk.connect() as conn:
-        t = {name: _Template(conn, name, case_id) for name, case_id in templates.items()}
+        t = {name: bench_clone.Template(conn, name, case_id) for name, case_id in templates.items()}
         cadres = list(conn.scalars(select(Cadre.id)))
         scale = open_tasks / 10_000
         running = {name: round(n * scale) for name, n in RUNNING.items()}
@@ -297,7 +215,9 @@ def build(path: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int =
             span = t[name].span + timedelta(hours=1)
             window = timedelta(days=150) if is_running else timedelta(days=730) - span
             starts.append((NOW - span - window * rng.random(), name))
-        cloner = _Cloner(conn, teams, bureau.people, cadres, rng)
+        # driver person id -> team, so that a clone has another member of the same team stand in
+        team_of = {bureau.people[name].user_id: team for team, (names, _, _) in TEAMS.items() for name in names}
+        cloner = bench_clone.Cloner(conn, teams, team_of, cadres, rng)
         for started_at, name in sorted(starts):
             cloner.clone(t[name], started_at)
         cloner.flush()

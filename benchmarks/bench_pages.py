@@ -25,18 +25,12 @@ from workflows import accounts
 from workflows import case_history
 from workflows import commands
 from workflows import diagram
-from workflows import engine
 from workflows import meeting_view
 from workflows import views
 from workflows import worklists
 from workflows.clock import FixedClock
 
 WARMUP = 20
-# What --try-index does to the database, measured against the schema as migrated, and how it is undone.
-TRY_INDEX = ["DROP INDEX ix_human_task_status_lane",
-             "CREATE INDEX ix_human_task_open ON human_task (status, lane, assignee_id, claimed_by_id)"]
-UNDO_INDEX = ["DROP INDEX IF EXISTS ix_human_task_open",
-              "CREATE INDEX IF NOT EXISTS ix_human_task_status_lane ON human_task (status, lane)"]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -126,10 +120,11 @@ def case_breakdown(app, actor, case_ids: list[int]) -> dict[str, list[float]]:
         with sessions() as session:
             case = clock("load case + spec (visible_case)", views.visible_case, session, actor, case_id)
             clock("  workflow_state (deferred load)", getattr, case, "workflow_state")
-            clock("engine.restore", engine.restore, case.workflow_state, case.spec.spec_json)
-            marks = clock("case_history.marks (restore + walk)", case_history.marks, case)
+            workflow = clock("case_history.load (restore)", case_history.load, case)
+            marks = clock("case_history.marks (walk)", case_history.marks, case, workflow)
             clock("diagram.render_svg", diagram.render_svg, case.spec.sources, marks)
-            clock("case_history.drawing (marks + render)", case_history.drawing, case)
+            clock("case_history.drawing (marks + render)", case_history.drawing, case, workflow)
+            clock("case_history.waiting_messages", case_history.waiting_messages, workflow)
             clock("case_history.steps", case_history.steps, session, case)
             clock("meeting_view.board", meeting_view.board, session, case)
             clock("commands.open_tasks", commands.open_tasks, session, case.id)
@@ -239,8 +234,6 @@ def main() -> None:
     parser.add_argument("--db", help="SQLite file: built when missing, reused when present")
     parser.add_argument("--no-breakdown", dest="breakdown", action="store_false", help="skip the parts' timings")
     parser.add_argument("--no-explain", dest="explain", action="store_false", help="skip the SQL plans")
-    parser.add_argument("--try-index", action="store_true",
-                        help="measure again with TRY_INDEX applied (undone at the end)")
     parser.add_argument("--gc-freeze", action="store_true",
                         help="gc.freeze() after sign-in: without it, full collections (~90 ms) make the max")
     parser.add_argument("--seed", type=int, default=1)
@@ -274,26 +267,7 @@ def main() -> None:
                       "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False,
                       "CLOCK": FixedClock(bench_data.NOW)})
     before = measure(app, args, random.Random(args.seed))
-    if args.try_index:
-        db = app.extensions["cadreflow.engine"]
-        t0 = time.perf_counter()
-        with db.begin() as conn:
-            for statement in TRY_INDEX:
-                conn.exec_driver_sql(statement)
-        print(f"\n--try-index ({time.perf_counter() - t0:.1f} s): " + "; ".join(TRY_INDEX))
-        try:
-            after = measure(app, args, random.Random(args.seed))
-        finally:
-            with db.begin() as conn:
-                for statement in UNDO_INDEX:
-                    conn.exec_driver_sql(statement)
-        print("\nmedian / p95 ms, without → with the indexes")
-        for label, seconds in before.items():
-            print(f"  {label:<60} {1000 * statistics.median(seconds):7.2f} / {1000 * percentile(seconds, .95):7.2f}"
-                  f"  →  {1000 * statistics.median(after[label]):7.2f} / {1000 * percentile(after[label], .95):7.2f}")
     aims("the schema as migrated", before)
-    if args.try_index:
-        aims("with --try-index", after)
     print(f"load average at the end {os.getloadavg()[0]:.2f} (other work on the machine widens the tails)")
     app.extensions["cadreflow.engine"].dispose()
     if tmp is not None:
