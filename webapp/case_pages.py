@@ -52,13 +52,13 @@ def _case(case_id: int):
 
 
 def _render(case, *, errors: dict | None = None, message: str | None = None, status: int = 200):
-    session, actor = db.session(), current_actor()
+    session, actor, workflow = db.session(), current_actor(), case_history.load(case)
     return render_template(
         "cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
         history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
-        diagram=case_history.drawing(case), board=_board(session, case),
-        messages=[m for m in case_history.waiting_messages(case) if m[2] in actor.roles],
+        diagram=case_history.drawing(case, workflow), board=_board(session, case),
+        messages=[m for m in case_history.waiting_messages(workflow) if m[2] in actor.roles],
         may_withdraw=case.status == "running" and bool(actor.roles & commands.CANCEL_ROLES)), status
 
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from sqlalchemy.orm import Session
 
 from storage.models import Case
 from workflows import coverage
 from workflows import diagram
 from workflows import engine
+from workflows import triggers
 from workflows.actors import ROLE_NAMES
 from workflows.clock import parse_iso
 from workflows.views import case_events
@@ -89,9 +89,13 @@ def steps(session: Session, case: Case) -> list[Step]:
     return shown
 
 
-def marks(case: Case) -> "diagram.Marks":
+def load(case: Case):
+    """The case's workflow, restored once for all a page shows of it."""
+    return engine.restore(case.workflow_state, case.spec.spec_json)
+
+
+def marks(case: Case, workflow) -> "diagram.Marks":
     """What the case's diagram marks: elements finished (and how often), flows taken, what is open now."""
-    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
     runs: Counter[str] = Counter()
     open_now = set()
     for task in workflow.get_tasks():
@@ -110,27 +114,22 @@ def marks(case: Case) -> "diagram.Marks":
                          open=frozenset(open_now), counts=dict(runs))
 
 
-def drawing(case: Case) -> str:
+def drawing(case: Case, workflow) -> str:
     """The case's diagram as SVG, marked with where it has been and where it stands."""
-    return diagram.render_svg(case.spec.sources, marks(case), labels=ROLE_LABELS)
+    return diagram.render_svg(case.spec.sources, marks(case, workflow), labels=ROLE_LABELS)
 
 
-def waiting_messages(case: Case) -> list[tuple[str, str, str | None]]:
+def waiting_messages(workflow) -> list[tuple[str, str, str | None]]:
     """(message name, the catching element's name, its lane) of every message the case waits for now."""
-    if case.status != "running":
-        return []
-    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
     found = {}
-    for task in workflow.get_tasks(state=engine.TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, MessageEventDefinition):
-            found.setdefault(definition.name, (definition.name, task.task_spec.bpmn_name or definition.name,
-                                               task.task_spec.lane))
+    for task in triggers.waiting_messages(workflow):
+        name = task.task_spec.event_definition.name
+        found.setdefault(name, (name, task.task_spec.bpmn_name or name, task.task_spec.lane))
     return list(found.values())
 
 
 def task_data(case: Case, task_id: str) -> dict:
     """The data an open task sees now (values of an earlier round prefill its form)."""
-    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    workflow = load(case)
     task = engine.find_task(workflow, task_id)
     return dict(task.data) if task is not None else {}

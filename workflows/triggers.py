@@ -52,10 +52,14 @@ def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     return case_summary(session, case, tasks)
 
 
-def _waiting_for(workflow, name: str) -> list:
+def waiting_messages(workflow) -> list:
+    """The message events the workflow waits on now (e.g. a complaint during publicity)."""
     return [task for task in workflow.get_tasks(state=engine.TaskState.WAITING)
-            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)
-            and task.task_spec.event_definition.name == name]
+            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)]
+
+
+def _waiting_for(workflow, name: str) -> list:
+    return [task for task in waiting_messages(workflow) if task.task_spec.event_definition.name == name]
 
 
 def deliver_message(workflow, name: str, payload: dict) -> None:
