@@ -25,11 +25,13 @@ demo: $(VENV)/.installed
 	CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
 
 # The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
-# work here); a CJK font makes the screenshots readable.
-BROWSER_PACKAGES := chromium fonts-wqy-microhei
+# work here); a CJK font makes the screenshots readable; pdftotext (poppler, with the CJK maps of
+# poppler-data) reads the exported PDFs back.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei poppler-utils poppler-data
 
 browser:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi; then exit 0; fi; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi && command -v pdftotext >/dev/null \
+		&& [ -d /usr/share/poppler/cMap ]; then exit 0; fi; \
 	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	else \

@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import auth
     from webapp import case_pages
     from webapp import case_start
+    from webapp import checkpointing
     from webapp import cli
     from webapp import config
     from webapp import db
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["cadreflow.policy"] = load_policy(settings["POLICY_FILE"])
 
     db.init_app(app)
+    checkpointing.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -11,14 +11,13 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from storage.migrate import upgrade
+from webapp import audit_cli
+from webapp import checkpointing
 from webapp import registry_cli
 from workflows import accounts
-from workflows import audit
 from workflows import deploy as deployment
-from workflows import replay
 from workflows import scans
 from workflows import triggers
 from workflows.actors import SYSTEM
@@ -177,6 +176,7 @@ def run_timers(loop):
         for case_id in case_ids:
             with _sessions().begin() as session:
                 fired += triggers.fire_timers(session, case_id, _now()) is not None
+        checkpointing.checkpoint_if_due(_now())
         click.echo(f"已触发 {fired} 个案件的到期定时器")
         if not loop:
             return
@@ -186,43 +186,7 @@ def run_timers(loop):
         time.sleep(current_app.config["TIMER_INTERVAL"])
 
 
-@click.group("audit")
-def audit_group():
-    """Check the record."""
-
-
-@audit_group.command("verify")
-@click.option("--replay", "with_replay", is_flag=True, help="also replay cases and compare digests")
-@click.option("--case", "case_id", type=int, help="only this case")
-@with_appcontext
-def audit_verify(with_replay, case_id):
-    """Verify the hash chain (and replay); exits non-zero naming the first bad seq."""
-    from storage.models import Case
-
-    with current_app.extensions["cadreflow.read_sessions"]() as session:
-        if case_id and session.get(Case, case_id) is None:
-            click.echo(f"错误：案件 {case_id} 不存在", err=True)
-            sys.exit(1)
-        verdict = (audit.verify_case_chain(session, case_id) if case_id
-                   else audit.verify_chain(session))
-        if not verdict.ok:
-            click.echo(f"校验失败：第一条有问题的记录 seq {verdict.first_bad_seq}：{verdict.reason}",
-                       err=True)
-            sys.exit(1)
-        click.echo(f"哈希链完好：共 {verdict.checked} 条记录")
-        if with_replay:
-            cases = ([session.get(Case, case_id)] if case_id
-                     else list(session.scalars(select(Case).order_by(Case.id))))
-            for case in cases:
-                result = replay.replay_case(session, case)
-                if not result.ok:
-                    click.echo(f"重放失败：案件 {case.id} seq {result.first_bad_seq}：{result.reason}",
-                               err=True)
-                    sys.exit(1)
-            click.echo(f"重放一致：{len(cases)} 个案件的每个 state_digest 均已复现")
-
-
-COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, audit_group,
+COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, audit_cli.audit_group,
             *registry_cli.COMMANDS]
 
 

@@ -14,6 +14,9 @@ SETTINGS = {
     "SESSION_HOURS": (12, "absolute lifetime of a sign-in, in hours"),
     "TIMER_INTERVAL": (30, "seconds between two passes of run-timers --loop"),
     "POLICY_FILE": (None, "JSON file with the local rule parameters (publicity days, quorum, windows…)"),
+    "SIGNING_KEY": (None, "Ed25519 private key file that signs checkpoints; kept outside the database"),
+    "CHECKPOINT_EVERY": (100, "sign a checkpoint after this many events (and at every case closure)"),
+    "CHECKPOINT_MINUTES": (15, "sign a checkpoint when the last one is this old and events came since"),
 }
 MIN_SECRET_LENGTH = 32
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from storage.models import User
+from webapp import checkpointing
 from webapp import db
 from webapp.extensions import login_manager
 from workflows import accounts
@@ -74,11 +75,18 @@ def install_response_hooks(app) -> None:
     """After each request: commit (or roll back) its one transaction, then add the security headers."""
     from webapp.errors import error_response  # webapp.errors imports this module, so not at the top
 
+    @app.before_request
+    def _auditors_only_read():
+        if current_user.is_authenticated:
+            refuse_auditor_writes(current_user)
+
     @app.after_request
     def _finish(response):
         if response.status_code < 400:
             try:
                 db.commit()
+                if request.method not in db.READ_METHODS:
+                    checkpointing.checkpoint_if_due(now())
             except db.CommitConflict:
                 response = make_response(error_response(
                     409, "conflict", _("Someone else changed this at the same moment; reload and try again.")))
@@ -92,6 +100,18 @@ def install_response_hooks(app) -> None:
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+# What an auditor may still post: signing out, the page language, checking a checkpoint they kept.
+AUDITOR_POSTS = frozenset({"auth.logout", "auth.language", "audit_pages.verify_kept"})
+
+
+def refuse_auditor_writes(user) -> None:
+    """Auditors read every case and act on none: any other command is refused and goes on record."""
+    if (request.method not in db.READ_METHODS and "auditor" in user.roles
+            and request.endpoint not in AUDITOR_POSTS):
+        record_denial("审计角色只能查阅记录，不能办理或修改任何事项")
+        abort(403)
 
 
 def roles_required(*roles: str):

@@ -1,6 +1,5 @@
 """The official record: append hash-chained events and verify the chain, globally or for one case."""
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -17,21 +16,11 @@ from storage.models import AuditHead
 from storage.models import CaseAuditHead
 from workflows.actors import Actor
 from workflows.canonical import canonical_text
-from workflows.canonical import digest
+from workflows.canonical import digest_with_text
 from workflows.clock import iso
 
 GENESIS_HASH = "0" * 64
 VERIFY_BATCH = 5000
-
-
-def event_body(seq, case_id, type_, actor_id, actor, role, at, payload, state_digest,
-               case_prev_hash, prev_hash) -> dict:
-    """The fields the hash covers, by name (the payload as parsed JSON)."""
-    return {
-        "seq": seq, "case_id": case_id, "type": type_, "actor_id": actor_id, "actor": actor,
-        "role": role, "at": at, "payload": payload, "state_digest": state_digest,
-        "case_prev_hash": case_prev_hash, "prev_hash": prev_hash,
-    }
 
 
 @dataclass(frozen=True)
@@ -73,7 +62,7 @@ def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload:
         "actor": actor.username, "role": actor.role, "at": iso(at), "payload": payload_text,
         "state_digest": state_digest, "case_prev_hash": case_prev_hash, "prev_hash": head.hash,
     }
-    row["hash"] = digest({**row, "payload": json.loads(payload_text)})
+    row["hash"] = digest_with_text({k: v for k, v in row.items() if k != "payload"}, "payload", payload_text)
     session.execute(sql.insert_event, row)
     moved = {"new_seq": row["seq"], "new_hash": row["hash"]}
     session.execute(sql.move_head, moved)
@@ -104,13 +93,16 @@ _COLUMNS = (
 
 
 def recompute_hash(row) -> str | None:
-    """The hash a stored row should have, or None when its payload is not canonical JSON."""
+    """The hash a stored row should have (None when its payload cannot be read).
+
+    The stored payload text goes into the hashed bytes as it is, so re-spacing or re-ordering it
+    changes the hash just as changing a value does.
+    """
+    fields = {"seq": row.seq, "case_id": row.case_id, "type": row.type, "actor_id": row.actor_id,
+              "actor": row.actor, "role": row.role, "at": row.at, "state_digest": row.state_digest,
+              "case_prev_hash": row.case_prev_hash, "prev_hash": row.prev_hash}
     try:
-        payload = json.loads(row.payload)
-        if canonical_text(payload) != row.payload:
-            return None  # re-spaced or re-ordered: the stored text itself was changed
-        return digest(event_body(row.seq, row.case_id, row.type, row.actor_id, row.actor, row.role,
-                                 row.at, payload, row.state_digest, row.case_prev_hash, row.prev_hash))
+        return digest_with_text(fields, "payload", row.payload)
     except (TypeError, ValueError, OverflowError):
         return None
 

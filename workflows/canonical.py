@@ -4,6 +4,7 @@ import hashlib
 import json
 from typing import Any
 
+import orjson
 import rfc8785
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -40,3 +41,58 @@ def sha256_hex(data: bytes) -> str:
 def digest(value: Any) -> str:
     """Hex sha256 of the canonical JSON of ``value``."""
     return sha256_hex(canonical_bytes(value))
+
+
+def _scalar_json(value) -> str | None:
+    """RFC 8785 text of a string, small integer, boolean or null; None for anything else."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int) and abs(value) <= MAX_SAFE_INTEGER:
+        return str(value)
+    if isinstance(value, str):
+        # json.dumps escapes exactly what RFC 8785 escapes (checked by tests/workflows/test_canonical.py).
+        return json.dumps(value, ensure_ascii=False)
+    return None
+
+
+def digest_with_text(fields: dict, name: str, canonical_value: str) -> str:
+    """sha256 of the canonical JSON of ``fields`` plus ``name`` whose value is already canonical text.
+
+    Equal to ``digest({**fields, name: json.loads(canonical_value)})`` without parsing and re-writing
+    the value: verifying a million events spends its time here. Fields that are not flat scalars with
+    ASCII keys take the general path.
+    """
+    items = {**fields, name: None}
+    parts = []
+    for key in sorted(items):
+        text = canonical_value if key == name else _scalar_json(items[key])
+        if text is None or not key.isascii():
+            return _general_digest(fields, name, canonical_value)
+        parts.append(f"{json.dumps(key)}:{text}")
+    try:
+        return sha256_hex(("{" + ",".join(parts) + "}").encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: let the general path refuse or escape it
+        return _general_digest(fields, name, canonical_value)
+
+
+def _general_digest(fields: dict, name: str, canonical_value: str) -> str:
+    value = json.loads(canonical_value)
+    if canonical_text(value) != canonical_value:
+        raise ValueError(f"{name} is not canonical JSON")
+    return digest({**fields, name: value})
+
+
+def fast_digest(value: Any) -> str:
+    """Hex sha256 of a deterministic (not RFC 8785) JSON of ``value``: for the engine's state digests.
+
+    orjson with sorted keys writes a case's task data several times faster than ``json`` (a replay
+    digests it after every event); values it cannot write (integers beyond 64 bits) take ``json``.
+    """
+    try:
+        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        data = b"json:" + text.encode("utf-8", "surrogatepass")
+    return sha256_hex(data)

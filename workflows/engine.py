@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from workflows.canonical import digest
+from workflows.canonical import fast_digest
 from workflows.clock import engine_time
 from workflows.clock import install_engine_clock
 from workflows.errors import EngineError
@@ -148,23 +148,52 @@ def task_by_key(workflow: BpmnWorkflow, key: dict):
     return same[key["ordinal"]] if key["ordinal"] < len(same) else None
 
 
-def state_digest(workflow: BpmnWorkflow) -> str:
-    """sha256 of a canonical view of the workflow: spec names, states, data; no UUIDs, no wall time."""
+def state_digest(workflow: BpmnWorkflow, data_digests: dict | None = None) -> str:
+    """sha256 of a canonical view of the workflow: spec names, states, data; no UUIDs, no wall time.
+
+    Each task's data enters as its own digest. A replay passes a ``data_digests`` dict to keep the
+    digests of settled tasks between events: a case's tasks carry copies of the whole case data, and
+    digesting all of them after every event was most of a replay's time.
+    """
     tasks = workflow.get_tasks()
-    # Engine bookkeeping may hold task UUIDs (a multi-instance task lists the children it merged);
-    # name those tasks by their place in the tree instead, as the record does.
+    names = None
+    rows = []
+    for task in tasks:
+        internal = task.internal_data
+        if internal:
+            # Engine bookkeeping may hold task UUIDs (a multi-instance task lists the children it
+            # merged); name those tasks by their place in the tree instead, as the record does.
+            names = names or _tree_names(tasks)
+            internal = _stable(internal, names)
+        rows.append((task.task_spec.name, task.state, _data_digest(task, data_digests), internal))
+    return fast_digest({"completed": workflow.completed, "success": workflow.success, "tasks": rows})
+
+
+def _tree_names(tasks) -> dict[str, str]:
+    """{task UUID: "spec name#ordinal"} for every task."""
     seen: dict[str, int] = {}
     names = {}
     for task in tasks:
         ordinal = seen[task.task_spec.name] = seen.get(task.task_spec.name, -1) + 1
         names[str(task.id)] = f"{task.task_spec.name}#{ordinal}"
-    view = {
-        "completed": workflow.completed,
-        "success": workflow.success,
-        "tasks": [[t.task_spec.name, TaskState.get_name(t.state), t.data, _stable(t.internal_data, names)]
-                  for t in tasks],
-    }
-    return digest(view)
+    return names
+
+
+EMPTY_DATA_DIGEST = fast_digest({})
+# States in which the engine leaves a task's data alone until the task moves on (a replay's cache is
+# keyed by task and state, so a move invalidates it).
+SETTLED = TaskState.FINISHED_MASK | TaskState.READY | TaskState.WAITING
+
+
+def _data_digest(task, data_digests: dict | None) -> str:
+    if not task.data:  # most predicted tasks: skip the encoder
+        return EMPTY_DATA_DIGEST
+    if data_digests is None or not task.state & SETTLED:
+        return fast_digest(task.data)
+    known = data_digests.get(task.id)
+    if known is None or known[0] != task.state:
+        known = data_digests[task.id] = (task.state, fast_digest(task.data))
+    return known[1]
 
 
 def _stable(value, names: dict[str, str]):

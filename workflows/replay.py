@@ -52,7 +52,7 @@ def apply_event(workflow, event_type: str, payload: dict, spec_json: str):
 
 def replay_case(session: Session, case: Case) -> ReplayVerdict:
     """Replay ``case`` from an empty start against its pinned spec."""
-    workflow, events = None, case_events(session, case.id)
+    workflow, events, data_digests = None, case_events(session, case.id), {}
     for event in events:
         if event.state_digest is None:
             continue  # access.denied and the like do not touch the workflow
@@ -62,7 +62,7 @@ def replay_case(session: Session, case: Case) -> ReplayVerdict:
                                        case.spec.spec_json)
         except (ReplayMismatch, EngineError, KeyError, ValueError, AttributeError) as error:
             return ReplayVerdict(False, len(events), event.seq, f"无法重放：{error}")
-        if workflow is None or engine.state_digest(workflow) != event.state_digest:
+        if workflow is None or engine.state_digest(workflow, data_digests) != event.state_digest:
             return ReplayVerdict(False, len(events), event.seq, "重放得到的状态与记录的 state_digest 不符")
     if workflow is None:
         return ReplayVerdict(False, len(events), None, "案件没有 case.started 记录")

@@ -1,6 +1,7 @@
 """Every model module, imported so that ``Base.metadata`` is complete for Alembic."""
 
 from storage.models.attachments import Attachment
+from storage.models.audit import AuditCheckpoint
 from storage.models.audit import AuditEvent
 from storage.models.audit import AuditHead
 from storage.models.audit import CaseAuditHead
@@ -39,6 +40,7 @@ __all__ = [
     "Unit",
     "ApiToken",
     "Attachment",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
     "Case",

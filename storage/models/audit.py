@@ -54,3 +54,25 @@ class CaseAuditHead(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement that the record held ``seq`` events ending in ``hash`` at time ``at``.
+
+    ``hashes`` lists the hash of every event since the previous checkpoint (one per line), so that a
+    chain rewritten and re-hashed afterwards can be pinned to its first changed event; the signature
+    covers the digest of that list as well.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    from_seq: Mapped[int] = mapped_column(BigInteger)
+    hashes: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[str] = mapped_column(String(64))  # raw Ed25519 key, base64
+    signature: Mapped[str] = mapped_column(String(100))  # base64
+    made_by: Mapped[str] = mapped_column(String(80))

@@ -6,6 +6,7 @@ from flask import jsonify
 from flask import request
 
 from webapp.errors import error_response
+from webapp.security import refuse_auditor_writes
 from webapp.security import token_user
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -22,6 +23,7 @@ def _authenticate():
                                           "需要有效的 API 令牌（Authorization: Bearer …）")
         response.headers["WWW-Authenticate"] = 'Bearer realm="cadreflow"'
         return response, status
+    refuse_auditor_writes(g.api_user)
     return None
 
 
