@@ -10,6 +10,7 @@ from workflows import engine
 from workflows.clock import parse_iso
 from workflows.commands import seed_start_data
 from workflows.errors import EngineError
+from workflows.rules import calendar
 from workflows.triggers import deliver_message
 from workflows.views import case_events
 
@@ -22,6 +23,7 @@ class ReplayVerdict:
     events: int
     first_bad_seq: int | None = None
     reason: str = ""
+    calendar_changed: bool = False  # the record used another chinesecalendar release than installed now
 
 
 class ReplayMismatch(Exception):
@@ -50,6 +52,26 @@ def apply_event(workflow, event_type: str, payload: dict, spec_json: str):
     return workflow
 
 
+def recorded_calendars(events) -> set[str]:
+    """The calendar library versions the case's working-day decisions were recorded with."""
+    found = set()
+    for event in events:
+        data = json.loads(event.payload).get("data") if event.type == "task.completed" else None
+        version = data.get("calendar_version") if isinstance(data, dict) else None
+        if isinstance(version, str):
+            found.add(version.split(";")[0].strip())
+    return found
+
+
+def _mismatch(events, seq: int | None, reason: str) -> ReplayVerdict:
+    """A failed replay; says so when the calendar data changed since, which is not tampering."""
+    changed = recorded_calendars(events) - {calendar.LIBRARY}
+    if changed:
+        reason += (f"。注意：记录时使用的工作日历为 {'、'.join(sorted(changed))}，现在安装的是 "
+                   f"{calendar.LIBRARY}：差异可能来自日历数据更新（节假日安排变化），而非记录被篡改")
+    return ReplayVerdict(False, len(events), seq, reason, calendar_changed=bool(changed))
+
+
 def replay_case(session: Session, case: Case) -> ReplayVerdict:
     """Replay ``case`` from an empty start against its pinned spec."""
     workflow, events, data_digests = None, case_events(session, case.id), {}
@@ -61,9 +83,9 @@ def replay_case(session: Session, case: Case) -> ReplayVerdict:
                 workflow = apply_event(workflow, event.type, json.loads(event.payload),
                                        case.spec.spec_json)
         except (ReplayMismatch, EngineError, KeyError, ValueError, AttributeError) as error:
-            return ReplayVerdict(False, len(events), event.seq, f"无法重放：{error}")
+            return _mismatch(events, event.seq, f"无法重放：{error}")
         if workflow is None or engine.state_digest(workflow, data_digests) != event.state_digest:
-            return ReplayVerdict(False, len(events), event.seq, "重放得到的状态与记录的 state_digest 不符")
+            return _mismatch(events, event.seq, "重放得到的状态与记录的 state_digest 不符")
     if workflow is None:
         return ReplayVerdict(False, len(events), None, "案件没有 case.started 记录")
     stored = engine.state_digest(engine.restore(case.workflow_state, case.spec.spec_json))

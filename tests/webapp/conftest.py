@@ -55,11 +55,11 @@ def live_server(app):
         yield base
 
 
-def make_app(db_url: str, clock):
-    """The app on ``db_url`` with test settings, its database migrated."""
+def make_app(db_url: str, clock, **settings):
+    """The app on ``db_url`` with test settings (and ``settings``), its database migrated."""
     app = create_app({
         "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40,
-        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock,
+        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock, **settings,
     })
     upgrade(app.extensions["cadreflow.engine"])
     return app
