@@ -19,10 +19,16 @@ $(VENV)/.installed-dev: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The demo signs checkpoints with a key of its own in instance/ (outside the database).
+DEMO_KEY := instance/signing-key.pem
+DEMO_ENV := CADREFLOW_COOKIE_SECURE=false CADREFLOW_SIGNING_KEY=$(CURDIR)/$(DEMO_KEY)
+
 demo: $(VENV)/.installed
-	CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow init-db
-	CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow seed-demo
-	CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
+	@mkdir -p instance
+	@test -f $(DEMO_KEY) || CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow audit keygen $(DEMO_KEY)
+	$(DEMO_ENV) $(BIN)/cadreflow init-db
+	$(DEMO_ENV) $(BIN)/cadreflow seed-demo
+	$(DEMO_ENV) $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
 
 # The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
 # work here); a CJK font makes the screenshots readable; pdftotext (poppler, with the CJK maps of

@@ -63,7 +63,7 @@ def _fail(error: CommandError) -> None:
 @with_appcontext
 def init_db():
     """Create or upgrade the database schema (idempotent)."""
-    upgrade(current_app.extensions["cadreflow.engine"])
+    upgrade(current_app.extensions["cadreflow.engine"], app_role=current_app.config["DB_APP_ROLE"])
     with _sessions().begin() as session:
         accounts.ensure_roles(session)
     click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
@@ -154,9 +154,7 @@ def serve(host, port, threads):
     """Serve the application with waitress."""
     import waitress
 
-    from webapp import create_app
-
-    app = create_app()
+    app = _create_app()
     # The app's long-lived objects (specs, templates, the ORM) leave the collector's scans: full
     # collections otherwise pause a request now and then for ~90 ms (benchmarks/bench_pages.py --gc-freeze).
     gc.freeze()
@@ -199,7 +197,10 @@ def register(app) -> None:
 def _create_app():
     from webapp import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except CommandError as error:  # a bad setting, such as an unreadable signing key
+        raise click.ClickException(error.message) from None
 
 
 cli = FlaskGroup(create_app=_create_app, add_default_commands=False,

@@ -17,6 +17,7 @@ SETTINGS = {
     "SIGNING_KEY": (None, "Ed25519 private key file that signs checkpoints; kept outside the database"),
     "CHECKPOINT_EVERY": (100, "sign a checkpoint after this many events (and at every case closure)"),
     "CHECKPOINT_MINUTES": (15, "sign a checkpoint when the last one is this old and events came since"),
+    "DB_APP_ROLE": (None, "PostgreSQL role the app connects as: init-db grants it INSERT/SELECT only on the record"),
 }
 MIN_SECRET_LENGTH = 32
 

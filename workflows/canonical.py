@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 import orjson
@@ -45,16 +47,27 @@ def digest(value: Any) -> str:
 
 def _scalar_json(value) -> str | None:
     """RFC 8785 text of a string, small integer, boolean or null; None for anything else."""
+    kind = type(value)
+    if kind is str:
+        # The C encoder json.dumps uses: it escapes exactly what RFC 8785 escapes
+        # (checked by tests/workflows/test_canonical.py).
+        return encode_basestring(value)
+    if kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return str(value)
     if value is None:
         return "null"
-    if value is True or value is False:
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, int) and abs(value) <= MAX_SAFE_INTEGER:
-        return str(value)
-    if isinstance(value, str):
-        # json.dumps escapes exactly what RFC 8785 escapes (checked by tests/workflows/test_canonical.py).
-        return json.dumps(value, ensure_ascii=False)
     return None
+
+
+@lru_cache(maxsize=32)
+def _member_prefixes(keys: tuple[str, ...], name: str) -> tuple[tuple[str, str], ...] | None:
+    """(key, '"key":') in RFC 8785 order for a set of ASCII keys; None when a key is not ASCII."""
+    every = sorted({*keys, name})
+    if not all(key.isascii() for key in every):
+        return None  # RFC 8785 orders by UTF-16 units; only ASCII keys sort alike in Python
+    return tuple((key, encode_basestring(key) + ":") for key in every)
 
 
 def digest_with_text(fields: dict, name: str, canonical_value: str) -> str:
@@ -64,13 +77,15 @@ def digest_with_text(fields: dict, name: str, canonical_value: str) -> str:
     the value: verifying a million events spends its time here. Fields that are not flat scalars with
     ASCII keys take the general path.
     """
-    items = {**fields, name: None}
+    members = _member_prefixes(tuple(fields), name)
+    if members is None:
+        return _general_digest(fields, name, canonical_value)
     parts = []
-    for key in sorted(items):
-        text = canonical_value if key == name else _scalar_json(items[key])
-        if text is None or not key.isascii():
+    for key, prefix in members:
+        text = canonical_value if key == name else _scalar_json(fields[key])
+        if text is None:
             return _general_digest(fields, name, canonical_value)
-        parts.append(f"{json.dumps(key)}:{text}")
+        parts.append(prefix + text)
     try:
         return sha256_hex(("{" + ",".join(parts) + "}").encode("utf-8"))
     except UnicodeEncodeError:  # a lone surrogate: let the general path refuse or escape it

@@ -52,23 +52,26 @@ def _log_hashes(session: Session):
 
 def _compare_lists(session: Session, signed: list[Checkpoint], verdict: Verdict) -> int:
     """Compare each stored checkpoint's event hashes with the log; return the last seq found intact."""
-    expected = {}
-    for checkpoint in signed:
-        for offset, hash_ in enumerate(checkpoint.hashes or ()):
-            expected[checkpoint.from_seq + 1 + offset] = (hash_, checkpoint.seq)
+    pending = iter(sorted(signed, key=lambda c: c.seq))
+    current = next(pending, None)
     intact_until, last_seq = 0, 0
     for seq, hash_ in _log_hashes(session):
         last_seq = seq
-        signed_hash = expected.pop(seq, None)
-        if signed_hash is not None and signed_hash[0] != hash_:
-            verdict.fail(seq, f"seq {seq} 与检查点（seq {signed_hash[1]}）签名时的记录不符：记录在签名后被改写")
-            return intact_until
-        if signed_hash is not None and seq == signed_hash[1]:
-            intact_until = seq
-    if expected:
-        first_missing = min(expected)
-        verdict.fail(first_missing, f"seq {first_missing} 已被检查点（seq {expected[first_missing][1]}）签名，"
-                                    f"但记录中没有（记录止于 seq {last_seq}）")
+        while current is not None and seq > current.seq:
+            current = next(pending, None)
+        if current is None:
+            break  # events after the newest checkpoint: only the chain speaks for them
+        index = seq - current.from_seq - 1
+        if 0 <= index < len(current.hashes):
+            if current.hashes[index] != hash_:
+                verdict.fail(seq, f"seq {seq} 与检查点（seq {current.seq}）签名时的记录不符：记录在签名后被改写")
+                return intact_until
+            if seq == current.seq:
+                intact_until = seq
+    newest = max((c.seq for c in signed), default=0)
+    if newest > last_seq:
+        verdict.fail(last_seq + 1, f"seq {last_seq + 1} 起的记录已被检查点（seq {newest}）签名，"
+                                   f"但记录止于 seq {last_seq}")
     return intact_until
 
 

@@ -37,7 +37,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_checkpoint')),
         sa.UniqueConstraint('seq', name=op.f('uq_audit_checkpoint_seq')),
     )
-    append_only.install(op.get_bind(), os.environ.get("CADREFLOW_DB_APP_ROLE") or None)
+    app_role = op.get_context().config.attributes.get("app_role") if op.get_context().config else None
+    append_only.install(op.get_bind(), app_role or os.environ.get("CADREFLOW_DB_APP_ROLE") or None)
 
 
 def downgrade() -> None:
