@@ -15,12 +15,12 @@ from workflows import record_check
 from workflows.errors import CommandError
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
     click.echo(f"错误：{message}", err=True)
     sys.exit(1)
 
 
-def _read_sessions():
+def read_sessions():
     return current_app.extensions["cadreflow.read_sessions"]
 
 
@@ -34,7 +34,7 @@ def public_key_of(value: str) -> str:
     try:
         return checkpoints.public_key_text(path.read_text() if path.is_file() else value)
     except CommandError as error:
-        _fail(error.message)
+        fail(error.message)
 
 
 def trusted_keys(given: tuple[str, ...]) -> set[str] | None:
@@ -50,13 +50,13 @@ def _kept(files: tuple[Path, ...]) -> list[checkpoints.Checkpoint]:
         try:
             kept.append(checkpoints.parse_text(file.read_text(encoding="utf-8"), str(file)))
         except OSError as error:
-            _fail(f"无法读取检查点文件 {file}：{error.strerror}")
+            fail(f"无法读取检查点文件 {file}：{error.strerror}")
         except CommandError as error:
-            _fail(error.message)
+            fail(error.message)
     return kept
 
 
-def _report(verdict, what: str) -> None:
+def report(verdict, what: str) -> None:
     for warning in verdict.warnings:
         click.echo(f"注意：{warning}")
     if not verdict.ok:
@@ -80,20 +80,20 @@ def audit_group():
 def audit_verify(with_replay, case_id, kept_files, public_keys):
     """Verify the hash chain and the signed checkpoints (and replay); exits non-zero naming the first bad seq."""
     kept, trusted = _kept(kept_files), trusted_keys(public_keys)
-    with _read_sessions()() as session:
+    with read_sessions()() as session:
         if case_id:
             case = session.get(Case, case_id)
             if case is None:
-                _fail(f"案件 {case_id} 不存在")
+                fail(f"案件 {case_id} 不存在")
             verdict = record_check.verify_case(session, case, trusted, with_replay=with_replay)
-            _report(verdict, f"案件 {case_id}")
+            report(verdict, f"案件 {case_id}")
             click.echo(f"案件 {case_id} 的记录完好：共 {verdict.checked} 条，"
                        f"由 {verdict.checkpoints} 个签名检查点覆盖")
             if with_replay:
                 click.echo(f"重放一致：案件 {case_id} 的每个 state_digest 均已复现")
             return
         verdict = record_check.verify_log(session, trusted, kept)
-        _report(verdict, "全部记录")
+        report(verdict, "全部记录")
         latest = f"，最新检查点 seq {verdict.latest.seq}" if verdict.latest else ""
         click.echo(f"哈希链完好：共 {verdict.checked} 条记录；{verdict.checkpoints} 个签名检查点均相符{latest}")
         if kept:
@@ -103,7 +103,7 @@ def audit_verify(with_replay, case_id, kept_files, public_keys):
             for case in cases:
                 result = record_check.replay.replay_case(session, case)
                 if not result.ok:
-                    _fail(f"重放失败：案件 {case.id} seq {result.first_bad_seq}：{result.reason}")
+                    fail(f"重放失败：案件 {case.id} seq {result.first_bad_seq}：{result.reason}")
             click.echo(f"重放一致：{len(cases)} 个案件的每个 state_digest 均已复现")
 
 
@@ -114,12 +114,12 @@ def audit_checkpoint(out):
     """Sign the log as it stands now (CADREFLOW_SIGNING_KEY) and print the checkpoint to keep."""
     signer = checkpointing.signer()
     if signer is None:
-        _fail("未配置签名密钥：请设置 CADREFLOW_SIGNING_KEY（可用 cadreflow audit keygen 生成）")
+        fail("未配置签名密钥：请设置 CADREFLOW_SIGNING_KEY（可用 cadreflow audit keygen 生成）")
     with current_app.extensions["cadreflow.sessions"].begin() as session:
         made = checkpoints.make(session, signer, _now(), made_by="cli")
         latest = made or (checkpoints.from_row(row) if (row := checkpoints.latest(session)) else None)
     if latest is None:
-        _fail("记录为空，没有可签名的内容")
+        fail("记录为空，没有可签名的内容")
     if made is None:
         click.echo(f"自上一个检查点（seq {latest.seq}）以来没有新记录，输出该检查点", err=True)
     if out:
@@ -135,7 +135,7 @@ def audit_keygen(path):
     try:
         signer = checkpoints.generate_key(path)
     except CommandError as error:
-        _fail(error.message)
+        fail(error.message)
     click.echo(f"已生成签名密钥 {path}")
     click.echo(f"公钥：{signer.public_key}")
     click.echo(f"指纹：{signer.key_id}")
@@ -147,6 +147,6 @@ def audit_public_key():
     """Print the public key auditors check checkpoints with."""
     signer = checkpointing.signer()
     if signer is None:
-        _fail("未配置签名密钥（CADREFLOW_SIGNING_KEY）")
+        fail("未配置签名密钥（CADREFLOW_SIGNING_KEY）")
     click.echo(f"公钥：{signer.public_key}")
     click.echo(f"指纹：{signer.key_id}")

@@ -13,8 +13,8 @@ from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
 from storage.migrate import upgrade
-from webapp import audit_cli
 from webapp import checkpointing
+from webapp import export_cli
 from webapp import registry_cli
 from workflows import accounts
 from workflows import deploy as deployment
@@ -184,7 +184,7 @@ def run_timers(loop):
         time.sleep(current_app.config["TIMER_INTERVAL"])
 
 
-COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, audit_cli.audit_group,
+COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, export_cli.audit_group,
             *registry_cli.COMMANDS]
 
 

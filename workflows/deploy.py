@@ -84,7 +84,7 @@ def _load_forms(bundle: Bundle) -> dict[str, dict]:
     return forms
 
 
-def _parse(bundle: Bundle) -> tuple[SpiffBpmnParser, list[str]]:
+def parse(bundle: Bundle) -> tuple[SpiffBpmnParser, list[str]]:
     parser = SpiffBpmnParser(validator=VALIDATOR)
     process_ids: list[str] = []
     for name, data in bundle.files.items():
@@ -169,7 +169,7 @@ def deploy(session: Session, bundle: Bundle, actor: Actor, at: datetime) -> list
     Raises :class:`DeployError` naming the file and element; nothing is stored then.
     """
     forms = _load_forms(bundle)
-    parser, process_ids = _parse(bundle)
+    parser, process_ids = parse(bundle)
     sha = digest({name: data.decode("utf-8", "replace") for name, data in bundle.files.items()})
     stored = []
     for process_id in process_ids:

@@ -9,7 +9,7 @@ from storage.models import Case
 from workflows import engine
 from workflows.clock import parse_iso
 from workflows.commands import seed_start_data
-from workflows.errors import EngineError
+from workflows.errors import CommandError
 from workflows.rules import calendar
 from workflows.triggers import deliver_message
 from workflows.views import case_events
@@ -24,6 +24,7 @@ class ReplayVerdict:
     first_bad_seq: int | None = None
     reason: str = ""
     calendar_changed: bool = False  # the record used another chinesecalendar release than installed now
+    reproduced: int = 0  # events whose recorded digest the replay reproduced
 
 
 class ReplayMismatch(Exception):
@@ -63,7 +64,7 @@ def recorded_calendars(events) -> set[str]:
     return found
 
 
-def _mismatch(events, seq: int | None, reason: str) -> ReplayVerdict:
+def mismatch(events, seq: int | None, reason: str) -> ReplayVerdict:
     """A failed replay; says so when the calendar data changed since, which is not tampering."""
     changed = recorded_calendars(events) - {calendar.LIBRARY}
     if changed:
@@ -72,24 +73,44 @@ def _mismatch(events, seq: int | None, reason: str) -> ReplayVerdict:
     return ReplayVerdict(False, len(events), seq, reason, calendar_changed=bool(changed))
 
 
-def replay_case(session: Session, case: Case) -> ReplayVerdict:
-    """Replay ``case`` from an empty start against its pinned spec."""
-    workflow, events, data_digests = None, case_events(session, case.id), {}
-    for event in events:
+def replay_events(events: list, spec_json: str, until: int | None = None):
+    """Replay recorded events (rows with seq, type, at, payload, state_digest) before seq ``until``.
+
+    Returns (verdict, workflow); needs no database, so an exported bundle replays the same way.
+    """
+    workflow, data_digests, reproduced = None, {}, 0
+    for position, event in enumerate(events):
+        if until is not None and event.seq >= until:
+            break  # a later difference cannot move the first bad seq
         if event.state_digest is None:
             continue  # access.denied and the like do not touch the workflow
         try:
             with engine.running(parse_iso(event.at)):
-                workflow = apply_event(workflow, event.type, json.loads(event.payload),
-                                       case.spec.spec_json)
-        except (ReplayMismatch, EngineError, KeyError, ValueError, AttributeError) as error:
-            return _mismatch(events, event.seq, f"无法重放：{error}")
-        if workflow is None or engine.state_digest(workflow, data_digests) != event.state_digest:
-            return _mismatch(events, event.seq, "重放得到的状态与记录的 state_digest 不符")
+                workflow = apply_event(workflow, event.type, json.loads(event.payload), spec_json)
+        except (ReplayMismatch, CommandError, KeyError, ValueError, TypeError, AttributeError) as error:
+            reason = f"无法重放：{getattr(error, 'message', None) or error}"
+        else:
+            if workflow is not None and engine.state_digest(workflow, data_digests) == event.state_digest:
+                reproduced += 1
+                continue
+            reason = "重放得到的状态与记录的 state_digest 不符"
+        # Calendars are read from the events replayed so far: those after the first bad one may not parse.
+        verdict = mismatch(events[:position + 1], event.seq, reason)
+        verdict.events, verdict.reproduced = len(events), reproduced
+        return verdict, workflow
+    return ReplayVerdict(True, len(events), reproduced=reproduced), workflow
+
+
+def replay_case(session: Session, case: Case) -> ReplayVerdict:
+    """Replay ``case`` from an empty start against its pinned spec, then compare the stored state."""
+    events = case_events(session, case.id)
+    verdict, workflow = replay_events(events, case.spec.spec_json)
+    if not verdict.ok:
+        return verdict
     if workflow is None:
         return ReplayVerdict(False, len(events), None, "案件没有 case.started 记录")
     stored = engine.state_digest(engine.restore(case.workflow_state, case.spec.spec_json))
     if stored != engine.state_digest(workflow) or stored != case.state_digest:
         last = events[-1].seq if events else None
         return ReplayVerdict(False, len(events), last, "案件保存的状态与重放结果不符")
-    return ReplayVerdict(True, len(events))
+    return verdict
