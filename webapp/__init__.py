@@ -11,6 +11,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; nothing happens at import time."""
     from webapp import admin_pages
     from webapp import api
+    from webapp import audit_pages
     from webapp import auth
     from webapp import case_pages
     from webapp import case_start
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(case_pages.bp)
     app.register_blueprint(admin_pages.bp)
     app.register_blueprint(task_pages.bp)
+    app.register_blueprint(audit_pages.bp)
     # Bearer tokens are not sent by browsers on their own, so the API needs no CSRF token.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -1,5 +1,6 @@
 """The official record: append hash-chained events and verify the chain, globally or for one case."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -73,6 +74,15 @@ def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload:
     else:
         session.execute(sql.move_case_head, {"of_case": case_id, **moved})
     return AppendedEvent(row["seq"], row["hash"])
+
+
+def payload_of(event) -> dict:
+    """An event's payload as a dict; ``{}`` when the stored text was damaged (verification names it)."""
+    try:
+        payload = json.loads(event.payload)
+    except (TypeError, ValueError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
 
 
 @dataclass

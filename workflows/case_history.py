@@ -1,6 +1,5 @@
 """A case's record as people read it: each step with who, in what role, when, and what they decided."""
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
@@ -9,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage.models import Case
+from workflows import audit
 from workflows import coverage
 from workflows import diagram
 from workflows import engine
@@ -71,7 +71,7 @@ def steps(session: Session, case: Case) -> list[Step]:
     start_id = next((b for b, info in case.spec.task_info.items() if info["kind"] == "start"), None)
     shown = []
     for event in case_events(session, case.id):
-        payload = json.loads(event.payload)
+        payload = audit.payload_of(event)
         if event.type == "task.completed":
             schema = forms.get(payload.get("bpmn_id"))
             name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema)

@@ -1,6 +1,5 @@
 """The party-group meeting as the secretary follows it: who is due and present, who has voted, the running tally."""
 
-import json
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -11,6 +10,7 @@ from storage.models import AuditEvent
 from storage.models import Case
 from storage.models import HumanTask
 from storage.models import User
+from workflows import audit
 from workflows.rules.meetings import party_group_decision
 
 MEETING, BALLOT, CLOSING = "party_group_meeting", "cast_ballot", "secretary_ballot"
@@ -36,16 +36,16 @@ def board(session: Session, case: Case) -> Board | None:
     events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id,
                                                       AuditEvent.type == "task.completed")
                              .order_by(AuditEvent.seq)).all()
-    rounds = [i for i, event in enumerate(events) if json.loads(event.payload).get("bpmn_id") == MEETING]
+    rounds = [i for i, event in enumerate(events) if audit.payload_of(event).get("bpmn_id") == MEETING]
     if not rounds:
         return None
-    meeting = json.loads(events[rounds[-1]].payload)["data"]
+    meeting = audit.payload_of(events[rounds[-1]]).get("data") or {}
     recused = list(meeting.get("recused") or [])
     voting = [name for name in meeting.get("members_present") or [] if name not in recused]
     due, present = meeting["members_due"] - len(recused), len(voting) + 1  # the secretary counts and speaks last
     shown = Board(due, present, recused)
     for event in events[rounds[-1] + 1:]:
-        payload = json.loads(event.payload)
+        payload = audit.payload_of(event)
         if payload.get("bpmn_id") == BALLOT:
             shown.voted.append(event.actor)
             shown.tally[payload["data"]["ballot"]] += 1

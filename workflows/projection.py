@@ -88,17 +88,25 @@ def _row(session: Session, case: Case, task, at: datetime) -> dict:
 
 
 def _due(session: Session, task, details: dict, at: datetime) -> datetime | None:
-    """When the task is due: the time of a timer on its boundary, or its working days from the next day."""
+    """When the task is due, with the local calendar as it stands now."""
+    return task_deadline(task, details.get("due_working_days"), at, calendar_overrides(session))
+
+
+def task_deadline(task, working_days: int | None, opened_at: datetime,
+                  overrides: dict) -> datetime | None:
+    """The time of a timer on the task's boundary, else its working days counted from the next day.
+
+    The replay view asks the same question of a past state, with the calendar of that time.
+    """
     for sibling in task.parent.children if task.parent is not None else []:
         # A boundary event waits beside its activity, under the same split task.
         due = sibling.internal_data.get("event_value") if sibling.state == engine.TaskState.WAITING else None
         if sibling is not task and isinstance(due, str) and engine.is_timer(sibling):
             return parse_iso(due)
-    days = details.get("due_working_days")
-    if not days:
+    if not working_days:
         return None
-    start = local_date(at) + timedelta(days=1)
-    end = working_day_deadline(start, days, calendar_overrides(session)).end
+    start = local_date(opened_at) + timedelta(days=1)
+    end = working_day_deadline(start, working_days, overrides).end
     return datetime.combine(end + timedelta(days=1), time(0), BEIJING)
 
 

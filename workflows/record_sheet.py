@@ -1,7 +1,6 @@
 """The 全程纪实表 of one case as an A4 PDF: every step with who, when and what, the party-group ballots, the verdict."""
 
 import io
-import json
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from storage.models import Cadre
 from storage.models import Case
 from storage.models import User
+from workflows import audit
 from workflows import case_history
 from workflows import meeting_view
 from workflows.actors import ROLE_NAMES
@@ -97,7 +97,7 @@ def vote_rounds(events) -> list[VoteRound]:
     """The party-group votes of a case's events: each meeting, then its members' and the secretary's ballots."""
     rounds = []
     for event in events:
-        payload = json.loads(event.payload) if event.type == "task.completed" else {}
+        payload = audit.payload_of(event) if event.type == "task.completed" else {}
         task, data = payload.get("bpmn_id"), payload.get("data") or {}
         if task == meeting_view.MEETING:
             rounds.append(VoteRound(event.seq, data))

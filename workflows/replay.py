@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from storage.models import Case
+from workflows import audit
 from workflows import engine
 from workflows.clock import parse_iso
 from workflows.commands import seed_start_data
@@ -57,7 +58,7 @@ def recorded_calendars(events) -> set[str]:
     """The calendar library versions the case's working-day decisions were recorded with."""
     found = set()
     for event in events:
-        data = json.loads(event.payload).get("data") if event.type == "task.completed" else None
+        data = audit.payload_of(event).get("data") if event.type == "task.completed" else None
         version = data.get("calendar_version") if isinstance(data, dict) else None
         if isinstance(version, str):
             found.add(version.split(";")[0].strip())
