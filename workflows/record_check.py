@@ -85,6 +85,8 @@ def _check_kept(session: Session, kept: Checkpoint, stored_by_seq: dict[int, Che
     now_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == kept.seq))
     if now_hash == kept.hash:
         return
+    if not verdict.ok and verdict.first_bad_seq is not None and verdict.first_bad_seq <= kept.seq:
+        return  # the chain or a stored checkpoint already named the first changed event, exactly
     if now_hash is None:
         last = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) or 0
         if last < kept.seq:
