@@ -51,6 +51,7 @@ test: $(VENV)/.installed-dev browser
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_complete.py
 	$(BIN)/python benchmarks/bench_pages.py --gc-freeze  # as `cadreflow serve` runs
+	$(BIN)/python benchmarks/bench_audit.py
 
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -o webapp/translations/messages.pot .

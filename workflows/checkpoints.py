@@ -190,7 +190,9 @@ def covering(session: Session, seq: int) -> Checkpoint | None:
 
 def make(session: Session, signer: Signer, at: datetime, made_by: str = "system") -> Checkpoint | None:
     """Sign the log as it stands; None when no event came since the last checkpoint."""
-    head = session.get(AuditHead, 1)
+    # Locking the head serialises checkpoints with each other (and with appends), so each one starts
+    # where the one before it ended: verification treats a gap as a deleted checkpoint.
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     last = latest(session)
     from_seq = last.seq if last else 0
     if head is None or head.seq <= from_seq:

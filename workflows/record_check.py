@@ -44,6 +44,16 @@ def _signature_fault(checkpoint: Checkpoint, trusted: set[str] | None) -> str | 
     return None
 
 
+def _check_succession(signed: list[Checkpoint], verdict: Verdict) -> None:
+    """Each stored checkpoint starts where the one before it ended: a gap means a checkpoint was deleted."""
+    previous = 0
+    for checkpoint in signed:
+        if checkpoint.from_seq != previous:
+            verdict.fail(previous + 1, f"seq {previous + 1}–{checkpoint.from_seq} 的签名检查点缺失"
+                                       "（检查点记录被删除），这段记录失去了签名保护")
+        previous = checkpoint.seq
+
+
 def _log_hashes(session: Session):
     """(seq, hash) of every event, in order, streamed."""
     return session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq)
@@ -108,10 +118,13 @@ def verify_log(session: Session, trusted_keys: set[str] | None = None,
     verdict.checkpoints, verdict.latest = len(signed), (signed[-1] if signed else None)
     if trusted_keys is None and (signed or kept):
         verdict.warnings.append("未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对")
+    good = []
     for checkpoint in [*signed, *kept]:
         if fault := _signature_fault(checkpoint, trusted_keys):
             verdict.fail(checkpoint.seq, fault)
-    good = [c for c in signed if _signature_fault(c, trusted_keys) is None]
+        elif checkpoint in signed:
+            good.append(checkpoint)
+    _check_succession(signed, verdict)
     intact_until = _compare_lists(session, good, verdict)
     stored_by_seq = {c.seq: c for c in good}
     for checkpoint in kept:

@@ -52,7 +52,7 @@ def test_lanes_are_roles_and_every_user_task_has_a_chinese_form(name):
     lanes = {lane.get("name") for lane in packaged(name).iter(f"{MODEL}lane")}
     assert lanes <= set(LANE_ROLES)
     forms = deploy._load_forms(bundle)
-    parser, (process_id,) = deploy._parse(bundle)
+    parser, (process_id,) = deploy.parse(bundle)
     task_forms, task_info = deploy._task_tables(parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
                                                 forms, name)
     users = [bpmn_id for bpmn_id, info in task_info.items() if info["kind"] == "user"]
