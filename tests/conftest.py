@@ -39,11 +39,10 @@ def pg_database():
     admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
-    """A fresh, empty database URL on each backend."""
+def empty_database_url(request, folder: Path) -> str:
+    """An empty database on the backend ``request.param`` names: a SQLite file in ``folder``, or PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return f"sqlite:///{folder / 'test.sqlite'}"
     url = request.getfixturevalue("pg_database")
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -51,6 +50,12 @@ def db_url(request, tmp_path):
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A fresh, empty database URL on each backend."""
+    return empty_database_url(request, tmp_path)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy import text
 from sqlalchemy import update
 
 from storage import make_engine
@@ -18,6 +16,7 @@ from storage import make_session_factory
 from storage.migrate import upgrade
 from storage.models import User
 from tests.conftest import BACKENDS
+from tests.conftest import empty_database_url
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
@@ -77,23 +76,11 @@ def walk(bureau: Bureau) -> CaseRun:
     return run
 
 
-def _fresh_url(request, folder: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{folder / 'record.sqlite'}"
-    url = request.getfixturevalue("pg_database")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    admin.dispose()
-    return url
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def recorded(request, tmp_path_factory):
     """The driven case, completed and signed, and a second case started after the checkpoint (running)."""
     folder = tmp_path_factory.mktemp("recorded")
-    url = _fresh_url(request, folder)
+    url = empty_database_url(request, folder)
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
