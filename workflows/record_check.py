@@ -119,11 +119,14 @@ def verify_log(session: Session, trusted_keys: set[str] | None = None,
     if trusted_keys is None and (signed or kept):
         verdict.warnings.append("未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对")
     good = []
-    for checkpoint in [*signed, *kept]:
+    for checkpoint in signed:
         if fault := _signature_fault(checkpoint, trusted_keys):
             verdict.fail(checkpoint.seq, fault)
-        elif checkpoint in signed:
+        else:
             good.append(checkpoint)
+    for checkpoint in kept:
+        if fault := _signature_fault(checkpoint, trusted_keys):
+            verdict.fail(checkpoint.seq, fault)
     _check_succession(signed, verdict)
     intact_until = _compare_lists(session, good, verdict)
     stored_by_seq = {c.seq: c for c in good}
