@@ -54,6 +54,15 @@ def grant_app_role(connection: Connection, app_role: str) -> None:
         connection.execute(text(statement))
 
 
+def apply_app_role(connection: Connection, app_role: str) -> None:
+    """Grant the app role its rights again (idempotent): tables added since, or a role named later."""
+    if connection.dialect.name != "postgresql":
+        return
+    grant_app_role(connection, app_role)
+    for table in RECORD_TABLES:
+        connection.execute(text(f'REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM "{app_role}"'))
+
+
 def install(connection: Connection, app_role: str | None = None) -> None:
     """Create the guards on the record tables (and the app role's grants on PostgreSQL)."""
     if connection.dialect.name == "postgresql":

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
+from storage import append_only
 from storage.migrate import upgrade
 from webapp import checkpointing
 from webapp import export_cli
@@ -63,7 +64,11 @@ def _fail(error: CommandError) -> None:
 @with_appcontext
 def init_db():
     """Create or upgrade the database schema (idempotent)."""
-    upgrade(current_app.extensions["cadreflow.engine"], app_role=current_app.config["DB_APP_ROLE"])
+    engine, app_role = current_app.extensions["cadreflow.engine"], current_app.config["DB_APP_ROLE"]
+    upgrade(engine, app_role=app_role)
+    if app_role:
+        with engine.begin() as connection:
+            append_only.apply_app_role(connection, app_role)
     with _sessions().begin() as session:
         accounts.ensure_roles(session)
     click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
