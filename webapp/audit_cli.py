@@ -12,6 +12,7 @@ from storage.models import Case
 from webapp import checkpointing
 from workflows import checkpoints
 from workflows import record_check
+from workflows import replay
 from workflows.errors import CommandError
 
 
@@ -101,7 +102,7 @@ def audit_verify(with_replay, case_id, kept_files, public_keys):
         if with_replay:
             cases = list(session.scalars(select(Case).order_by(Case.id)))
             for case in cases:
-                result = record_check.replay.replay_case(session, case)
+                result = replay.replay_case(session, case)
                 if not result.ok:
                     fail(f"重放失败：案件 {case.id} seq {result.first_bad_seq}：{result.reason}")
             click.echo(f"重放一致：{len(cases)} 个案件的每个 state_digest 均已复现")

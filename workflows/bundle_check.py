@@ -16,7 +16,9 @@ from workflows.case_bundle import FORMAT
 from workflows.checkpoints import Checkpoint
 from workflows.checkpoints import hashes_digest
 from workflows.errors import CommandError
+from workflows.record_check import UNPINNED
 from workflows.record_check import Verdict
+from workflows.record_check import signature_fault
 
 CLOSING_TYPE = {"completed": "case.completed", "cancelled": "case.cancelled"}
 STATUS_NAMES = {"completed": "已办结", "cancelled": "已撤销", "running": "办理中"}
@@ -79,10 +81,7 @@ def _signed_hashes(bundle: dict, seqs: list[int], trusted: set[str] | None,
     signed, newest, keys = {}, 0, set()
     for entry in _part(bundle, "checkpoints"):
         checkpoint, fault = _checkpoint(entry)
-        if fault is None and not checkpoint.signature_ok():
-            fault = f"检查点（seq {checkpoint.seq}）的签名无效"
-        if fault is None and trusted is not None and checkpoint.public_key not in trusted:
-            fault = f"检查点（seq {checkpoint.seq}）由未知公钥 {checkpoint.key_id} 签名"
+        fault = fault or signature_fault(checkpoint, trusted)
         if fault:
             # The case's events in its interval lost their proof: the first of them is where the record fails.
             verdict.fail(next((s for s in seqs if checkpoint.from_seq < s <= checkpoint.seq), checkpoint.seq), fault)
@@ -95,8 +94,7 @@ def _signed_hashes(bundle: dict, seqs: list[int], trusted: set[str] | None,
         if verdict.latest is None or checkpoint.seq > verdict.latest.seq:
             verdict.latest = checkpoint
     if trusted is None and keys:
-        verdict.warnings.append(f"未指定可信公钥：只核对了签名本身，请将公钥指纹 {'、'.join(sorted(keys))} "
-                                "与公布的指纹比对")
+        verdict.warnings.append(f"{UNPINNED}（{'、'.join(sorted(keys))}）")
     return signed, newest
 
 

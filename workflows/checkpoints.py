@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import exists
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -226,6 +225,3 @@ def make_if_due(session: Session, signer: Signer, at: datetime, every: int, max_
     """Make a checkpoint when :func:`due` says so."""
     return make(session, signer, at, made_by) if due(session, at, every, max_age) else None
 
-
-def count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0

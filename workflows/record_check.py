@@ -34,7 +34,11 @@ class Verdict:
             self.ok, self.first_bad_seq, self.reason = False, seq, reason
 
 
-def _signature_fault(checkpoint: Checkpoint, trusted: set[str] | None) -> str | None:
+UNPINNED = "未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对"
+
+
+def signature_fault(checkpoint: Checkpoint, trusted: set[str] | None) -> str | None:
+    """What is wrong with a checkpoint's signature, its key or its stored list; None when it holds."""
     if not checkpoint.signature_ok():
         return f"检查点（seq {checkpoint.seq}）的签名无效"
     if trusted is not None and checkpoint.public_key not in trusted:
@@ -117,15 +121,15 @@ def verify_log(session: Session, trusted_keys: set[str] | None = None,
     signed = checkpoints.stored(session)
     verdict.checkpoints, verdict.latest = len(signed), (signed[-1] if signed else None)
     if trusted_keys is None and (signed or kept):
-        verdict.warnings.append("未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对")
+        verdict.warnings.append(UNPINNED)
     good = []
     for checkpoint in signed:
-        if fault := _signature_fault(checkpoint, trusted_keys):
+        if fault := signature_fault(checkpoint, trusted_keys):
             verdict.fail(checkpoint.seq, fault)
         else:
             good.append(checkpoint)
     for checkpoint in kept:
-        if fault := _signature_fault(checkpoint, trusted_keys):
+        if fault := signature_fault(checkpoint, trusted_keys):
             verdict.fail(checkpoint.seq, fault)
     _check_succession(signed, verdict)
     intact_until = _compare_lists(session, good, verdict)
@@ -171,7 +175,7 @@ def _check_case_against_checkpoints(session: Session, rows, trusted_keys, verdic
                 verdict.uncovered += 1
                 continue
             covering[checkpoint.seq] = checkpoint
-            if fault := _signature_fault(checkpoint, trusted_keys):
+            if fault := signature_fault(checkpoint, trusted_keys):
                 verdict.fail(checkpoint.seq, fault)
         index = seq - checkpoint.from_seq - 1
         signed = checkpoint.hashes[index] if 0 <= index < len(checkpoint.hashes or ()) else None
@@ -182,4 +186,4 @@ def _check_case_against_checkpoints(session: Session, rows, trusted_keys, verdic
     if verdict.uncovered:
         verdict.warnings.append(f"本案件最后 {verdict.uncovered} 条记录尚无签名检查点覆盖")
     if trusted_keys is None and covering:
-        verdict.warnings.append("未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对")
+        verdict.warnings.append(UNPINNED)
