@@ -88,9 +88,10 @@ def test_a_full_meeting_of_one_passes_with_one_vote():
 
 def test_the_decision_records_its_figures_and_policy():
     decision = party_group_decision(9, 6, 5)
-    assert decision.figures == {"members_due": 9, "present": 6, "approve": 5,
+    assert decision.figures == {"members_due": 9, "present": 6, "approve": 5, "recused": 0,
                                 "quorum_threshold": "6/1", "majority_threshold": "9/2"}
-    assert decision.policy == {"version": Policy().version, "quorum_fraction": "2/3", "quorum_inclusive": True}
+    assert decision.policy == {"version": Policy().version, "quorum_fraction": "2/3", "quorum_inclusive": True,
+                               "recusal_reduces_due": False, "recused_count_present": True}
 
 
 @pytest.mark.parametrize(("due", "present", "approve", "message"), [
@@ -106,3 +107,46 @@ def test_the_decision_records_its_figures_and_policy():
 def test_impossible_counts_are_refused_in_chinese(due, present, approve, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         party_group_decision(due, present, approve)
+
+
+# Recusal (issue 11): a recused member stays among the 应到会成员 and, having attended, counts as 到会 for the
+# quorum; they do not vote. Both readings are policy switches.
+def test_nine_due_six_present_one_recused_has_its_quorum():
+    decision = party_group_decision(9, 6, 5, recused=1)
+    assert decision.quorum is True and decision.passed is True
+    assert decision.explanation == ("应到 9 人，实到 6 人（含回避 1 人） ≥ 9×2/3=6，达到法定人数；"
+                                    "同意 5 票 > 9/2=4.5，通过")
+    assert decision.figures["recused"] == 1
+
+
+def test_eight_due_eight_present_one_recused_does_not_pass_on_four():
+    decision = party_group_decision(8, 8, 4, recused=1)
+    assert decision.passed is False
+    assert "同意 4 票 ≤ 8/2=4" in decision.explanation
+    assert party_group_decision(8, 8, 5, recused=1).passed is True
+
+
+def test_recused_members_are_named_in_the_arithmetic():
+    decision = party_group_decision(9, 6, 4, recused=2, recused_names=("王五", "赵六"))
+    assert "实到 6 人（含回避 2 人：王五、赵六）" in decision.explanation
+
+
+def test_the_other_recusal_readings_are_policy_switches_recorded_with_the_decision():
+    off_due = Policy(recusal_reduces_due=True)
+    assert party_group_decision(8, 8, 4, off_due, recused=1).passed is True  # 应到 7: 4 > 3.5
+    assert "应到 7 人（8 人中回避 1 人）" in party_group_decision(8, 8, 4, off_due, recused=1).explanation
+    not_present = Policy(recused_count_present=False)
+    assert party_group_decision(9, 6, 5, not_present, recused=1).quorum is False  # 实到 5 < 6
+    assert party_group_decision(9, 6, 5, not_present, recused=1).policy == {
+        "version": Policy().version, "quorum_fraction": "2/3", "quorum_inclusive": True,
+        "recusal_reduces_due": False, "recused_count_present": False}
+
+
+@pytest.mark.parametrize(("due", "present", "approve", "recused", "message"), [
+    (9, 6, 6, 1, "同意票数（6）不得多于参加表决的人数（5）"),
+    (9, 6, 0, 7, "回避人数（7）不得多于实到人数（6）"),
+    (9, 6, 0, -1, "回避人数不得为负数"),
+])
+def test_impossible_recusal_counts_are_refused(due, present, approve, recused, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        party_group_decision(due, present, approve, recused=recused)

@@ -1,5 +1,6 @@
 """Party-group (党组) meeting arithmetic: quorum of two thirds and a majority of the members due."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -19,55 +20,80 @@ class Decision:
     policy: dict[str, Any]
 
 
-def party_group_decision(members_due: int, present: int, approve: int,
-                         policy: Policy = DEFAULT_POLICY) -> Decision:
+def party_group_decision(members_due: int, present: int, approve: int, policy: Policy = DEFAULT_POLICY, *,
+                         recused: int = 0, recused_names: Sequence[str] = ()) -> Decision:
     """Quorum (present vs members due × fraction) and passing (approve > half of the members due, not of present).
 
     2019 条例 ch.6: 到会成员须达到应到会成员的三分之二以上; 以超过应到会成员半数同意形成决定.
-    A vote below the quorum is void, so it never passes whatever the count.
+    A vote below the quorum is void, so it never passes whatever the count. ``recused`` members attended
+    (they are among ``present``) and do not vote. Nothing in the regulation removes them from 应到会成员, and
+    having attended they are 到会: that is the default reading; ``policy.recusal_reduces_due`` and
+    ``policy.recused_count_present`` switch to the other readings, and the decision records which was used.
     """
-    _check_counts(members_due, present, approve)
+    _check_counts(members_due, present, approve, recused)
+    if recused_names and len(recused_names) != recused:
+        raise ValueError(f"回避人数（{recused}）与回避成员名单（{len(recused_names)} 人）不符")
+    due = members_due - recused if policy.recusal_reduces_due else members_due
+    attending = present if policy.recused_count_present else present - recused
+    if due == 0:
+        raise ValueError("除回避成员外，应到会人数不得为 0")
     fraction = policy.quorum_fraction
-    threshold = members_due * fraction
+    threshold = due * fraction
     # "三分之二以上" includes exactly two thirds unless the bureau decides otherwise (policy.quorum_inclusive).
-    quorum = present >= threshold if policy.quorum_inclusive else present > threshold
-    half = Fraction(members_due, 2)
+    quorum = attending >= threshold if policy.quorum_inclusive else attending > threshold
+    half = Fraction(due, 2)
     majority = approve > half
     passed = quorum and majority
 
     fraction_text = f"{fraction.numerator}/{fraction.denominator}"
-    threshold_text = f"{members_due}×{fraction_text}{_value(threshold)}"
+    threshold_text = f"{due}×{fraction_text}{_value(threshold)}"
+    due_text = f"应到 {due} 人" + (f"（{members_due} 人中回避 {recused} 人）" if due != members_due else "")
+    present_text = f"实到 {attending} 人" + _recusal_note(recused, recused_names, policy)
     if quorum:
         symbol = "≥" if policy.quorum_inclusive else ">"
-        parts = [f"应到 {members_due} 人，实到 {present} 人 {symbol} {threshold_text}，达到法定人数"]
+        parts = [f"{due_text}，{present_text} {symbol} {threshold_text}，达到法定人数"]
         if majority:
-            parts.append(f"同意 {approve} 票 > {members_due}/2{_value(half)}，通过")
+            parts.append(f"同意 {approve} 票 > {due}/2{_value(half)}，通过")
         else:
-            parts.append(f"同意 {approve} 票 ≤ {members_due}/2{_value(half)}，"
+            parts.append(f"同意 {approve} 票 ≤ {due}/2{_value(half)}，"
                          "未超过应到会成员半数，未通过")
     else:
         symbol = "<" if policy.quorum_inclusive else "≤"
-        parts = [f"应到 {members_due} 人，实到 {present} 人 {symbol} {threshold_text}，未达到法定人数",
+        parts = [f"{due_text}，{present_text} {symbol} {threshold_text}，未达到法定人数",
                  "会议不得作出决定，表决无效"]
     return Decision(
         quorum=quorum, passed=passed, explanation="；".join(parts),
-        figures={"members_due": members_due, "present": present, "approve": approve,
+        figures={"members_due": members_due, "present": present, "approve": approve, "recused": recused,
                  "quorum_threshold": f"{threshold.numerator}/{threshold.denominator}",
                  "majority_threshold": f"{half.numerator}/{half.denominator}"},
-        policy=policy.subset("quorum_fraction", "quorum_inclusive"))
+        policy=policy.subset("quorum_fraction", "quorum_inclusive", "recusal_reduces_due", "recused_count_present"))
+
+
+def _recusal_note(recused: int, names: Sequence[str], policy: Policy) -> str:
+    if not recused:
+        return ""
+    named = f"{recused} 人" + (f"：{'、'.join(names)}" if names else "")
+    if policy.recused_count_present:
+        return f"（含回避 {named}）"
+    return f"（回避 {named}，不计入到会人数）"
 
 
 def _value(number: Fraction) -> str:
     # Show exact values exactly ("=6", "=4.5") and the rest rounded with "≈" so nobody misreads 20/3 as 6.67 exactly.
     if number.denominator == 1:
         return f"={number.numerator}"
-    if (number * 10).denominator == 1:
+    denominator = number.denominator
+    for factor in (2, 5):
+        while denominator % factor == 0:
+            denominator //= factor
+    if denominator == 1:  # a terminating decimal (21/4 = 5.25): exact
         return f"={float(number):g}"
     return f"≈{float(number):.2f}"
 
 
-def _check_counts(members_due: int, present: int, approve: int) -> None:
-    for label, value in (("应到会人数", members_due), ("实到人数", present), ("同意票数", approve)):
+def _check_counts(members_due: int, present: int, approve: int, recused: int) -> None:
+    for label, value in (("应到会人数", members_due), ("实到人数", present), ("同意票数", approve),
+                         ("回避人数", recused)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{label}须为整数，收到 {value!r}")
         if value < 0:
@@ -76,7 +102,11 @@ def _check_counts(members_due: int, present: int, approve: int) -> None:
         raise ValueError("应到会人数不得为 0")
     if present > members_due:
         raise ValueError(f"实到人数（{present}）不得多于应到会人数（{members_due}）")
-    if approve > present:
+    if recused > present:
+        raise ValueError(f"回避人数（{recused}）不得多于实到人数（{present}）")
+    if approve > present - recused:
+        if recused:
+            raise ValueError(f"同意票数（{approve}）不得多于参加表决的人数（{present - recused}）")
         raise ValueError(f"同意票数（{approve}）不得多于实到人数（{present}）")
 
 

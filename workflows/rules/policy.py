@@ -32,6 +32,10 @@ class Policy:
     # 2019 条例 ch.6: 到会成员须达到应到会成员的三分之二以上; "以上" is read inclusively by default (domain §2 step 13).
     quorum_fraction: Fraction = Fraction(2, 3)
     quorum_inclusive: bool = True
+    # A recused member stays among the 应到会成员 (nothing in the 2019 条例 removes them) and, having attended,
+    # counts as 到会 for the quorum; they do not vote. Each reading can be switched by the bureau.
+    recusal_reduces_due: bool = False
+    recused_count_present: bool = True
     # Seed 000 (二): 同一职位连续工作10年以上 ⇒ 轮岗交流; 转任规定: 满10年应当转任.
     rotation_years: int = 10
     # Seed 000 (三): 离退休年龄3-5年内 ⇒ 退出领导岗位; read as opens at 5 years, due at 3 (domain §4).
@@ -69,8 +73,9 @@ class Policy:
                 raise ValueError(f"政策参数 {name} 须在 0 到 100 之间，收到 {value}")
         if not isinstance(self.quorum_fraction, Fraction) or not 0 < self.quorum_fraction <= 1:
             raise ValueError(f"政策参数 quorum_fraction 须为 0 到 1 之间的分数，收到 {self.quorum_fraction!r}")
-        if not isinstance(self.quorum_inclusive, bool):
-            raise ValueError(f"政策参数 quorum_inclusive 须为 true 或 false，收到 {self.quorum_inclusive!r}")
+        for name in ("quorum_inclusive", "recusal_reduces_due", "recused_count_present"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"政策参数 {name} 须为 true 或 false，收到 {getattr(self, name)!r}")
         if self.second_line_due_years > self.second_line_open_years:
             raise ValueError(
                 f"政策参数 second_line_due_years（{self.second_line_due_years}）"
