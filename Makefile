@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	@test -f $(DEMO_KEY) || CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow audit keygen $(DEMO_KEY)
 	$(DEMO_ENV) $(BIN)/cadreflow init-db
 	$(DEMO_ENV) $(BIN)/cadreflow seed-demo
-	$(DEMO_ENV) $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
+	$(DEMO_ENV) $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000 --with-timers
 
 # The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
 # work here); a CJK font makes the screenshots readable; pdftotext (poppler, with the CJK maps of

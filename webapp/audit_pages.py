@@ -28,6 +28,7 @@ from workflows import replay_view
 from workflows import views
 from workflows.clock import parse_iso
 from workflows.errors import CommandError
+from workflows import waiting
 from workflows.errors import NotFound
 
 bp = Blueprint("audit_pages", __name__, url_prefix="/audit")
@@ -74,6 +75,7 @@ def index():
                            pages=max(1, -(-total // case_search.PAGE_SIZE)), statuses=STATUSES,
                            processes=views.processes(db.session())), 422 if errors else 200
 
+                           waits=waiting.of_cases(db.session(), [hit.case.id for hit in hits]),
 
 @bp.app_template_filter("iso_local")
 def iso_local(text: str | None) -> str:

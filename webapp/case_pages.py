@@ -16,6 +16,7 @@ from flask_login import login_required
 from storage.models import Cadre
 from webapp import db
 from webapp.security import current_actor
+from webapp import waiting_text
 from webapp.security import now
 from webapp.security import roles_required
 from workflows import attachments
@@ -27,11 +28,13 @@ from workflows import views
 from workflows import worklists
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
+from workflows import waiting
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
 STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销"}
 
 
+bp.add_app_template_filter(waiting_text.text, "wait_text")
 @bp.get("")
 @roles_required("personnel_office", "admin", "auditor")
 def index():
@@ -56,6 +59,7 @@ def _render(case, *, errors: dict | None = None, message: str | None = None, sta
     return render_template(
         "cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
         history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
+                           waits=waiting.of_cases(db.session(), [row.case.id for row in rows]),
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         diagram=case_history.drawing(case, workflow), board=_board(session, case),
         messages=[m for m in case_history.waiting_messages(workflow) if m[2] in actor.roles],
@@ -71,6 +75,7 @@ def _board(session, case):
 
 @bp.get("/<int:case_id>")
 @login_required
+        waits=waiting.of_case(session, case.id),
 def show(case_id: int):
     return _render(_case(case_id))
 
@@ -117,3 +122,5 @@ def withdraw(case_id: int):
         return _render(_case(case_id), message=conflict.message, status=409)
     flash(_("Withdrawn: %(case)s", case=f"「{case.title}」"), "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))
+    if request.form.get("confirm") not in ("1", "on", "true"):
+        return _render(case, errors={"confirm": _("Tick “I confirm” to withdraw the case.")}, status=422)

@@ -1,5 +1,7 @@
 """Starting a case: a procedure and the cadre or post from the registry, or straight from a scan row."""
 
+import uuid
+
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -21,9 +23,12 @@ from workflows import case_subject
 from workflows import commands
 from workflows import views
 from workflows.deploy import latest_spec
+from workflows.errors import DuplicateCase
 from workflows.errors import InvalidData
 
 bp = Blueprint("case_start", __name__, url_prefix="/cases")
+# Each rendered start form carries a key of its own: the same form sent twice (a double click) starts one case.
+bp.add_app_template_global(lambda: uuid.uuid4().hex, "new_key")
 STARTERS = ("personnel_office",)
 # A scan row starts the procedure its finding calls for, with the scan as the recorded reason.
 SCAN_STARTS = {
@@ -51,6 +56,38 @@ def _form_values(schema: dict, form) -> dict:
             continue
         values[name] = int(raw) if kind == "integer" and raw.lstrip("-").isdigit() else raw
     return values
+
+
+def _unconfirmed(form) -> dict | None:
+    """The error to show when the confirmation box was not ticked (a page without JavaScript asks this way)."""
+    if form.get("confirm") in ("1", "on", "true"):
+        return None
+    return {"confirm": _("Tick “I confirm” to start the case.")}
+
+
+def _start(process: str, title: str, data: dict, cadre: str | None) -> dict:
+    form = request.form
+    return commands.start_case(db.session(), current_actor(), now(), process, title, data, cadre_staff_no=cadre,
+                               policy=policy(), idempotency_key=(form.get("idempotency_key") or "").strip() or None,
+                               override_reason=form.get("override_reason"))
+
+
+def _duplicate(message: str, running: int | None, errors: dict | None = None):
+    """The refusal, a link to the running case and, for the office, the start again with a reason."""
+    db.rollback()
+    kept = [(name, value) for name, value in request.form.items(multi=True)
+            if name not in ("csrf_token", "confirm", "idempotency_key", "override_reason")]
+    return render_template("cases/duplicate.html", message=message, running=running, action=request.path,
+                           kept=kept, errors=errors or {}), 422 if errors else 409
+
+
+def _refused(error: DuplicateCase | InvalidData):
+    """The page for a start refused as a duplicate, or for an override sent without a good reason (else None)."""
+    if isinstance(error, DuplicateCase):
+        return _duplicate(error.message, error.case_id)
+    if "override_reason" in error.errors:
+        return _duplicate(error.message, None, error.errors)
+    return None
 
 
 def _render(spec, errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -81,14 +118,17 @@ def create():
         return _render(None, {"process": "请选择要发起的流程"}, status=422)
     _start_from, schema = start_info(spec)
     data = _form_values(schema, form)
+    values = {**data, "cadre": form.get("cadre", ""), "title": form.get("title", "")}
+    if unconfirmed := _unconfirmed(form):
+        return _render(spec, unconfirmed, values, status=422)
     try:
-        answer = commands.start_case(db.session(), current_actor(), now(), spec.process_id,
-                                     (form.get("title") or "").strip(), data,
-                                     cadre_staff_no=(form.get("cadre") or "").strip() or None, policy=policy())
-    except InvalidData as invalid:
+        answer = _start(spec.process_id, (form.get("title") or "").strip(), data,
+                        (form.get("cadre") or "").strip() or None)
+    except (DuplicateCase, InvalidData) as refused:
+        if (page := _refused(refused)) is not None:
+            return page
         db.rollback()
-        return _render(spec, invalid.errors, {**data, "cadre": form.get("cadre", ""), "title": form.get("title", "")},
-                       status=422)
+        return _render(spec, refused.errors, values, status=422)
     flash(_("Case #%(id)s started: %(title)s", id=answer["id"], title=answer["title"]), "ok")
     return redirect(url_for("pages.index"))
 
@@ -106,11 +146,19 @@ def from_scan():
     spec = latest_spec(db.session(), process)
     if spec is None:
         return render_template("errors/error.html", status=404, message=f"流程 {process} 未部署", errors={}), 404
+    if unconfirmed := _unconfirmed(request.form):
+        return _scan_refusal(unconfirmed)
     try:
-        answer = commands.start_case(db.session(), current_actor(), now(), process, "", data,
-                                     cadre_staff_no=request.form.get("cadre"), policy=policy())
-    except InvalidData as invalid:
+        answer = _start(process, "", data, request.form.get("cadre"))
+    except (DuplicateCase, InvalidData) as refused:
+        if (page := _refused(refused)) is not None:
+            return page
         db.rollback()
-        return _render(spec, invalid.errors, {**data, "cadre": request.form.get("cadre", "")}, status=422)
+        return _render(spec, refused.errors, {**data, "cadre": request.form.get("cadre", "")}, status=422)
     flash(_("Case #%(id)s started: %(title)s", id=answer["id"], title=answer["title"]), "ok")
     return redirect(url_for("registry_tools.scan"))
+
+
+def _scan_refusal(errors: dict):
+    """A scan start sent without its confirmation or reason: say which, start nothing."""
+    return render_template("errors/error.html", status=422, message=_("Nothing was started."), errors=errors), 422

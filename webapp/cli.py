@@ -3,7 +3,6 @@
 import gc
 import getpass
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -14,14 +13,13 @@ from flask.cli import with_appcontext
 
 from storage import append_only
 from storage.migrate import upgrade
-from webapp import checkpointing
 from webapp import export_cli
 from webapp import registry_cli
+from webapp import timer_cli
 from workflows import accounts
+from workflows import caseio
 from workflows import deploy as deployment
-from workflows import scans
-from workflows import triggers
-from workflows.actors import SYSTEM
+from workflows import waiting
 from workflows.actors import Actor
 from workflows.clock import local_date
 from workflows.demo_registry import seed_registry
@@ -71,6 +69,8 @@ def init_db():
             append_only.apply_app_role(connection, app_role)
     with _sessions().begin() as session:
         accounts.ensure_roles(session)
+        # Cases running from before the table of waits (0008) get their rows now, not at their next step.
+        waiting.refresh_running(session, caseio.load)
     click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
 
 
@@ -155,11 +155,14 @@ def seed_demo():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host, port, threads):
-    """Serve the application with waitress."""
+@click.option("--with-timers", is_flag=True, help="also run the timer loop (run-timers --loop) in this process")
+def serve(host, port, threads, with_timers):
+    """Serve the application with waitress (and, with --with-timers, its timer loop beside it)."""
     import waitress
 
     app = _create_app()
+    if with_timers:
+        timer_cli.start_loop(app)
     # The app's long-lived objects (specs, templates, the ORM) leave the collector's scans: full
     # collections otherwise pause a request now and then for ~90 ms (benchmarks/bench_pages.py --gc-freeze).
     gc.freeze()
@@ -167,29 +170,7 @@ def serve(host, port, threads):
     waitress.serve(app, host=host, port=port, threads=threads)
 
 
-@click.command("run-timers")
-@click.option("--loop", is_flag=True, help="keep running, one pass every TIMER_INTERVAL seconds")
-@with_appcontext
-def run_timers(loop):
-    """Fire every due timer, one transaction per case; with --loop also run the registry scan once a day."""
-    while True:
-        fired = 0
-        with _sessions()() as session:
-            case_ids = triggers.due_case_ids(session, _now())
-        for case_id in case_ids:
-            with _sessions().begin() as session:
-                fired += triggers.fire_timers(session, case_id, _now()) is not None
-        checkpointing.checkpoint_if_due(_now())
-        click.echo(f"已触发 {fired} 个案件的到期定时器")
-        if not loop:
-            return
-        with _sessions().begin() as session:
-            if scans.scan_if_due(session, SYSTEM, _now(), current_app.extensions["cadreflow.policy"]):
-                click.echo("已完成今日干部信息库扫描")
-        time.sleep(current_app.config["TIMER_INTERVAL"])
-
-
-COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, run_timers, export_cli.audit_group,
+COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, *timer_cli.COMMANDS, export_cli.audit_group,
             *registry_cli.COMMANDS]
 
 

@@ -30,12 +30,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, errors: dict | None = None):
-    """The error answer in the form the caller expects."""
+def error_response(status: int, code: str, message: str, errors: dict | None = None, case_id: int | None = None):
+    """The error answer in the form the caller expects (``case_id``: the case the error points to)."""
     if wants_json():
         body = {"error": code, "message": message}
         if errors is not None:
             body["errors"] = errors
+        if case_id is not None:
+            body["case_id"] = case_id
         return jsonify(body), status
     return render_template("errors/error.html", status=status, message=message,
                            errors=errors or {}), status
@@ -49,7 +51,8 @@ def register(app: Flask) -> None:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if isinstance(error, Forbidden):
             record_denial(str(error))
-        return error_response(status, error.code, error.message, getattr(error, "errors", None))
+        return error_response(status, error.code, error.message, getattr(error, "errors", None),
+                              getattr(error, "case_id", None))
 
     @app.errorhandler(db.CommitConflict)
     @app.errorhandler(OperationalError)

@@ -11,6 +11,7 @@ from storage.models import HumanTask
 from workflows import audit
 from workflows import case_subject
 from workflows import engine
+from workflows import duplicates
 from workflows import form_checks
 from workflows import idempotency
 from workflows import projection
@@ -38,17 +39,20 @@ CANCEL_ROLES = {"personnel_office", "admin"}
 
 def start_case(session: Session, actor: Actor, at: datetime, process_id: str, title: str,
                data: dict | None = None, *, subject: str | None = None, cadre_staff_no: str | None = None,
-               idempotency_key: str | None = None, policy: Policy = DEFAULT_POLICY) -> dict:
+               idempotency_key: str | None = None, policy: Policy = DEFAULT_POLICY,
+               override_reason: str | None = None) -> dict:
     """Start a case on the newest version of ``process_id``; the start event's lane says who may.
 
     The case concerns a cadre (``cadre_staff_no``) or a post (see :mod:`workflows.case_subject`):
     the subject, a default title and, for a cadre, a snapshot of their registry record
     (``data["cadre"]``) come from the registry. The local rule
     parameters in force go into the case data (``data["policy"]``), so the model computes with the
-    values of its start and the record keeps them.
+    values of its start and the record keeps them. A cadre with a running case of the process refuses a
+    second one (:class:`DuplicateCase`) unless ``override_reason`` says why (it goes on record).
     """
     request = {"command": "start", "process": process_id, "title": title, "data": data,
-               "subject": subject, "cadre": cadre_staff_no}
+               "subject": subject, "cadre": cadre_staff_no,
+               **({"override": override_reason} if override_reason is not None else {})}
     if (answer := idempotency.recall(session, actor, idempotency_key, request)) is not None:
         return answer
     spec = latest_spec(session, process_id)
@@ -63,6 +67,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     about = case_subject.concern(session, spec, start_info.get("start_from"), cadre_staff_no, data)
     subject, title, cadre = about.subject or subject, title or about.title, about.cadre
     if not isinstance(title, str) or not title.strip() or len(title) > 300:
+    override = duplicates.check(session, process_id, spec.name, cadre, override_reason) if cadre else None
         raise InvalidData("案件标题有误", {"title": "案件标题为必填项，最多 300 个字符"})
     data = {**data, **about.data, "policy": policy.as_record()}
     workflow = engine.new_workflow(spec.spec_json)
@@ -80,7 +85,8 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     audit.append(session, type_="case.started", actor=actor.acting_as(role), at=at, case_id=case.id,
                  state_digest=case.state_digest, payload={
                      "process": process_id, "version": spec.version, "spec_sha256": spec.sha256,
-                     "title": case.title, "subject": subject, "data": data})
+                     "title": case.title, "subject": subject, "data": data,
+                     **({"override": override} if override else {})})
     registry_effects.apply(session, actor, at, case, workflow, before=set())
     _record_completion(session, case, actor, at)
     answer = case_summary(session, case, tasks)

@@ -56,3 +56,13 @@ class DeployError(CommandError):
         self.reason = message
         self.file = file
         self.element = element
+
+
+class DuplicateCase(Conflict):
+    """A case of the same procedure for the same cadre is still running; ``case_id`` names it."""
+
+    code = "duplicate_case"
+
+    def __init__(self, message: str, case_id: int):
+        super().__init__(message)
+        self.case_id = case_id

@@ -19,6 +19,7 @@ from storage.models import HumanTask
 from storage.models import Timer
 from storage.models import User
 from workflows import engine
+from workflows import waiting
 from workflows.clock import BEIJING
 from workflows.clock import local_date
 from workflows.clock import parse_iso
@@ -70,6 +71,7 @@ def sync(session: Session, case: Case, workflow, at: datetime, *, had_timers: bo
         session.execute(sql.insert_timers, [
             {"case_id": case.id, "task_id": str(task.id), "bpmn_id": task.task_spec.bpmn_id,
              "due_at": parse_iso(due)} for task, due in timers])
+    waiting.sync(session, case, workflow, had_timers=had_timers)
     kept = [row for task_id, row in open_rows.items() if task_id in ready]
     added = [{**row, "claimed_by_id": None} for row in new_rows]
     return sorted(kept + added, key=lambda row: (row["created_at"], row["id"]))

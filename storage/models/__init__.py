@@ -8,6 +8,7 @@ from storage.models.audit import CaseAuditHead
 from storage.models.cadres import Cadre
 from storage.models.cadres import Post
 from storage.models.cases import Case
+from storage.models.cases import CaseWait
 from storage.models.cases import HumanTask
 from storage.models.cases import IdempotencyRecord
 from storage.models.cases import Timer
@@ -45,6 +46,7 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseAuditHead",
+    "CaseWait",
     "HumanTask",
     "IdempotencyRecord",
     "ProcessSpec",

@@ -1,5 +1,6 @@
 """Cases, their inbox projection (human tasks), waiting timers and idempotency records."""
 
+from datetime import date
 from datetime import datetime
 
 from sqlalchemy import JSON
@@ -99,3 +100,27 @@ class IdempotencyRecord(Base):
     request_sha256: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseWait(Base):
+    """What a running case waits for from outside a task (a timer, a message), with its end: a read model."""
+
+    __tablename__ = "case_wait"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))  # timer / message
+    boundary: Mapped[bool] = mapped_column(default=False)  # on an activity (a deadline, a complaint) or on its own
+    name: Mapped[str] = mapped_column(String(300))  # the event's name in the model
+    context: Mapped[str | None] = mapped_column(String(300))  # the enclosing subprocess or the activity it is on
+    lane: Mapped[str | None] = mapped_column(String(40))  # who may deliver a message
+    due_at: Mapped[datetime | None]
+    # A working-day period: its last day, how many working days, and whether a year beyond the calendar's.
+    period_end: Mapped[date | None]
+    working_days: Mapped[int | None]
+    provisional: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"CaseWait({self.bpmn_id!r}, {self.kind!r}, due={self.due_at!r})"

@@ -111,7 +111,9 @@ def start_and_recommend(journey: Journey) -> None:
         page.check("#motion_agreed")
         page.fill("#secretary_opinion_on_motion", "同意启动")
     journey.task("secretary", "②书记同意动议", consent, shot="consent")
+    page.check("#confirm")
     journey.task("secretary", "③酝酿形成工作方案",
+    page.once("dialog", lambda dialog: dialog.accept())  # the start button asks "确定发起该案件？"
                  texts(plan="民主推荐后进行差额考察，九月完成", deliberation="听取分管领导意见"), shot="work_plan")
     journey.task("organiser", "④发布职位与资格审查",
                  texts(announced_on="2026-09-02", announcement="公布职位及条件", roster="QP0003\nQP0010\nQP0011"),

@@ -52,11 +52,11 @@ def test_the_start_page_offers_each_procedure_and_its_first_form(site):
 
 def test_a_cadre_procedure_without_a_cadre_starts_nothing_and_says_so(site):
     client = signed_in(site, "wangmin")
-    response = client.post("/cases/new", data={"process": "rotation_approval", "trigger_reason": "unsuitable",
+    response = client.post("/cases/new", data={"confirm": "1", "process": "rotation_approval", "trigger_reason": "unsuitable",
                                                "trigger_note": "不适应现职位"})
     assert response.status_code == 422
     assert "须从干部信息库选择一名干部发起" in response.get_data(as_text=True)
-    response = client.post("/cases/new", data={"process": "rotation_approval", "cadre": "QP9999",
+    response = client.post("/cases/new", data={"confirm": "1", "process": "rotation_approval", "cadre": "QP9999",
                                                "trigger_reason": "unsuitable", "trigger_note": "不适应现职位"})
     assert response.status_code == 422 and "QP9999" in response.get_data(as_text=True)
     assert cases(site) == []
@@ -64,13 +64,13 @@ def test_a_cadre_procedure_without_a_cadre_starts_nothing_and_says_so(site):
 
 def test_a_selection_starts_from_a_post_with_its_title_from_the_registry(site):
     client = signed_in(site, "wangmin")
-    response = client.post("/cases/new", data={"process": "cadre_selection", "post_section_code": "SJZY",
+    response = client.post("/cases/new", data={"confirm": "1", "process": "cadre_selection", "post_section_code": "SJZY",
                                                "post_title": "副科长", "post_level": "deputy_section_chief"})
     assert response.status_code == 302
     (case,) = cases(site)
     assert (case.title, case.subject, case.started_by_id is not None) == (
         "科级干部选拔任用（十六步工作法）：数据资源科 副科长", "SJZY 副科长", True)
-    bad = client.post("/cases/new", data={"process": "cadre_selection", "post_section_code": "SJZY"})
+    bad = client.post("/cases/new", data={"confirm": "1", "process": "cadre_selection", "post_section_code": "SJZY"})
     assert bad.status_code == 422 and "「拟任职位名称」为必填项" in bad.get_data(as_text=True)
     assert len(cases(site)) == 1
 
@@ -82,7 +82,7 @@ def test_a_scan_row_starts_its_procedure_for_that_cadre(site, clock, kind, proce
     client = signed_in(site, "wangmin")
     scan_page = client.get("/registry/scan").get_data(as_text=True)
     assert f'name="cadre" value="{row.subject}"' in scan_page
-    response = client.post("/cases/from-scan", data={"kind": kind, "cadre": row.subject, "reason": row.reason,
+    response = client.post("/cases/from-scan", data={"confirm": "1", "kind": kind, "cadre": row.subject, "reason": row.reason,
                                                       "on": clock.now().date().isoformat()})
     assert response.status_code == 302
     (case,) = cases(site)

@@ -80,9 +80,9 @@ def test_the_case_page_draws_the_diagram_beside_the_record(app, bureau):
 def test_withdrawing_needs_a_reason_and_goes_on_record(app, bureau):
     run = steps.start(bureau)
     client = signed_in(app, "organiser")
-    refused = client.post(f"/cases/{run.id}/withdraw", data={"reason": " "})
+    refused = client.post(f"/cases/{run.id}/withdraw", data={"reason": " ", "confirm": "1"})
     assert refused.status_code == 422 and "撤销原因为必填项" in refused.get_data(as_text=True)
-    assert client.post(f"/cases/{run.id}/withdraw", data={"reason": "岗位调整，暂停选任"}).status_code == 302
+    assert client.post(f"/cases/{run.id}/withdraw", data={"reason": "岗位调整，暂停选任", "confirm": "1"}).status_code == 302
     assert run.status == "cancelled" and run.pending() == []
     page = client.get(f"/cases/{run.id}").get_data(as_text=True)
     assert "撤销案件" in page and "岗位调整，暂停选任" in page and "Withdraw the case" not in page

@@ -44,8 +44,13 @@ def document() -> dict:
         "security": [{"bearer": []}],
         "paths": {
             "/processes": {"get": _op("deployed processes (newest version of each)")},
-            "/cases": {"post": _op("start a case", "201", "StartCase", idempotent=True)},
-            "/cases/{case_id}": {"get": _op("status, open tasks and data of a case",
+            "/cases": {"post": _op("start a case (409 duplicate_case with case_id: the cadre's running case of the "
+                                   "process; send override_reason to start another all the same)", "201",
+                                   "StartCase", idempotent=True),
+                       "get": _op("my cases (all=1: everyone's), each with its open steps and what it waits for",
+                                  params=[{"name": name, "in": "query", "schema": {"type": "string"}}
+                                          for name in ("status", "process", "q", "all", "page")])},
+            "/cases/{case_id}": {"get": _op("status, open tasks, data and what the case waits for (waiting)",
                                             params=[CASE_ID])},
             "/cases/{case_id}/cancel": {"post": _op("withdraw a case with a reason", body="Cancel",
                                                     params=[CASE_ID])},
@@ -71,6 +76,7 @@ def document() -> dict:
                 "StartCase": {"type": "object", "required": ["process"], "properties": {
                     "process": {"type": "string"}, "title": {"type": "string", "maxLength": 300},
                     "subject": {"type": "string"}, "data": {"type": "object"},
+                    "override_reason": {"type": "string", "maxLength": 1000},
                     "cadre": {"type": "string",
                               "description": "staff number: subject, title and data from the registry"}}},
                 "Complete": {"type": "object", "required": ["data"], "properties": {

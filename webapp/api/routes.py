@@ -5,6 +5,7 @@ import json
 from flask import abort
 from flask import g
 from flask import request
+from webapp import waiting_text
 
 from webapp import db
 from webapp.api import bp
@@ -15,6 +16,9 @@ from workflows import audit
 from workflows import commands
 from workflows import replay
 from workflows import triggers
+from workflows import waiting
+from workflows import worklists
+from workflows.errors import Forbidden
 from workflows import views
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
@@ -55,14 +59,34 @@ def start_case():
     answer = commands.start_case(
         db.session(), current_actor(), now(), body.get("process"), body.get("title"),
         body.get("data"), subject=body.get("subject"), cadre_staff_no=body.get("cadre"),
-        idempotency_key=request.headers.get("Idempotency-Key"), policy=policy())
+        idempotency_key=request.headers.get("Idempotency-Key"), policy=policy(),
+        override_reason=body.get("override_reason"))
     return answer, 201
+
+@bp.get("/cases")
+def list_cases():
+    """The cases I started (``all=1``: everyone's, for the office, admins and auditors), newest first."""
+    args, actor = request.args, current_actor()
+    everyone = args.get("all") == "1"
+    if everyone and not actor.roles & views.READ_ALL_ROLES:
+        raise Forbidden("只有人事组织部门、管理员和审计人员可以查看全部案件")
+    rows, total = worklists.cases(db.session(), actor, now(), status=args.get("status", "running") or None,
+                                  process=args.get("process") or None, text=args.get("q", ""), mine=not everyone,
+                                  page=max(args.get("page", 1, type=int), 1))
+    waits = waiting.of_cases(db.session(), [row.case.id for row in rows])
+    return {"total": total, "page_size": worklists.PAGE_SIZE, "cases": [
+        {"id": row.case.id, "process": row.process, "title": row.case.title, "subject": row.case.subject,
+         "status": row.case.status, "started_at": row.case.started_at.isoformat(), "current_steps": row.steps,
+         "overdue": row.overdue, "waiting": [waiting_text.as_json(wait) for wait in waits[row.case.id]]}
+        for row in rows]}
+
 
 
 @bp.get("/cases/<int:case_id>")
 def get_case(case_id: int):
     case = _visible_case(case_id)
-    return {**views.case_summary(db.session(), case), "data": views.case_data(case)}
+    return {**views.case_summary(db.session(), case), "data": views.case_data(case),
+            "waiting": [waiting_text.as_json(wait) for wait in waiting.of_case(db.session(), case.id)]}
 
 
 @bp.post("/cases/<int:case_id>/cancel")
