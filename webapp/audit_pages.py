@@ -17,11 +17,13 @@ from storage.models import Case
 from webapp import checkpointing
 from webapp import db
 from webapp.case_pages import STATUSES
+from webapp.i18n import english
 from webapp.pages import datetime_local
 from webapp.security import roles_required
 from workflows import case_bundle
 from workflows import case_search
 from workflows import checkpoints
+from workflows import people
 from workflows import record_check
 from workflows import record_sheet
 from workflows import replay_view
@@ -103,9 +105,10 @@ def case(case_id: int):
     if seq is None:
         raise NotFound(f"案件 {case_id} 没有记录")
     state = replay_view.state_at(session, found, seq)
-    steps = replay_view.record_lines(session, found)
+    steps = replay_view.record_lines(session, found, english())
     return render_template("audit/case.html", case=found, state=state, steps=steps, statuses=STATUSES,
                            step=next(step for step in steps if step.seq == seq), shown=shown,
+                           read=people.reader(session, found.spec.forms, english()),
                            changed={change.key: change.kind for change in state.changes},
                            diagram=replay_view.drawing(found, state),
                            payload=_readable(state.event.payload))

@@ -15,6 +15,7 @@ from flask_login import login_required
 
 from storage.models import Cadre
 from webapp import db
+from webapp.i18n import english
 from webapp.security import current_actor
 from webapp import waiting_text
 from webapp.security import now
@@ -58,7 +59,7 @@ def _render(case, *, errors: dict | None = None, message: str | None = None, sta
     session, actor, workflow = db.session(), current_actor(), case_history.load(case)
     return render_template(
         "cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
-        history=case_history.steps(session, case), open_tasks=commands.open_tasks(session, case.id),
+        history=case_history.steps(session, case, english()), open_tasks=commands.open_tasks(session, case.id),
                            waits=waiting.of_cases(db.session(), [row.case.id for row in rows]),
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         diagram=case_history.drawing(case, workflow), board=_board(session, case),

@@ -3,6 +3,9 @@
 from flask import current_app
 from flask import request
 from flask import session
+from flask_babel import get_locale
+
+from workflows import people
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -15,3 +18,13 @@ def select_locale() -> str:
     if request.path.startswith("/api/"):
         return "zh_CN"
     return current_app.config.get("DEFAULT_LOCALE", "zh_CN")
+
+
+def english() -> bool:
+    """Whether the page speaks English (the record's codes are then read in English where they can be)."""
+    return str(get_locale()) == "en"
+
+
+def status_name(code: str | None) -> str:
+    """A case status in the page's language (已撤销, not "cancelled")."""
+    return people.status_name(code, english())

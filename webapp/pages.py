@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import login_required
 
 from webapp import db
+from webapp.i18n import status_name
 from webapp.security import current_actor
 from webapp.security import now
 from workflows import notifications
@@ -43,7 +44,7 @@ def inbox():
 
 @bp.app_context_processor
 def _template_helpers():
-    return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale,
+    return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale, "status_name": status_name,
             "inbox_total": _inbox_total}
 
 

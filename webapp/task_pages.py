@@ -17,6 +17,7 @@ from storage.models import User
 from storage.models import UserRole
 from webapp import db
 from webapp import form_fields
+from webapp.i18n import english
 from webapp.security import current_actor
 from webapp.security import now
 from workflows import attachments
@@ -68,7 +69,7 @@ def _render(row, *, values: dict | None = None, errors: dict | None = None, mess
         "tasks/task.html", task=row, case=case, schema=schema, fields=form_fields.fields(schema),
         values=values, errors=form_fields.field_errors(errors or {}), message=message,
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
-        history=case_history.steps(session, case), shown=form_fields.shown_value,
+        history=case_history.steps(session, case, english()), shown=form_fields.shown_value,
         mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema),
         board=meeting_view.board(session, case) if row.bpmn_id == meeting_view.CLOSING else None), status
 

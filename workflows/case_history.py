@@ -15,6 +15,8 @@ from workflows import engine
 from workflows import triggers
 from workflows.actors import ROLE_NAMES
 from workflows.clock import parse_iso
+from workflows.people import People
+from workflows.people import Table
 from workflows.views import case_events
 
 # What the engine adds to task data for its own use; a person did not write it.
@@ -36,21 +38,13 @@ class Step:
     name: str
     actor: str
     role: str | None
-    fields: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[tuple[str, "str | Table"]] = field(default_factory=list)  # a Table for rows of objects
     files: list[tuple[str, str]] = field(default_factory=list)  # (name, sha256) of the files attached
+    actor_name: str = ""  # the actor's display name (``actor`` is the username)
 
 
-def _shown(value) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(_shown(item) for item in value)
-    if isinstance(value, dict):
-        return "；".join(f"{key}: {_shown(item)}" for key, item in value.items())
-    return str(value)
-
-
-def _labelled(data: dict, schema: dict | None) -> list[tuple[str, str]]:
+def _labelled(data: dict, schema: dict | None, people: People) -> list[tuple[str, "str | Table"]]:
+    """Each field a person wrote, under its form's title, read by name (people, sections, choices, row tables)."""
     properties = (schema or {}).get("properties") or {}
     shown = []
     for key, value in data.items():
@@ -59,33 +53,32 @@ def _labelled(data: dict, schema: dict | None) -> list[tuple[str, str]]:
         if isinstance(value, list) and all(isinstance(item, dict) and "sha256" in item for item in value):
             continue  # files are listed with their download links
         prop = properties.get(key) or {"title": _ENGINE_LABELS.get(key, key)}
-        choices = {str(o.get("const")): o.get("title") for o in prop.get("oneOf", [])}
-        text = choices.get(str(value)) or _shown(value)
-        shown.append((prop.get("title") or key, text))
+        shown.append((prop.get("title") or key, people.value(prop, value, data.get(f"{key}_records"))))
     return shown
 
 
-def steps(session: Session, case: Case) -> list[Step]:
-    """The events of ``case`` in order, with form data labelled by the form's own titles."""
-    forms = case.spec.forms
+def steps(session: Session, case: Case, english: bool = False) -> list[Step]:
+    """The events of ``case`` in order, with form data labelled by the form's own titles and read by name."""
+    forms, people = case.spec.forms, People(session, english)
     start_id = next((b for b, info in case.spec.task_info.items() if info["kind"] == "start"), None)
     shown = []
     for event in case_events(session, case.id):
         payload = audit.payload_of(event)
         if event.type == "task.completed":
             schema = forms.get(payload.get("bpmn_id"))
-            name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema)
+            name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema, people)
         elif event.type == "case.started":
-            name, fields = _TYPE_NAMES[event.type], _labelled(payload.get("data") or {}, forms.get(start_id))
+            name, fields = _TYPE_NAMES[event.type], _labelled(payload.get("data") or {}, forms.get(start_id), people)
         elif event.type == "message.received":
-            name, fields = f"收到消息：{payload.get('message')}", _labelled(payload.get("payload") or {}, None)
+            name, fields = f"收到消息：{payload.get('message')}", _labelled(payload.get("payload") or {}, None, people)
         else:
             name = _TYPE_NAMES.get(event.type, event.type)
             fields = [(label, str(payload[key])) for key, label in (("name", "任务"), ("reason", "原因"))
                       if payload.get(key)]
         files = [(item["name"], item["sha256"]) for value in (payload.get("data") or {}).values()
                  if isinstance(value, list) for item in value if isinstance(item, dict) and "sha256" in item]
-        shown.append(Step(event.seq, parse_iso(event.at), event.type, name, event.actor, event.role, fields, files))
+        shown.append(Step(event.seq, parse_iso(event.at), event.type, name, event.actor, event.role, fields, files,
+                          people.name(event.actor)))
     return shown
 
 

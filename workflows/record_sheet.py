@@ -29,6 +29,7 @@ from storage.models import User
 from workflows import audit
 from workflows import case_history
 from workflows import meeting_view
+from workflows import people
 from workflows.actors import ROLE_NAMES
 from workflows.clock import BEIJING
 from workflows.clock import parse_iso
@@ -46,7 +47,7 @@ STEP_COLUMNS = (("记录号", 12), ("时间", 17), ("环节", 28), ("办理人",
                 ("意见及填报内容", 59), ("附件（名称与 sha256）", 23))
 # A long opinion or many files go on over further rows: a table breaks across pages only between rows,
 # so no row may be taller than a page.
-ROW_CHARACTERS, FILES_PER_ROW = 600, 4
+ROW_CHARACTERS, FILES_PER_ROW, TABLE_ROWS = 600, 4, 20
 
 
 @cache
@@ -131,7 +132,7 @@ def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
 
 def _case_block(session: Session, case: Case) -> Table:
     spec = case.spec
-    concern = case.subject or "—"
+    concern = people.People(session).subject(case.subject)
     if case.cadre_id is not None and (cadre := session.get(Cadre, case.cadre_id)) is not None:
         concern = f"{cadre.name}（干部编号 {cadre.staff_no}）；{concern}"
     rows = [("案件编号", case.id), ("案件标题", case.title), ("对象", concern),
@@ -145,17 +146,40 @@ def _pieces(text: str) -> list[str]:
     return [text[start:start + ROW_CHARACTERS] for start in range(0, len(text), ROW_CHARACTERS)] or [""]
 
 
+def _rows_table(title: str, shown: people.Table, rows: tuple) -> list:
+    """Rows of objects (a candidate's votes) as a small table under the form's column titles."""
+    width = (STEP_COLUMNS[5][1] - 3) * mm
+    table = _table([[_para(column, "small") for column in shown.columns],
+                    *([_para(cell, "small") for cell in row] for row in rows)],
+                   [width / len(shown.columns)] * len(shown.columns))
+    return [_para(f"{title}："), table]
+
+
+def _opinion_pieces(fields: list) -> list:
+    """What a step's opinion column holds, cut into row-sized pieces: text, and tables for rows of objects."""
+    pieces, text = [], []
+    for title, value in fields:
+        if isinstance(value, people.Table):
+            pieces += [_para(piece) for piece in _pieces("\n".join(text))] if text else []
+            text = []
+            pieces += [_rows_table(title, value, value.rows[start:start + TABLE_ROWS])
+                       for start in range(0, len(value.rows), TABLE_ROWS)]
+        else:
+            text.append(f"{title}：{value}")
+    return pieces + [_para(piece) for piece in _pieces("\n".join(text))] if text or not pieces else pieces
+
+
 def _steps_table(steps: list, names: dict[str, str]) -> Table:
     rows = [[_para(title) for title, _ in STEP_COLUMNS]]
     for step in steps:
         role = "系统" if step.role == "system" else ROLE_NAMES.get(step.role, (step.role or "—",))[0]
-        pieces = _pieces("\n".join(f"{title}：{value}" for title, value in step.fields))
+        pieces = _opinion_pieces(step.fields)
         files = [f"{name}（sha256：{sha}）" for name, sha in step.files]
         file_groups = [files[start:start + FILES_PER_ROW] for start in range(0, len(files), FILES_PER_ROW)]
         who = [_para(step.seq), _lines(beijing(step.at).split(" ")), _para(step.name),
                _para(names.get(step.actor, step.actor).replace("（", "\n（", 1)), _para(role)]
         for index in range(max(len(pieces), len(file_groups))):
-            piece = _para(pieces[index]) if index < len(pieces) else ""
+            piece = pieces[index] if index < len(pieces) else ""
             group = _lines(file_groups[index], "small") if index < len(file_groups) else ""
             rows.append([*(who if index == 0 else [""] * len(who)), piece, group])
     return _table(rows, [width * mm for _, width in STEP_COLUMNS])

@@ -125,10 +125,10 @@ def _time(text: str) -> datetime | None:
         return None
 
 
-def record_lines(session: Session, case: Case) -> list[case_history.Step]:
+def record_lines(session: Session, case: Case, english: bool = False) -> list[case_history.Step]:
     """The case's events named as the case page names them; each still gets a plain line if a payload is broken."""
     try:
-        return case_history.steps(session, case)
+        return case_history.steps(session, case, english)
     except (TypeError, ValueError, AttributeError):
         return [case_history.Step(event.seq, _time(event.at), event.type, event.type, event.actor, event.role)
                 for event in case_events(session, case.id)]
