@@ -4,6 +4,7 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
 
 - ``"x-rules": [{"field": …, "check": <expression>, "message": …}]`` — conditions over the submitted
   data and the case data (e.g. ``present <= members_due``), in the allow-listed expression language;
+  ``{name}`` in a message is replaced by that value of the data (e.g. the earlier date a date is compared with);
 - ``"x-user": "<role>"`` on a field — usernames of active users who hold that role;
 - ``"x-section": true`` on a field — a section code of the registry;
 - ``"x-cadre": true`` on a field — staff numbers, with their registry records attached (``cadre_fields``);
@@ -11,6 +12,7 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
   so working-day timers use them and the record shows which calendar decided the date.
 """
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -32,6 +34,7 @@ RULES = "x-rules"
 USER = "x-user"
 SECTION = "x-section"
 CALENDAR = "x-calendar"
+_PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
 def schema_problems(schema: dict) -> list[str]:
@@ -58,6 +61,14 @@ def _title(schema: dict, field: str) -> str:
     return (schema.get("properties", {}).get(field) or {}).get("title") or field
 
 
+def _filled(message: str, scope: dict) -> str:
+    # A message quotes the value it was compared with, so the user sees which earlier date or count bounds it.
+    def value(match: re.Match) -> str:
+        found = scope.get(match.group(1))
+        return str(found) if isinstance(found, str | int) and not isinstance(found, bool) and found != "" else "未记录"
+    return _PLACEHOLDER.sub(value, message)
+
+
 def _check_rules(schema: dict, data: dict, context: dict, at: datetime | None) -> dict[str, str]:
     # A field the form leaves out is None to the rules, unless the case already holds a value for it.
     scope = {**{name: None for name in schema.get("properties") or {}}, **context, **data}
@@ -71,7 +82,7 @@ def _check_rules(schema: dict, data: dict, context: dict, at: datetime | None) -
         except (TypeError, ValueError, KeyError, NameError):
             holds = False  # a rule that cannot be evaluated on this data is not met
         if not holds:
-            errors.setdefault(rule["field"], rule["message"])
+            errors.setdefault(rule["field"], _filled(rule["message"], scope))
     return errors
 
 

@@ -94,6 +94,26 @@ def count_of(items: list, value: Any) -> int:
     return sum(1 for item in items or [] if item == value)
 
 
+def values_of(rows: list, key: str) -> list:
+    """The ``key`` of every row of a table field (a list of objects), order kept: e.g. the staff numbers voted for."""
+    return [row.get(key) for row in rows or [] if isinstance(row, dict)]
+
+
+def max_of(rows: list, key: str) -> Any:
+    """The largest ``key`` among the rows of a table field, 0 for no rows: e.g. the most votes any candidate got."""
+    values = [value for value in values_of(rows, key) if value is not None]
+    return max(values) if values else 0
+
+
+def distinct(items: list) -> list:
+    """``items`` without repeats, first occurrence kept (``len(distinct(x)) == len(x)``: no entry twice)."""
+    seen: list = []
+    for item in items or []:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 def months_after(day: str, months: int) -> str:
     """``day`` moved by whole months (a probation year is 12), month-end rule as the rules use it."""
     return add_months(_day(day), int(months)).isoformat()
@@ -138,4 +158,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "count_of": count_of, "months_after": months_after, "retirement_month": retirement_month,
     "today": today, "date_timer": date_timer, "months_timer": months_timer, "without": without,
     "recommendation_quorum": recommendation_quorum, "vote_explanation": vote_explanation,
+    "values_of": values_of, "max_of": max_of, "distinct": distinct,
 }

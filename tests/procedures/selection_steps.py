@@ -134,20 +134,22 @@ def complain(run: CaseRun, outcome: str, concluded_on="2026-09-30") -> None:
                                 "complaint_outcome": outcome, "concluded_on": concluded_on})
 
 
-def appoint(run: CaseRun) -> None:
-    run.do("appointment_notice", {"document_no": "青数任〔2026〕5号", "notice_date": "2026-10-12"})
-    run.do("appointment_talk", {"talk_date": "2026-10-13", "talked_by": "吴建国", "talk_content": "提出要求"},
+def appoint(run: CaseRun, days=("2026-10-12", "2026-10-13", "2026-10-14")) -> None:
+    """The notice (after the publicity ends), the talk and the filing, on ``days``."""
+    run.do("appointment_notice", {"document_no": "青数任〔2026〕5号", "notice_date": days[0]})
+    run.do("appointment_talk", {"talk_date": days[1], "talked_by": "吴建国", "talk_content": "提出要求"},
            by="secretary")
-    run.do("filing", {"filed_on": "2026-10-14", "filing_materials": "请示、任免审批表、考察材料"})
+    run.do("filing", {"filed_on": days[2], "filing_materials": "请示、任免审批表、考察材料"})
 
 
-def probation(run: CaseRun, result: str) -> None:
+def probation(run: CaseRun, result: str, decided_on="2027-09-22", return_date="2027-09-23") -> None:
+    """The probation year (from the party-group decision) runs out, the review, the decision on ``decided_on``."""
     run.wait_for("probation_year")
     run.do("probation_review", {"probation_excellent": 20, "probation_competent": 5, "probation_basic": 0,
                                 "probation_incompetent": 0 if result == "confirmed" else 12,
                                 "probation_assessment": "试用期考核",
                                 "probation_proposal": "confirm" if result == "confirmed" else "fail"})
-    data = {"probation_result": result, "probation_decided_on": "2027-09-22", "probation_opinion": "党组研究决定"}
+    data = {"probation_result": result, "probation_decided_on": decided_on, "probation_opinion": "党组研究决定"}
     if result == "failed":
-        data["return_date"] = "2027-09-23"
+        data["return_date"] = return_date
     run.do("probation_decision", data, by="secretary")

@@ -132,9 +132,9 @@ def suspended_then_cleared(bureau):
     steps.vote(run, ALL_APPROVE)
     steps.publish(run, "2026-10-27")
     steps.complain(run, "unfounded", concluded_on="2026-10-28")
-    run.wait_for("publicity_period")
-    steps.appoint(run)
-    steps.probation(run, "failed")
+    run.wait_for("publicity_period")  # the second publicity ends on 2026-11-02
+    steps.appoint(run, ("2026-11-03", "2026-11-04", "2026-11-05"))
+    steps.probation(run, "failed", decided_on="2027-10-27", return_date="2027-10-28")  # a year from 2026-10-26
     return run
 
 

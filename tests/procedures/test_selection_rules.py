@@ -133,7 +133,7 @@ def test_a_failed_probation_returns_the_cadre_to_the_former_level(bureau, sessio
                                      .order_by(Post.start_date, Post.id)))
         assert [p.probation_result for p in posts[-2:]] == ["failed", None]
         assert (posts[-1].title, posts[-1].appointment_mode, posts[-1].start_date) == (
-            former, "demotion", date(2027, 9, 23))
+            former, "demotion", date(2027, 10, 28))
 
 
 def test_a_selection_starts_from_a_post_of_the_registry(bureau):
