@@ -26,15 +26,16 @@ from workflows.demo_registry import seed_registry
 from workflows.errors import CommandError
 
 DEMO_PASSWORD = "cadreflow-demo"
+# Names only: the pages show each person as "姓名（角色）" from the roles they hold.
 DEMO_USERS = [
-    ("organiser", "人事干部 王敏", ["personnel_office"]),
-    ("secretary", "党组书记 李华", ["party_secretary", "party_group"]),
-    ("member1", "党组成员 张强", ["party_group"]),
-    ("member2", "党组成员 陈静", ["party_group"]),
-    ("discipline", "纪检组长 刘洋", ["discipline"]),
-    ("inspector", "考察组 赵磊", ["inspection_team"]),
-    ("district", "区委组织部 孙丽", ["district_org_dept"]),
-    ("auditor", "纪实审计 周婷", ["auditor"]),
+    ("organiser", "王敏", ["personnel_office"]),
+    ("secretary", "李华", ["party_secretary", "party_group"]),
+    ("member1", "张强", ["party_group"]),
+    ("member2", "陈静", ["party_group"]),
+    ("discipline", "刘洋", ["discipline"]),
+    ("inspector", "赵磊", ["inspection_team"]),
+    ("district", "孙丽", ["district_org_dept"]),
+    ("auditor", "周婷", ["auditor"]),
     ("admin", "系统管理员", ["admin"]),
 ]
 

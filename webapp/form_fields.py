@@ -30,6 +30,12 @@ class Field:
         return [(str(value), str(value)) for value in self.prop.get("enum", [])]
 
     @property
+    def picks_people(self) -> bool:
+        """Whether the field (or a column of its rows) names cadres or users: its page lists them to pick from."""
+        cells = [self.prop, *(prop for _, prop in self.columns)]
+        return any(cell.get("x-cadre") or cell.get("x-user") for cell in cells)
+
+    @property
     def columns(self) -> list[tuple[str, dict]]:
         """The properties of one row of a list of objects."""
         return list((self.prop.get("items") or {}).get("properties", {}).items())
@@ -47,13 +53,15 @@ def _widget(prop: dict) -> str:
             return "files"
         if items.get("type") == "object":
             return "rows"
-        return "users" if prop.get("x-user") else "lines"
+        return "users" if prop.get("x-user") else "cadres" if prop.get("x-cadre") else "lines"
     if "oneOf" in prop or "enum" in prop:
         return "choice"
     if prop.get("x-section"):
         return "section"
     if prop.get("x-cadre"):
         return "cadre"
+    if prop.get("x-user"):
+        return "user"
     if prop.get("format") == "date":
         return "date"
     return "textarea" if (prop.get("maxLength") or 0) > 200 else "text"
@@ -103,7 +111,7 @@ def parse(schema: dict | None, form: MultiDict) -> dict:
     for field in fields(schema):
         if field.widget == "boolean":
             data[field.name] = form.get(field.name) in ("1", "on", "true")
-        elif field.widget == "users":
+        elif field.widget in ("users", "cadres"):
             data[field.name] = [name for name in form.getlist(field.name) if name]
         elif field.widget == "lines":
             items = [item.strip() for item in _LIST_SEPARATORS.split(form.get(field.name, "")) if item.strip()]

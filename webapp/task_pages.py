@@ -13,17 +13,18 @@ from sqlalchemy import select
 
 from storage.models import Cadre
 from storage.models import Section
-from storage.models import User
-from storage.models import UserRole
 from webapp import db
 from webapp import form_fields
 from webapp.i18n import english
 from webapp.security import current_actor
 from webapp.security import now
+from webapp.security import today
 from workflows import attachments
+from workflows import ballot_subject
 from workflows import case_history
 from workflows import commands
 from workflows import meeting_view
+from workflows import people
 from workflows import views
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
@@ -46,14 +47,14 @@ def _choices_for(schema: dict | None) -> dict:
     """What the form's pickers list: sections, cadres, and the users of each role a field names."""
     session = db.session()
     widgets = {field.widget for field in form_fields.fields(schema)}
-    roles = {field.prop["x-user"] for field in form_fields.fields(schema) if field.widget == "users"}
-    users = {role: session.execute(
-        select(User.username, User.display_name).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role_code == role, User.active.is_(True)).order_by(User.username)).all() for role in roles}
+    # Keyed by field: a field may draw on several roles; each user is shown "姓名（角色）".
+    users = {field.name: people.user_choices(session, people.roles_of(field.prop), english())
+             for field in form_fields.fields(schema) if field.widget in ("users", "user")}
+    names_cadres = any(field.widget in ("cadre", "cadres") or (field.widget == "rows" and field.picks_people)
+                       for field in form_fields.fields(schema))
     return {
         "sections": session.scalars(select(Section).order_by(Section.code)).all() if "section" in widgets else [],
-        "cadres": session.scalars(select(Cadre).where(Cadre.active.is_(True)).order_by(Cadre.staff_no)).all()
-        if widgets & {"cadre", "lines"} else [],
+        "cadres": people.cadre_choices(session, today()) if names_cadres else [],
         "users": users,
     }
 
@@ -71,7 +72,15 @@ def _render(row, *, values: dict | None = None, errors: dict | None = None, mess
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         history=case_history.steps(session, case, english()), shown=form_fields.shown_value,
         mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema),
-        board=meeting_view.board(session, case) if row.bpmn_id == meeting_view.CLOSING else None), status
+        board=meeting_view.board(session, case) if row.bpmn_id == meeting_view.CLOSING else None,
+        vote_subject=_vote_subject(session, case, row)), status
+
+
+def _vote_subject(session, case, row) -> list[tuple[str, str]]:
+    """On a ballot (a member's or the secretary's): who and which post the vote decides, by name."""
+    if row.bpmn_id not in (meeting_view.BALLOT, meeting_view.CLOSING) or row.status != "open":
+        return []
+    return ballot_subject.subject(session, case, case_history.task_data(case, row.id), english())
 
 
 @bp.get("/<task_id>")

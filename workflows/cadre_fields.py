@@ -1,11 +1,15 @@
 """Form fields that name cadres (``"x-cadre": true``): checked against the registry, their records attached.
 
+A column of a list of rows may be marked too (the candidate of each vote row): it is checked, not attached.
+
 The records go into the task data, and so into the record of the completion, which keeps a replay
 independent of later registry changes.
 """
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.models import Cadre
 from workflows import registry
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
@@ -36,6 +40,23 @@ def attach_records(session: Session, schema: dict, data: dict) -> dict:
                 errors[field] = f"「{title}」中的干部编号 {staff_no} 在干部信息库中不存在"
                 break
         enriched[f"{field}_records"] = records if isinstance(value, list) else (records[0] if records else None)
+    errors.update(_row_errors(session, schema, data))
     if errors:
         raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
     return enriched
+
+
+def _row_errors(session: Session, schema: dict, data: dict) -> dict[str, str]:
+    """A column of a list of rows that names cadres (a candidate's votes) is checked against the registry too."""
+    errors = {}
+    for field, prop in (schema.get("properties") or {}).items():
+        columns = ((prop.get("items") or {}).get("properties") or {}) if isinstance(prop, dict) else {}
+        marked = [name for name, cell in columns.items() if isinstance(cell, dict) and cell.get(MARK)]
+        rows = data.get(field) if marked and isinstance(data.get(field), list) else []
+        numbers = sorted({str(row[name]) for row in rows if isinstance(row, dict) for name in marked if row.get(name)})
+        known = set(session.scalars(select(Cadre.staff_no).where(Cadre.staff_no.in_(numbers)))) if numbers else set()
+        if missing := [number for number in numbers if number not in known]:
+            titles = "、".join(columns[name].get("title") or name for name in marked)
+            errors[field] = (f"「{prop.get('title') or field}」的「{titles}」中的干部编号 {'、'.join(missing)} "
+                             "在干部信息库中不存在")
+    return errors

@@ -5,7 +5,7 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
 - ``"x-rules": [{"field": …, "check": <expression>, "message": …}]`` — conditions over the submitted
   data and the case data (e.g. ``present <= members_due``), in the allow-listed expression language;
   ``{name}`` in a message is replaced by that value of the data (e.g. the earlier date a date is compared with);
-- ``"x-user": "<role>"`` on a field — usernames of active users who hold that role;
+- ``"x-user": "<role>"`` (or a list of roles) on a field — usernames of active users who hold that role (one of them);
 - ``"x-section": true`` on a field — a section code of the registry;
 - ``"x-cadre": true`` on a field — staff numbers, with their registry records attached (``cadre_fields``);
 - ``"x-calendar": true`` on the form — the local calendar changes and the calendar version are attached,
@@ -24,6 +24,7 @@ from storage.models import UserRole
 from workflows import cadre_fields
 from workflows import expressions
 from workflows import forms
+from workflows import people
 from workflows.clock import engine_now
 from workflows.clock import engine_time
 from workflows.errors import InvalidData
@@ -93,13 +94,13 @@ def _values(value) -> list:
 def _check_users(session: Session, schema: dict, data: dict) -> dict[str, str]:
     errors = {}
     for field, prop in (schema.get("properties") or {}).items():
-        role = prop.get(USER) if isinstance(prop, dict) else None
-        names = [str(name) for name in _values(data.get(field))] if role else []
+        roles = people.roles_of(prop) if isinstance(prop, dict) else ()
+        names = [str(name) for name in _values(data.get(field))] if roles else []
         if not names:
             continue
         holders = set(session.scalars(
             select(User.username).join(UserRole, UserRole.user_id == User.id)
-            .where(User.username.in_(names), User.active.is_(True), UserRole.role_code == role)))
+            .where(User.username.in_(names), User.active.is_(True), UserRole.role_code.in_(roles))))
         missing = [name for name in names if name not in holders]
         if missing:
             errors[field] = f"「{_title(schema, field)}」中的用户 {'、'.join(missing)} 不存在、已停用或不担任该角色"

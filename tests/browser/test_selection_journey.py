@@ -78,6 +78,25 @@ def texts(**values):
     return fill
 
 
+def picks(**values):
+    """A fill step picking people by their value: a box ticked for each of a list, or one chosen in a picker."""
+    def fill(page):
+        for name, chosen in values.items():
+            if isinstance(chosen, str):
+                page.select_option(f"#{name}", chosen)
+            else:
+                for value in chosen:
+                    page.check(f"input[name={name}][value={value}]")
+    return fill
+
+
+def both(*fills):
+    def fill(page):
+        for step in fills:
+            step(page)
+    return fill
+
+
 def run_timers(app, clock, at) -> None:
     clock.at = at + timedelta(minutes=1)
     result = app.test_cli_runner().invoke(args=["run-timers"])
@@ -116,35 +135,40 @@ def start_and_recommend(journey: Journey) -> None:
     page.once("dialog", lambda dialog: dialog.accept())  # the start button asks "确定发起该案件？"
                  texts(plan="民主推荐后进行差额考察，九月完成", deliberation="听取分管领导意见"), shot="work_plan")
     journey.task("organiser", "④发布职位与资格审查",
-                 texts(announced_on="2026-09-02", announcement="公布职位及条件", roster="QP0003\nQP0010\nQP0011"),
+                 both(texts(announced_on="2026-09-02", announcement="公布职位及条件"),
+                      picks(roster=["QP0003", "QP0010", "QP0011"])),
                  shot="screening")
     journey.task("organiser", "⑤谈话调研推荐",
-                 texts(talks_held="20", talk_summary="谈话调研 20 人", reference_list="QP0003\nQP0010"),
+                 both(texts(talks_held="20", talk_summary="谈话调研 20 人"),
+                      picks(reference_list=["QP0003", "QP0010"])),
                  shot="interview")
 
     def recommendation(attended: str):
         def fill(page):
             texts(meeting_date="2026-09-04", range_size="30", attended=attended, ballots_issued=attended,
-                  ballots_returned=attended, ballots_valid=attended, counted_by="王敏\n李华")(page)
-            page.fill("input[name='tally.0.staff_no']", "QP0003")
+                  ballots_returned=attended, ballots_valid=attended)(page)
+            picks(counted_by=["organiser", "inspector"])(page)
+            page.select_option("select[name='tally.0.staff_no']", "QP0003")
             page.fill("input[name='tally.0.votes']", "12")
-            page.fill("input[name='tally.1.staff_no']", "QP0010")
+            page.select_option("select[name='tally.1.staff_no']", "QP0010")
             page.fill("input[name='tally.1.votes']", "3")
         return fill
     # Fifteen of thirty is below two thirds: the recommendation meeting is held again.
     journey.task("organiser", "⑥会议推荐", recommendation("15"), shot="recommendation_no_quorum")
     journey.task("organiser", "⑥会议推荐", recommendation("25"), shot="recommendation")
-    journey.task("secretary", "⑦确定考察对象", texts(study_date="2026-09-08", inspection_candidates="QP0003\nQP0010",
-                                                     determination_reasons="综合推荐情况和一贯表现"), shot="candidates")
-    journey.task("organiser", "⑧考察预告", texts(notice_date="2026-09-09", notice_working_days="1",
-                                                 inspection_team="王敏\n李华", hotline="021-59700000",
-                                                 notice_text="拟对崔英、严桂秀进行考察"), shot="notice")
+    journey.task("secretary", "⑦确定考察对象",
+                 both(texts(study_date="2026-09-08", determination_reasons="综合推荐情况和一贯表现"),
+                      picks(inspection_candidates=["QP0003", "QP0010"])), shot="candidates")
+    journey.task("organiser", "⑧考察预告", both(texts(notice_date="2026-09-09", notice_working_days="1",
+                                                      hotline="021-59700000", notice_text="拟对崔英、严桂秀进行考察"),
+                                                picks(inspection_team=["inspector", "organiser"])), shot="notice")
 
 
 def inspect_and_check(journey: Journey) -> None:
     def inspection(page):
         texts(talks_count="25", evaluation_excellent="18", evaluation_competent="6", evaluation_basic="1",
-              evaluation_incompetent="0", inspection_findings="政治素质好，工作实绩突出", signed_by="王敏\n李华")(page)
+              evaluation_incompetent="0", inspection_findings="政治素质好，工作实绩突出")(page)
+        picks(signed_by=["inspector", "organiser"])(page)
         page.check("input[name=inspection_recommendation][value=recommend]")
     journey.task("inspector", "⑨组织考察", inspection, shot="inspection")
 
@@ -172,7 +196,8 @@ def inspect_and_check(journey: Journey) -> None:
 
     def conclusion(page):
         page.check("#proposal_ready")
-        texts(appointee="QP0003", conclusion_summary="建议任命崔英为数据资源科科长")(page)
+        texts(conclusion_summary="建议任命崔英为数据资源科科长")(page)
+        picks(appointee="QP0003")(page)
     journey.task("organiser", "综合分析提出任用建议", conclusion, shot="conclusion")
 
 
@@ -226,12 +251,13 @@ def test_a_selection_from_motion_to_confirmed_appointment_through_the_pages(page
         texts(complaint_summary="反映工作作风问题", verification="经核查属一般性问题", concluded_on="2026-09-30")(page)
         page.check("input[name=complaint_outcome][value=minor]")
     journey.task("discipline", "举报核查", verify, shot="verify_complaint")
-    journey.task("secretary", "提醒谈话", texts(reminder_date="2026-09-30", reminder_by="吴建国",
-                                                reminder_content="提醒改进工作作风"), shot="reminder")
+    journey.task("secretary", "提醒谈话", both(texts(reminder_date="2026-09-30", reminder_content="提醒改进工作作风"),
+                                               picks(reminder_by="secretary")), shot="reminder")
     run_timers(app, clock, beijing("2026-10-10 00:00"))  # five working days past the National Day holiday
     journey.task("organiser", "⑮发文任职", texts(document_no="青数任〔2026〕5号", notice_date="2026-10-12"),
                  shot="appointment_notice")
-    journey.task("secretary", "⑮任职谈话", texts(talk_date="2026-10-13", talked_by="吴建国", talk_content="提出要求"),
+    journey.task("secretary", "⑮任职谈话", both(texts(talk_date="2026-10-13", talk_content="提出要求"),
+                                                 picks(talked_by="secretary")),
                  shot="appointment_talk")
     journey.task("district", "⑮报区委组织部备案",
                  texts(filed_on="2026-10-14", filing_materials="请示、任免审批表、考察材料"),

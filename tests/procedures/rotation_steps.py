@@ -12,6 +12,8 @@ from tests.procedures.driver import beijing
 MEMBERS = ["member1", "member2", "member3", "member4", "member5", "member6"]
 DAY_ONE = "2026-09-01 09:00"
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+# The people the forms name are picked from the registry: two section heads and the colleague taking over.
+OUTGOING_HEAD, RECEIVING_HEAD, COLLEAGUE = "QP0001", "QP0057", "QP0002"
 
 
 def on(run: CaseRun, when: str) -> None:
@@ -56,15 +58,16 @@ def deferral(run: CaseRun, approved: bool, day: str, until: str | None = None) -
 
 def consult(run: CaseRun, day: str = "2026-09-03", attitude: str = "accepts") -> None:
     run.do("consult_sections", {
-        "consulted_on": day, "outgoing_head": "吴建国", "outgoing_position": "agree", "outgoing_opinion": "同意",
-        "receiving_head": "郑晓燕", "receiving_position": "agree", "receiving_opinion": "同意"})
-    run.do("talk_with_cadre", {"talk_date": day, "talked_by": "吴建国", "cadre_attitude": attitude,
+        "consulted_on": day, "outgoing_head": OUTGOING_HEAD, "outgoing_position": "agree", "outgoing_opinion": "同意",
+        "receiving_head": RECEIVING_HEAD, "receiving_position": "agree", "receiving_opinion": "同意"})
+    run.do("talk_with_cadre", {"talk_date": day, "talked_by": "secretary", "cadre_attitude": attitude,
                                "cadre_views": "服从组织安排", "talk_record": "说明交流理由，听取本人意见"},
            by="secretary")
 
 
 def inspect(run: CaseRun) -> None:
-    run.do("rotation_inspection", {"inspection_team": ["王敏", "李华"], "inspection_findings": "德才表现较好，人岗相适",
+    run.do("rotation_inspection", {"inspection_team": ["inspector", "organiser"],
+                                   "inspection_findings": "德才表现较好，人岗相适",
                                    "inspection_recommendation": "recommend"})
 
 
@@ -88,13 +91,13 @@ def decide(run: CaseRun, day: str, ballot: str = "approve") -> None:
 
 def notify(run: CaseRun, day: str = "2026-09-28") -> None:
     on(run, f"{day} 09:00")
-    run.do("issue_notice", {"notice_document_no": "青数任〔2026〕8号", "notice_date": day, "handover_to": "李华",
+    run.do("issue_notice", {"notice_document_no": "青数任〔2026〕8号", "notice_date": day, "handover_to": COLLEAGUE,
                             "notice_content": "经党组研究决定交流任职"})
 
 
 def hand_over(run: CaseRun, day: str) -> None:
     on(run, f"{day} 09:00")
-    run.do("handover", {"handover_date": day, "handover_record": "文件、账目、在办事项清单", "received_by": "李华",
+    run.do("handover", {"handover_date": day, "handover_record": "文件、账目、在办事项清单", "received_by": COLLEAGUE,
                         "attachments": [{"name": "交接清单.pdf", "sha256": SHA}]})
     run.do("filing", {"filed_on": day, "filing_materials": "轮岗方案、党组会议纪要、转任通知、交接清单"}, by="district")
 
@@ -114,7 +117,7 @@ def overdue(run: CaseRun) -> None:
 
 def educate(run: CaseRun, response: str, day: str) -> None:
     on(run, f"{day} 09:00")
-    data = {"education_date": day, "educated_by": "吴建国", "refusal_facts": "逾期未办理工作交接",
+    data = {"education_date": day, "educated_by": "secretary", "refusal_facts": "逾期未办理工作交接",
             "education_content": "讲明服从组织决定的要求", "cadre_response": response}
     if response == "serious":
         data["serious_reason"] = "经多次谈话仍明确拒绝到新岗位报到"

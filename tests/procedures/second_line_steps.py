@@ -39,7 +39,7 @@ def propose_retain(run: CaseRun, until: str) -> None:
 
 
 def talk(run: CaseRun, day: str = "2026-03-05") -> None:
-    run.do("talk_with_cadre", {"talk_date": day, "talked_by": "吴建国（党组书记）", "cadre_views": "服从组织安排",
+    run.do("talk_with_cadre", {"talk_date": day, "talked_by": "secretary", "cadre_views": "服从组织安排",
                                "cadre_accepts": True})
 
 

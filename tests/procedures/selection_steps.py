@@ -15,6 +15,8 @@ WORK_PLAN = {"plan": "民主推荐后确定考察对象，差额考察", "delibe
              "exceptional_promotion": False}
 # QP0011 (last year 基本称职) and QP0037 (party warning in its impact period) are excluded by the registry.
 ROSTER = ["QP0003", "QP0010", "QP0011", "QP0037"]
+# The inspection team (考察组, at least two): the inspector and a personnel officer, picked as users.
+TEAM = ["inspector", "organiser"]
 
 
 def screening(roster=ROSTER, day="2026-09-02") -> dict:
@@ -25,7 +27,7 @@ def recommendation(attended: int, day="2026-09-04") -> dict:
     return {"meeting_date": day, "range_size": 30, "attended": attended, "ballots_issued": attended,
             "ballots_returned": attended, "ballots_valid": attended,
             "tally": [{"staff_no": "QP0003", "votes": attended - 4}, {"staff_no": "QP0010", "votes": 4}],
-            "counted_by": ["王敏", "李华"]}
+            "counted_by": ["organiser", "inspector"]}
 
 
 def start(bureau: Bureau, **options) -> CaseRun:
@@ -51,7 +53,7 @@ def to_checks(bureau: Bureau) -> CaseRun:
     to_candidates(run)
     determine(run)
     run.do("inspection_notice", {"notice_date": "2026-09-09", "notice_working_days": 1,
-                                 "inspection_team": ["王敏", "李华"], "hotline": "021-59700000", "notice_text": "预告"})
+                                 "inspection_team": TEAM, "hotline": "021-59700000", "notice_text": "预告"})
     run.wait_for("notice_period")
     return run
 
@@ -88,14 +90,14 @@ def determine(run: CaseRun, candidates=("QP0003", "QP0010"), day="2026-09-08") -
 def inspect(run: CaseRun, *, notice_date="2026-09-09", dossier="ok") -> None:
     """Notice, the notice period on the working-day calendar, then the inspection and the four checks."""
     run.do("inspection_notice", {"notice_date": notice_date, "notice_working_days": 1,
-                                 "inspection_team": ["王敏", "李华"], "hotline": "021-59700000",
+                                 "inspection_team": TEAM, "hotline": "021-59700000",
                                  "notice_text": "拟对崔英、严桂秀进行考察"})
     run.wait_for("notice_period")
     run.do("organizational_inspection", {
         "talks_count": 25, "evaluation_excellent": 18, "evaluation_competent": 6, "evaluation_basic": 1,
         "evaluation_incompetent": 0, "inspection_findings": "政治素质好，工作实绩突出",
         "inspection_recommendation": "recommend",
-        "signed_by": ["王敏", "李华"]})
+        "signed_by": TEAM})
     run.do("dossier_review", {"dossier_result": dossier, "dossier_note": "三龄二历一身份审核"})
     run.do("personal_matters_check", {"personal_matters_result": "consistent", "personal_matters_note": "查核一致"})
     run.do("discipline_opinion", {"discipline_result": "clear", "integrity_conclusion": "廉洁自律情况良好",
@@ -137,7 +139,7 @@ def complain(run: CaseRun, outcome: str, concluded_on="2026-09-30") -> None:
 def appoint(run: CaseRun, days=("2026-10-12", "2026-10-13", "2026-10-14")) -> None:
     """The notice (after the publicity ends), the talk and the filing, on ``days``."""
     run.do("appointment_notice", {"document_no": "青数任〔2026〕5号", "notice_date": days[0]})
-    run.do("appointment_talk", {"talk_date": days[1], "talked_by": "吴建国", "talk_content": "提出要求"},
+    run.do("appointment_talk", {"talk_date": days[1], "talked_by": "secretary", "talk_content": "提出要求"},
            by="secretary")
     run.do("filing", {"filed_on": days[2], "filing_materials": "请示、任免审批表、考察材料"})
 

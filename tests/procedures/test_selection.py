@@ -28,7 +28,7 @@ def appointed_and_confirmed(bureau):
     steps.vote(run, {member: "approve" for member in MEMBERS[:5]})
     steps.publish(run)
     steps.complain(run, "minor")
-    run.do("reminder_talk", {"reminder_date": "2026-09-30", "reminder_by": "吴建国",
+    run.do("reminder_talk", {"reminder_date": "2026-09-30", "reminder_by": "secretary",
                              "reminder_content": "提醒改进作风"}, by="secretary")
     run.wait_for("publicity_period")
     steps.appoint(run)

@@ -46,7 +46,7 @@ def test_the_start_page_offers_each_procedure_and_its_first_form(site):
     page = client.get("/cases/new?process=rotation_approval&cadre=QP0001").get_data(as_text=True)
     assert 'name="cadre"' in page and 'value="QP0001"' in page and "发起事由" in page
     selection = client.get("/cases/new?process=cadre_selection").get_data(as_text=True)
-    assert 'name="cadre"' not in selection and "拟任职位所在科室代码" in selection and "数据资源科" in selection
+    assert 'name="cadre"' not in selection and "拟任职位所在科室" in selection and "数据资源科" in selection
     assert client.get("/cases/new?process=nope").status_code == 404
 
 
