@@ -96,10 +96,12 @@ def _drive(bureau) -> dict[str, int]:
             ("s_filing", "filing"), ("s_probation", "probation_year"), ("s_full", None))):
         walk(name, selection, *appointed(f"2026-09-{max(n - 7, 0) + 21}"), stop=stop)
     walk("s_upper_review", selection, lambda run: sel.to_work_plan(run, upper_report=True), stop="upper_report_review")
-    walk("s_no_vacancy", selection, lambda run: run.do("analysis", {**sel.ANALYSIS, "vacancy_exists": False}))
+    walk("s_no_vacancy", selection, lambda run: run.do("analysis", {**sel.ANALYSIS, "vacancy_exists": False,
+                                                                    **sel.terminating("无空缺")}))
     walk("s_motion_declined", selection, lambda run: run.do("analysis", sel.ANALYSIS),
          lambda run: run.do("motion", sel.MOTION),
-         lambda run: run.do("motion_consent", {"motion_agreed": False, "secretary_opinion_on_motion": "暂不启动"}))
+         lambda run: run.do("motion_consent", {"motion_agreed": False, "secretary_opinion_on_motion": "暂不启动",
+                                               **sel.terminating("暂不启动")}))
     walk("s_rejected", selection, *to_vote,
          lambda run: sel.vote(run, dict.fromkeys(sel.MEMBERS, "reject"), secretary="reject"))
     walk("s_cancelled", selection, *appointed("2026-09-21"), stop="dossier_review")

@@ -10,6 +10,7 @@ from flask import render_template
 from flask import request
 from flask import send_file
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -22,6 +23,7 @@ from webapp.security import now
 from webapp.security import roles_required
 from workflows import attachments
 from workflows import case_history
+from workflows import case_outcome
 from workflows import commands
 from workflows import meeting_view
 from workflows import triggers
@@ -33,6 +35,16 @@ from workflows import waiting
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
 STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销"}
+# The status filter of 我的案件: a case ended by a refusal is listed apart from the finished ones.
+LIST_STATUSES = case_outcome.FILTERS
+
+
+@bp.app_context_processor
+def _case_status():
+    """``case_status(case)``: 办理中, "已办结：正式任职", "已终止：动议终止" in the page's language."""
+    english = str(get_locale()) == "en"
+    return {"case_status": lambda case: case_outcome.label_of(case, english),
+            "status_word": lambda code: case_outcome.status_name(code, english)}
 
 
 bp.add_app_template_filter(waiting_text.text, "wait_text")
@@ -45,7 +57,7 @@ def index():
     rows, total = worklists.cases(db.session(), current_actor(), now(), status=status or None,
                                   process=args.get("process") or None, text=args.get("q", ""),
                                   mine=args.get("all") != "1", page=page)
-    return render_template("cases/index.html", rows=rows, total=total, page=page, args=args, statuses=STATUSES,
+    return render_template("cases/index.html", rows=rows, total=total, page=page, args=args, statuses=LIST_STATUSES,
                            processes=views.processes(db.session()),
                            pages=max(1, -(-total // worklists.PAGE_SIZE)))
 

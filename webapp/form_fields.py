@@ -25,6 +25,9 @@ class Field:
 
     @property
     def choices(self) -> list[tuple[str, str]]:
+        if self.prop.get("type") == "boolean":  # a yes/no decision posts "true"/"false" (see _boolean)
+            return [("true" if o.get("const") else "false", str(o.get("title", o.get("const"))))
+                    for o in self.prop.get("oneOf", [])]
         if "oneOf" in self.prop:
             return [(str(o.get("const")), str(o.get("title", o.get("const")))) for o in self.prop["oneOf"]]
         return [(str(value), str(value)) for value in self.prop.get("enum", [])]
@@ -44,7 +47,9 @@ class Field:
 def _widget(prop: dict) -> str:
     kind = prop.get("type")
     if kind == "boolean":
-        return "boolean"
+        # A decision states both options (oneOf) and shows as radios with none chosen: an unticked box
+        # must never read as "no". A confirmation (x-confirm) is asked for only when the case would end.
+        return "choice" if "oneOf" in prop else "confirm" if prop.get("x-confirm") else "boolean"
     if kind in ("integer", "number"):
         return "number"
     if kind == "array":
@@ -105,12 +110,20 @@ def _rows(field: Field, form: MultiDict) -> list[dict]:
     return rows
 
 
+def _boolean(raw: str | None) -> bool | None:
+    """A posted yes/no choice; nothing chosen stays None, so "required" names the field."""
+    return {"true": True, "1": True, "on": True, "false": False, "0": False}.get((raw or "").strip().lower())
+
+
 def parse(schema: dict | None, form: MultiDict) -> dict:
     """The posted values of ``schema``'s fields as JSON; blanks are left out so "required" can name them."""
     data: dict = {}
     for field in fields(schema):
-        if field.widget == "boolean":
+        if field.widget in ("boolean", "confirm"):
             data[field.name] = form.get(field.name) in ("1", "on", "true")
+        elif field.widget == "choice" and field.prop.get("type") == "boolean":
+            if (choice := _boolean(form.get(field.name))) is not None:
+                data[field.name] = choice
         elif field.widget in ("users", "cadres"):
             data[field.name] = [name for name in form.getlist(field.name) if name]
         elif field.widget == "lines":

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from workflows import audit
+from workflows import case_outcome
 from workflows import deploy
 from workflows import engine
 from workflows import replay
@@ -21,7 +22,6 @@ from workflows.record_check import Verdict
 from workflows.record_check import signature_fault
 
 CLOSING_TYPE = {"completed": "case.completed", "cancelled": "case.cancelled"}
-STATUS_NAMES = {"completed": "已办结", "cancelled": "已撤销", "running": "办理中"}
 
 
 class BundleFormatError(CommandError):
@@ -145,15 +145,16 @@ def _check_tail(case: dict, events: list, newest: int, verdict: BundleVerdict) -
         verdict.fail(extra, f"seq {extra} 在本案件记录头（seq {head_seq}）之后")
     elif head.get("hash", last.hash) != last.hash:
         verdict.fail(last.seq, "本案件最后一条记录与记录头不符")
-    closing = CLOSING_TYPE.get(status)
+    closing, shown = CLOSING_TYPE.get(status), case_outcome.status_name(
+        case_outcome.shown_status(status, case.get("outcome")))
     # A missing closure the head points at is named above; without a head, it stood after the last event.
     if closing and last.type != closing and head_seq <= last.seq:
-        verdict.fail(last.seq + 1, f"案件状态为{STATUS_NAMES[status]}，但最后一条记录不是 {closing}："
+        verdict.fail(last.seq + 1, f"案件状态为{shown}，但最后一条记录不是 {closing}："
                                    f"seq {last.seq} 之后的记录缺失")
     if verdict.uncovered and closing:
         first = events[-verdict.uncovered].seq
         signed = f"包中的检查点止于 seq {newest}" if newest else "包中没有签名检查点"
-        verdict.fail(first, f"案件{STATUS_NAMES[status]}，但 seq {first} 起的 {verdict.uncovered} 条记录"
+        verdict.fail(first, f"案件{shown}，但 seq {first} 起的 {verdict.uncovered} 条记录"
                             f"没有签名检查点覆盖（办结和撤销时必定签名，{signed}）")
     elif verdict.uncovered:
         verdict.warnings.append(f"本案件最后 {verdict.uncovered} 条记录尚无签名检查点覆盖")

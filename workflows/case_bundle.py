@@ -52,6 +52,7 @@ def build(session: Session, case: Case) -> dict:
     return {
         "format": FORMAT,
         "case": {"id": case.id, "title": case.title, "subject": case.subject, "status": case.status,
+                 "outcome": case.outcome, "end_event": case.end_event, "end_name": case.end_name,
                  "process_id": spec.process_id, "version": spec.version, "started_at": iso(case.started_at),
                  "ended_at": iso(case.ended_at) if case.ended_at else None,
                  # The case's newest event as the database's head row names it: a bundle cut short shows.

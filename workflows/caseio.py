@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Case
 from storage.models import HumanTask
+from workflows import case_outcome
 from workflows import engine
 from workflows import projection
 from workflows.clock import parse_iso
@@ -97,10 +98,13 @@ def state_values(case: Case, workflow, at: datetime) -> dict:
     """The case row's columns that follow the workflow: state, digest, next timer, status."""
     due = [parse_iso(value) for _task, value in engine.waiting_timers(workflow)]
     status, ended_at = case.status, case.ended_at
+    end = {"end_event": case.end_event, "end_name": case.end_name, "outcome": case.outcome}
     if workflow.completed and status == "running":
         status, ended_at = "completed", at
+        found = case_outcome.end_of(workflow) or {"end_event": None, "end_name": None, "outcome": "completed"}
+        end = {key: found[key] for key in end}
     return {
         "workflow_state": engine.dump(workflow), "serializer_version": engine.serializer().VERSION,
         "state_digest": engine.state_digest(workflow), "next_timer_at": min(due) if due else None,
-        "status": status, "ended_at": ended_at,
+        "status": status, "ended_at": ended_at, **end,
     }

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from storage.models import Case
 from storage.models import HumanTask
 from workflows import audit
+from workflows import case_outcome
 from workflows import case_subject
 from workflows import engine
 from workflows import duplicates
@@ -88,7 +89,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
                      "title": case.title, "subject": subject, "data": data,
                      **({"override": override} if override else {})})
     registry_effects.apply(session, actor, at, case, workflow, before=set())
-    _record_completion(session, case, actor, at)
+    _record_completion(session, case, workflow, actor, at)
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
@@ -189,7 +190,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
                      "task_id": row.id, "task": key, "bpmn_id": row.bpmn_id, "name": row.name,
                      "data": clean})
     registry_effects.apply(session, actor, at, case, workflow, before)
-    _record_completion(session, case, actor, at)
+    _record_completion(session, case, workflow, actor, at)
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
@@ -214,11 +215,11 @@ def cancel_case(session: Session, actor: Actor, at: datetime, case_id: int, reas
     return case_summary(session, case, tasks)
 
 
-def _record_completion(session: Session, case: Case, actor: Actor, at: datetime) -> None:
-    """Append ``case.completed`` when the command just finished the workflow."""
+def _record_completion(session: Session, case: Case, workflow, actor: Actor, at: datetime) -> None:
+    """Append ``case.completed`` (with the end reached) when the command just finished the workflow."""
     if case.status == "completed" and case.ended_at == at:
         audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
-                     state_digest=case.state_digest, payload={"title": case.title})
+                     state_digest=case.state_digest, payload=case_outcome.completion_payload(case, workflow))
 
 
 def record_access_denied(session: Session, actor: Actor, at: datetime, command: str,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ProcessSpec
 from workflows import audit
+from workflows import case_outcome
 from workflows import case_subject
 from workflows import engine
 from workflows import form_checks
@@ -142,6 +143,10 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
     if effect is not None and effect not in KNOWN_EFFECTS:
         raise DeployError(f"未知的 {EFFECT_PROPERTY}：{effect}（可用：{'、'.join(KNOWN_EFFECTS)}）", file,
                           task_spec.bpmn_id)
+    outcome = properties.get(case_outcome.PROPERTY)
+    if outcome is not None and (type(task_spec).__name__ != "EndEvent" or outcome not in case_outcome.OUTCOMES):
+        raise DeployError(f"{case_outcome.PROPERTY} 只能用在结束事件上，取值 {'、'.join(case_outcome.OUTCOMES)}，"
+                          f"收到 {outcome!r}", file, task_spec.bpmn_id)
     if kind == "element" and effect is None:
         return None
     info = {"name": task_spec.bpmn_name or task_spec.bpmn_id, "lane": task_spec.lane, "kind": kind,

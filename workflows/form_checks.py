@@ -8,6 +8,9 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
 - ``"x-user": "<role>"`` (or a list of roles) on a field — usernames of active users who hold that role (one of them);
 - ``"x-section": true`` on a field — a section code of the registry;
 - ``"x-cadre": true`` on a field — staff numbers, with their registry records attached (``cadre_fields``);
+- ``"x-confirm": <expression>`` on a boolean field — when the expression holds over the submission (the
+  choice made ends the case), the field must be true: the person confirmed; otherwise it is dropped, and
+  so is the termination reason (``termination_reason``), so that no stale reason outlives the choice;
 - ``"x-calendar": true`` on the form — the local calendar changes and the calendar version are attached,
   so working-day timers use them and the record shows which calendar decided the date.
 """
@@ -22,6 +25,7 @@ from storage.models import Section
 from storage.models import User
 from storage.models import UserRole
 from workflows import cadre_fields
+from workflows import case_outcome
 from workflows import expressions
 from workflows import forms
 from workflows import people
@@ -35,6 +39,7 @@ RULES = "x-rules"
 USER = "x-user"
 SECTION = "x-section"
 CALENDAR = "x-calendar"
+CONFIRM = "x-confirm"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
@@ -55,6 +60,14 @@ def schema_problems(schema: dict) -> list[str]:
             expressions.check(str(rule["check"]))
         except expressions.ExpressionRefused as refused:
             problems.append(f"{RULES} 第 {number} 条的条件不被允许：{refused}")
+    for field, prop in properties.items():
+        if isinstance(prop, dict) and CONFIRM in prop:
+            if prop.get("type") != "boolean":
+                problems.append(f"{CONFIRM} 只能用在布尔字段上（{field}）")
+            try:
+                expressions.check(str(prop[CONFIRM]))
+            except expressions.ExpressionRefused as refused:
+                problems.append(f"{field} 的 {CONFIRM} 条件不被允许：{refused}")
     return problems
 
 
@@ -85,6 +98,29 @@ def _check_rules(schema: dict, data: dict, context: dict, at: datetime | None) -
         if not holds:
             errors.setdefault(rule["field"], _filled(rule["message"], scope))
     return errors
+
+
+def _holds(check: str, scope: dict, at: datetime | None) -> bool:
+    try:
+        # A rule may ask for today(): the command's time, as the engine sees it.
+        with engine_time(at or engine_now()):
+            return bool(expressions.RestrictedEnvironment().evaluate(check, dict(scope)))
+    except (TypeError, ValueError, KeyError, NameError):
+        return False  # a rule that cannot be evaluated on this data is not met
+
+
+def _check_confirmations(schema: dict, data: dict, at: datetime | None) -> tuple[dict, dict[str, str]]:
+    """A choice that ends the case needs its confirmation ticked; a confirmation of nothing is dropped."""
+    scope = {**{name: None for name in schema.get("properties") or {}}, **data}
+    errors: dict[str, str] = {}
+    for field, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict) or CONFIRM not in prop:
+            continue
+        if not _holds(str(prop[CONFIRM]), scope, at):
+            data = {key: value for key, value in data.items() if key not in (field, case_outcome.REASON)}
+        elif data.get(field) is not True:
+            errors[field] = f"此选择将终止本案件：请勾选「{_title(schema, field)}」后再提交"
+    return data, errors
 
 
 def _values(value) -> list:
@@ -128,9 +164,9 @@ def prepare(session: Session, schema: dict, data: object, context: dict | None =
     command's time.
     Raises :class:`InvalidData` naming every bad field; nothing is changed then.
     """
-    clean = forms.validate(schema, data)
+    clean, confirmations = _check_confirmations(schema, forms.validate(schema, data), at)
     errors = {**_check_rules(schema, clean, context or {}, at), **_check_users(session, schema, clean),
-              **_check_sections(session, schema, clean)}
+              **_check_sections(session, schema, clean), **confirmations}
     if errors:
         raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
     clean = cadre_fields.attach_records(session, schema, clean)

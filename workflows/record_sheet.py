@@ -23,11 +23,13 @@ from reportlab.platypus import TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.models import AuditEvent
 from storage.models import Cadre
 from storage.models import Case
 from storage.models import User
 from workflows import audit
 from workflows import case_history
+from workflows import case_outcome
 from workflows import meeting_view
 from workflows import people
 from workflows.actors import ROLE_NAMES
@@ -41,7 +43,6 @@ FONT = "STSong-Light"
 # ①..⑳ are not in the CID font and would vanish from the page; the model's step names use them.
 CIRCLED = {chr(0x2460 + number): f"({number + 1})" for number in range(20)}
 CHOICE_NAMES = {"approve": "同意", "reject": "不同意", "defer": "缓议"}
-STATUS_NAMES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销"}
 WIDTH = A4[0] - 30 * mm
 STEP_COLUMNS = (("记录号", 12), ("时间", 17), ("环节", 28), ("办理人", 20), ("角色", 21),
                 ("意见及填报内容", 59), ("附件（名称与 sha256）", 23))
@@ -137,9 +138,18 @@ def _case_block(session: Session, case: Case) -> Table:
         concern = f"{cadre.name}（干部编号 {cadre.staff_no}）；{concern}"
     rows = [("案件编号", case.id), ("案件标题", case.title), ("对象", concern),
             ("流程", f"{spec.name}（{spec.process_id}）第 {spec.version} 版"), ("流程定义 sha256", spec.sha256),
-            ("状态", STATUS_NAMES.get(case.status, case.status)), ("发起时间（北京时间）", beijing(case.started_at)),
+            ("状态", case_outcome.label_of(case)), ("发起时间（北京时间）", beijing(case.started_at)),
             ("结束时间（北京时间）", beijing(case.ended_at))]
+    if case.outcome == "terminated":
+        rows.append(("终止理由", _termination_reason(session, case) or "—"))
     return _table([[_para(label), _para(value)] for label, value in rows], [36 * mm, WIDTH - 36 * mm], header=False)
+
+
+def _termination_reason(session: Session, case: Case) -> str | None:
+    """The reason the closing event of a terminated case records."""
+    closing = session.scalar(select(AuditEvent).where(AuditEvent.case_id == case.id,
+                                                      AuditEvent.type == "case.completed"))
+    return audit.payload_of(closing).get("reason") if closing is not None else None
 
 
 def _pieces(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Timer
 from workflows import audit
+from workflows import case_outcome
 from workflows import engine
 from workflows import registry_effects
 from workflows.actors import SYSTEM
@@ -74,7 +75,7 @@ def _fire(session: Session, case, due: list, at: datetime, actor: Actor, extra: 
     registry_effects.apply(session, actor, at, case, workflow, before)
     if case.status == "completed":
         audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
-                     state_digest=case.state_digest, payload={"title": case.title})
+                     state_digest=case.state_digest, payload=case_outcome.completion_payload(case, workflow))
     return case_summary(session, case, tasks)
 
 
@@ -128,5 +129,5 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
     registry_effects.apply(session, actor, at, case, workflow, before)
     if case.status == "completed":
         audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
-                     state_digest=case.state_digest, payload={"title": case.title})
+                     state_digest=case.state_digest, payload=case_outcome.completion_payload(case, workflow))
     return case_summary(session, case, tasks)

@@ -8,6 +8,7 @@ from storage.models import AuditEvent
 from storage.models import Case
 from storage.models import HumanTask
 from storage.models import ProcessSpec
+from workflows import case_outcome
 from workflows import engine
 from workflows.actors import Actor
 from workflows.errors import Forbidden
@@ -35,6 +36,8 @@ def case_summary(session: Session, case: Case, open_tasks: list[dict] | None = N
     return {
         "id": case.id, "process": case.spec.process_id, "process_version": case.spec.version,
         "title": case.title, "subject": case.subject, "status": case.status,
+        "outcome": case.outcome, "end_event": case.end_event, "end_name": case.end_name,
+        "status_label": case_outcome.label_of(case),
         "version": case.version, "started_at": case.started_at.isoformat(),
         "ended_at": case.ended_at.isoformat() if case.ended_at else None,
         "open_tasks": [task_summary(row) for row in rows],

@@ -13,6 +13,7 @@ from storage.models import Case
 from storage.models import HumanTask
 from storage.models import ProcessSpec
 from storage.models import User
+from workflows import case_outcome
 from workflows.actors import LANE_ROLES
 from workflows.actors import Actor
 
@@ -88,7 +89,7 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
     if mine:
         query = query.where(Case.started_by_id == actor.user_id)
     if status:
-        query = query.where(Case.status == status)
+        query = query.where(case_outcome.status_filter(status))
     if process:
         query = query.where(ProcessSpec.process_id == process)
     if text.strip():

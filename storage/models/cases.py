@@ -32,6 +32,11 @@ class Case(Base):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # A finished case: "completed", or "terminated" when its end event says a refusal stopped the procedure
+    # (``caseOutcome`` in the model); the end event's BPMN id and name, as the lists and the record show them.
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    end_event: Mapped[str | None] = mapped_column(String(120))
+    end_name: Mapped[str | None] = mapped_column(String(300))
     version: Mapped[int] = mapped_column(default=1)
     workflow_state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(16))

@@ -116,7 +116,7 @@ def start_and_recommend(journey: Journey) -> None:
     assert "已发起案件" in page.inner_text("main")
 
     def analysis(page):
-        page.check("#vacancy_exists")
+        page.check("input[name=vacancy_exists][value=true]")
         texts(headcount_note="核定正科 1 名，空缺 1 名", analysis="原科长交流轮岗后空缺，需从副科级干部中选拔")(page)
     journey.task("organiser", "①分析研判", analysis, shot="analysis")
 
@@ -124,10 +124,11 @@ def start_and_recommend(journey: Journey) -> None:
         texts(position_conditions="副科级满两年，近三年考核称职以上", recommendation_scope="局机关全体干部",
               procedure_plan="按十六步工作法办理")(page)
         page.check("input[name=method][value=democratic_recommendation]")
+        page.check("input[name=needs_upper_report][value=false]")
     journey.task("organiser", "②提出动议", motion, shot="motion")
 
     def consent(page):
-        page.check("#motion_agreed")
+        page.check("input[name=motion_agreed][value=true]")
         page.fill("#secretary_opinion_on_motion", "同意启动")
     journey.task("secretary", "②书记同意动议", consent, shot="consent")
     page.check("#confirm")
@@ -195,7 +196,7 @@ def inspect_and_check(journey: Journey) -> None:
     journey.task("discipline", "⑫信访举报核查", complaints, shot="complaints")
 
     def conclusion(page):
-        page.check("#proposal_ready")
+        page.check("input[name=proposal_ready][value=true]")
         texts(conclusion_summary="建议任命崔英为数据资源科科长")(page)
         picks(appointee="QP0003")(page)
     journey.task("organiser", "综合分析提出任用建议", conclusion, shot="conclusion")

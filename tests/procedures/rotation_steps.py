@@ -35,7 +35,8 @@ def start(bureau: Bureau, staff_no: str, reason: str = "scan_10_years") -> CaseR
 def screen(run: CaseRun, exclusion: str = "none", day: str = "2026-09-02") -> None:
     data = {"screened_on": day, "exclusion": exclusion, "screening_opinion": "按干部信息库核对"}
     if exclusion != "none":
-        data["exclusion_note"] = "试用期至 2027 年 3 月"
+        data.update(exclusion_note="试用期至 2027 年 3 月", termination_reason="试用期未满，不宜转任",
+                    termination_confirmed=True)
     run.do("rotation_screening", data)
 
 

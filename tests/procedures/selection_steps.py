@@ -19,6 +19,11 @@ ROSTER = ["QP0003", "QP0010", "QP0011", "QP0037"]
 TEAM = ["inspector", "organiser"]
 
 
+def terminating(reason: str) -> dict:
+    """What a choice that ends the case also sends: its reason, and the confirmation the form asks for."""
+    return {"termination_reason": reason, "termination_confirmed": True}
+
+
 def screening(roster=ROSTER, day="2026-09-02") -> dict:
     return {"announced_on": day, "announcement": "公布数据资源科科长职位及条件", "roster": sorted(set(roster))}
 
@@ -67,7 +72,8 @@ def to_work_plan(run: CaseRun, *, upper_report: bool = False, upper_agreed: bool
     run.do("motion_consent", {"motion_agreed": True, "secretary_opinion_on_motion": "同意启动"})
     if upper_report:
         opinion = "同意" if upper_agreed else "暂缓"
-        run.do("upper_report_review", {"upper_agreed": upper_agreed, "upper_opinion": opinion})
+        refusal = {} if upper_agreed else terminating("越级提拔条件不充分，不同意启动")
+        run.do("upper_report_review", {"upper_agreed": upper_agreed, "upper_opinion": opinion, **refusal})
 
 
 def to_candidates(run: CaseRun, *, exceptional: bool = False, attended_first: int = 25,
@@ -133,7 +139,8 @@ def publish(run: CaseRun, start="2026-09-28") -> None:
 def complain(run: CaseRun, outcome: str, concluded_on="2026-09-30") -> None:
     run.message("complaint", {"from": "来信", "summary": "反映工作作风问题"}, by="organiser")
     run.do("verify_complaint", {"complaint_summary": "反映工作作风问题", "verification": "经核查",
-                                "complaint_outcome": outcome, "concluded_on": concluded_on})
+                                "complaint_outcome": outcome, "concluded_on": concluded_on,
+                                **(terminating("反映的问题查实，不予任用") if outcome == "serious" else {})})
 
 
 def appoint(run: CaseRun, days=("2026-10-12", "2026-10-13", "2026-10-14")) -> None:

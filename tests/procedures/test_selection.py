@@ -38,7 +38,7 @@ def appointed_and_confirmed(bureau):
 
 def no_vacancy(bureau):
     run = steps.start(bureau)
-    run.do("analysis", {**steps.ANALYSIS, "vacancy_exists": False})
+    run.do("analysis", {**steps.ANALYSIS, "vacancy_exists": False, **steps.terminating("核定职数已满，无空缺")})
     return run
 
 
@@ -46,7 +46,8 @@ def motion_declined(bureau):
     run = steps.start(bureau)
     run.do("analysis", steps.ANALYSIS)
     run.do("motion", steps.MOTION)
-    run.do("motion_consent", {"motion_agreed": False, "secretary_opinion_on_motion": "暂不启动"})
+    run.do("motion_consent", {"motion_agreed": False, "secretary_opinion_on_motion": "暂不启动",
+                              **steps.terminating("本年度职数另有安排")}, by="secretary")
     return run
 
 
@@ -66,7 +67,8 @@ def nobody_eligible(bureau):
            by="secretary")
     run.do("work_plan", steps.WORK_PLAN)
     run.do("eligibility_screening", steps.screening(["QP0011"]))
-    run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止"},
+    run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止",
+                                     **steps.terminating("无合格人选")},
            by="secretary")
     return run
 
@@ -81,7 +83,8 @@ def candidate_sanctioned_after_recommendation(bureau):
         registry_edit.record_sanction(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, "诫勉",
                                       date(2026, 9, 7), date(2027, 3, 7))
     steps.determine(run, candidates=["QP0012"])
-    run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止"},
+    run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止",
+                                     **steps.terminating("无合格人选")},
            by="secretary")
     return run
 
@@ -171,12 +174,19 @@ SCENARIOS = {
 }
 
 
+# The ends a refusal or a failed decision reaches: the case shows as 已终止, not 已办结.
+TERMINATED = {"end_no_vacancy", "end_cancelled_at_motion", "end_no_eligible_candidate", "end_not_passed",
+              "end_rejected_after_publicity"}
+
+
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_each_path_ends_where_it_should_and_replays(bureau, name):
     walk, end = SCENARIOS[name]
     run = walk(bureau)
     assert run.ended_at() == end
     assert run.status == ("completed" if end else "running")
+    assert (run.case.end_event, run.case.outcome) == (
+        (end, "terminated" if end in TERMINATED else "completed") if end else (None, None))
     assert run.replays()
 
 

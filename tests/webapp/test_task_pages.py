@@ -46,7 +46,8 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_changes(app, bureau):
     run = steps.start(bureau)
     version = run.case.version
     task = open_task(run, "analysis")
-    response = signed_in(app, "organiser").post(f"/tasks/{task.id}", data={"headcount_note": "有空缺"})
+    response = signed_in(app, "organiser").post(f"/tasks/{task.id}", data={"vacancy_exists": "true",
+                                                                           "headcount_note": "有空缺"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "「研判意见」为必填项" in page and "有 1 处需要修改" in page and "有空缺" in page

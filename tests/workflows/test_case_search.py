@@ -26,7 +26,7 @@ def cases(sessions, clock):
     """A selection ended for want of a vacancy, one past its screening, a cadre's rotation withdrawn."""
     bureau = Bureau(sessions, clock, ["cadre_selection.bpmn", "rotation_approval.bpmn"])
     vacant = steps.start(bureau)
-    vacant.do("analysis", {**steps.ANALYSIS, "vacancy_exists": False})
+    vacant.do("analysis", {**steps.ANALYSIS, "vacancy_exists": False, **steps.terminating("无空缺")})
     clock.at = beijing("2026-09-05 07:00")  # still 4 September in UTC
     screened = steps.start(bureau)
     steps.to_work_plan(screened)
