@@ -89,3 +89,12 @@ def test_a_terminated_case_lists_as_terminated_under_its_filter_in_my_cases(app,
     assert (case["status"], case["outcome"], case["end_event"], case["end_name"]) == (
         "completed", "terminated", "end_cancelled_at_motion", "动议终止")
     assert case["status_label"] == "已终止：动议终止"
+
+
+def test_the_english_pages_say_terminated(app, bureau):
+    run, task = at_motion_consent(bureau)
+    signed_in(app, "secretary").post(f"/tasks/{task.id}", data={**REFUSAL, "termination_confirmed": "1"})
+    office = signed_in(app, "organiser")
+    assert office.post("/language/en").status_code == 302
+    listed = office.get("/cases?status=terminated").get_data(as_text=True)
+    assert "Terminated: 动议终止" in listed and ">Terminated</option>" in listed
