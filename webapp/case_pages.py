@@ -44,7 +44,7 @@ def _case_status():
     """``case_status(case)``: 办理中, "已办结：正式任职", "已终止：动议终止" in the page's language."""
     english = str(get_locale()) == "en"
     return {"case_status": lambda case: case_outcome.label_of(case, english),
-            "status_word": lambda code: case_outcome.status_name(code, english)}
+            "status_word": lambda code: case_outcome.status_name(code, english), "case_filters": LIST_STATUSES}
 
 
 bp.add_app_template_filter(waiting_text.text, "wait_text")

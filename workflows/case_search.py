@@ -21,6 +21,7 @@ from storage.models import Cadre
 from storage.models import Case
 from storage.models import ProcessSpec
 from storage.models import User
+from workflows import case_outcome
 from workflows.clock import BEIJING
 
 PAGE_SIZE = 50
@@ -112,7 +113,7 @@ def conditions(session: Session, criteria: Criteria) -> list:
     if criteria.process:
         found.append(ProcessSpec.process_id == criteria.process)
     if criteria.status:
-        found.append(Case.status == criteria.status)
+        found.append(case_outcome.status_filter(criteria.status))
     if criteria.started_from:
         found.append(Case.started_at >= _beijing_midnight(criteria.started_from))
     if criteria.started_to:

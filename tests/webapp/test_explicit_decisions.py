@@ -98,3 +98,15 @@ def test_the_english_pages_say_terminated(app, bureau):
     assert office.post("/language/en").status_code == 302
     listed = office.get("/cases?status=terminated").get_data(as_text=True)
     assert "Terminated: 动议终止" in listed and ">Terminated</option>" in listed
+
+
+def test_the_auditor_finds_terminated_cases_under_their_own_status(app, bureau):
+    run, task = at_motion_consent(bureau)
+    finished = steps.start(bureau)
+    signed_in(app, "secretary").post(f"/tasks/{task.id}", data={**REFUSAL, "termination_confirmed": "1"})
+    add_user(app, "auditor1", "auditor")
+    auditor = signed_in(app, "auditor1")
+    found = auditor.get("/audit?status=terminated").get_data(as_text=True)
+    assert f"/audit/cases/{run.id}" in found and "已终止：动议终止" in found
+    assert f"/audit/cases/{finished.id}" not in found
+    assert f"/audit/cases/{run.id}" not in auditor.get("/audit?status=completed").get_data(as_text=True)
