@@ -11,7 +11,6 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
-from storage import append_only
 from storage.migrate import upgrade
 from webapp import export_cli
 from webapp import registry_cli
@@ -64,10 +63,7 @@ def _fail(error: CommandError) -> None:
 def init_db():
     """Create or upgrade the database schema (idempotent)."""
     engine, app_role = current_app.extensions["cadreflow.engine"], current_app.config["DB_APP_ROLE"]
-    upgrade(engine, app_role=app_role)
-    if app_role:
-        with engine.begin() as connection:
-            append_only.apply_app_role(connection, app_role)
+    upgrade(engine, app_role=app_role)  # grants the app role its rights on every table, the record append-only
     with _sessions().begin() as session:
         accounts.ensure_roles(session)
         # Cases running from before the table of waits (0008) get their rows now, not at their next step.
