@@ -23,7 +23,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # two cores shared with the rest of the suite
     yield context.new_page()
     context.close()
 

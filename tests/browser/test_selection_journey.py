@@ -103,7 +103,8 @@ def run_timers(app, clock, at) -> None:
     assert "已触发 1 个案件" in result.output, result.output
 
 
-def start_and_recommend(journey: Journey) -> None:
+def start_to_work_plan(journey: Journey, prefix: str = "") -> None:
+    """The organiser starts a selection; analysis, motion, the secretary's consent and the work plan."""
     page = journey.page
     journey.as_("organiser")
     page.click("nav >> text=发起案件")
@@ -111,30 +112,35 @@ def start_and_recommend(journey: Journey) -> None:
     page.select_option("#post_section_code", "SJZY")
     page.fill("#post_title", "科长")
     page.select_option("#post_level", "section_chief")
-    journey.shot("start")
+    page.check("#confirm")
+    journey.shot(f"{prefix}start")
+    page.once("dialog", lambda dialog: dialog.accept())  # the start button asks "确定发起该案件？"
     page.click("form.grid button[type=submit]")
     assert "已发起案件" in page.inner_text("main")
 
     def analysis(page):
         page.check("input[name=vacancy_exists][value=true]")
         texts(headcount_note="核定正科 1 名，空缺 1 名", analysis="原科长交流轮岗后空缺，需从副科级干部中选拔")(page)
-    journey.task("organiser", "①分析研判", analysis, shot="analysis")
+    journey.task("organiser", "①分析研判", analysis, shot=f"{prefix}analysis")
 
     def motion(page):
         texts(position_conditions="副科级满两年，近三年考核称职以上", recommendation_scope="局机关全体干部",
               procedure_plan="按十六步工作法办理")(page)
         page.check("input[name=method][value=democratic_recommendation]")
         page.check("input[name=needs_upper_report][value=false]")
-    journey.task("organiser", "②提出动议", motion, shot="motion")
+    journey.task("organiser", "②提出动议", motion, shot=f"{prefix}motion")
 
     def consent(page):
         page.check("input[name=motion_agreed][value=true]")
         page.fill("#secretary_opinion_on_motion", "同意启动")
-    journey.task("secretary", "②书记同意动议", consent, shot="consent")
-    page.check("#confirm")
+    journey.task("secretary", "②书记同意动议", consent, shot=f"{prefix}consent")
     journey.task("secretary", "③酝酿形成工作方案",
-    page.once("dialog", lambda dialog: dialog.accept())  # the start button asks "确定发起该案件？"
-                 texts(plan="民主推荐后进行差额考察，九月完成", deliberation="听取分管领导意见"), shot="work_plan")
+                 texts(plan="民主推荐后进行差额考察，九月完成", deliberation="听取分管领导意见"),
+                 shot=f"{prefix}work_plan")
+
+
+def start_and_recommend(journey: Journey) -> None:
+    start_to_work_plan(journey)
     journey.task("organiser", "④发布职位与资格审查",
                  both(texts(announced_on="2026-09-02", announcement="公布职位及条件"),
                       picks(roster=["QP0003", "QP0010", "QP0011"])),
@@ -206,7 +212,8 @@ def decide(journey: Journey) -> None:
     page = journey.page
 
     def meeting(page):
-        texts(meeting_date="2026-09-21", members_due="7", recusal_reason="与拟任人选有亲属关系",
+        page.check("input[name=vote_method][value=show_of_hands]")
+        texts(meeting_date="2026-09-21", recusal_reason="与拟任人选有亲属关系",
               briefing="介绍推荐、考察情况和任职理由")(page)
         for n in range(1, 7):
             page.check(f"input[name=members_present][value=member{n}]")
@@ -221,7 +228,7 @@ def decide(journey: Journey) -> None:
 
     def closing(page):
         board = page.inner_text("section.board")
-        assert "5 / 0 / 0" in board and "应到 6 人，实到 6 人" in board
+        assert "5 / 0 / 0" in board and "应到 7 人，实到 7 人（含回避 1 人" in board
         page.check("input[name=secretary_ballot][value=approve]")
         page.fill("#minutes", "会议同意任命崔英为数据资源科科长")
     journey.task("secretary", "书记最后表态", closing, shot="secretary_closes")

@@ -31,6 +31,14 @@ def add_user(app, username: str, *roles: str, password: str = "password-123") ->
         return accounts.create_token(session, user)
 
 
+def signed_in(app, username: str, password: str = "password-123"):
+    """A test client signed in as ``username`` (the app's CSRF check is off in these tests)."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, f"{username} could not sign in"
+    return client
+
+
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 

@@ -17,6 +17,7 @@ from tests.conftest import make_actor
 from tests.procedures.selection_steps import POST
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
+from tests.webapp.conftest import signed_in
 from workflows import commands
 from workflows.demo_registry import seed_registry
 
@@ -32,11 +33,6 @@ def site(app):
     return app
 
 
-def signed_in(app, username, password="password-123"):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": password})
-    assert response.status_code == 302, f"{username} could not sign in"
-    return client
 
 
 def sign_in_status(app, username, password="password-123") -> int:

@@ -14,8 +14,8 @@ from tests.conftest import make_actor
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
+from tests.webapp.conftest import signed_in
 from tests.webapp.test_task_pages import open_task
-from tests.webapp.test_task_pages import signed_in
 from workflows.attachments import MAX_BYTES
 from workflows.clock import FixedClock
 

@@ -18,6 +18,7 @@ from tests.procedures import selection_steps as steps
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
+from tests.webapp.conftest import signed_in
 from workflows import checkpoints
 from workflows import registry
 
@@ -40,10 +41,6 @@ def site(app, clock, tmp_path):
             "cadre": cadre_id, "tokens": tokens}
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": "password-123"}).status_code == 302
-    return client
 
 
 def denials(app) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from storage.models import Case
 from tests.webapp.conftest import add_user
-from tests.webapp.test_registry_pages import signed_in
+from tests.webapp.conftest import signed_in
 from workflows import deploy
 from workflows import scans
 from workflows.actors import SYSTEM
@@ -52,7 +52,8 @@ def test_the_start_page_offers_each_procedure_and_its_first_form(site):
 
 def test_a_cadre_procedure_without_a_cadre_starts_nothing_and_says_so(site):
     client = signed_in(site, "wangmin")
-    response = client.post("/cases/new", data={"confirm": "1", "process": "rotation_approval", "trigger_reason": "unsuitable",
+    response = client.post("/cases/new", data={"confirm": "1", "process": "rotation_approval",
+                                               "trigger_reason": "unsuitable",
                                                "trigger_note": "不适应现职位"})
     assert response.status_code == 422
     assert "须从干部信息库选择一名干部发起" in response.get_data(as_text=True)
@@ -64,7 +65,8 @@ def test_a_cadre_procedure_without_a_cadre_starts_nothing_and_says_so(site):
 
 def test_a_selection_starts_from_a_post_with_its_title_from_the_registry(site):
     client = signed_in(site, "wangmin")
-    response = client.post("/cases/new", data={"confirm": "1", "process": "cadre_selection", "post_section_code": "SJZY",
+    response = client.post("/cases/new", data={"confirm": "1", "process": "cadre_selection",
+                                               "post_section_code": "SJZY",
                                                "post_title": "副科长", "post_level": "deputy_section_chief"})
     assert response.status_code == 302
     (case,) = cases(site)
@@ -82,7 +84,8 @@ def test_a_scan_row_starts_its_procedure_for_that_cadre(site, clock, kind, proce
     client = signed_in(site, "wangmin")
     scan_page = client.get("/registry/scan").get_data(as_text=True)
     assert f'name="cadre" value="{row.subject}"' in scan_page
-    response = client.post("/cases/from-scan", data={"confirm": "1", "kind": kind, "cadre": row.subject, "reason": row.reason,
+    response = client.post("/cases/from-scan", data={"confirm": "1", "kind": kind, "cadre": row.subject,
+                                                     "reason": row.reason,
                                                       "on": clock.now().date().isoformat()})
     assert response.status_code == 302
     (case,) = cases(site)

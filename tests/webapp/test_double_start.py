@@ -24,10 +24,10 @@ from storage.models import Case
 from tests.conftest import make_actor
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
+from tests.webapp.conftest import signed_in
 from tests.webapp.test_demo_serve import CADREFLOW
 from tests.webapp.test_demo_serve import free_port
 from tests.webapp.test_demo_serve import wait_for
-from tests.webapp.test_registry_pages import signed_in
 from workflows import commands
 from workflows import deploy
 from workflows.actors import SYSTEM

@@ -7,6 +7,7 @@ from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
+from tests.webapp.conftest import signed_in
 from workflows.clock import FixedClock
 
 REFUSAL = {"motion_agreed": "false", "secretary_opinion_on_motion": "暂不启动本次选任",
@@ -24,10 +25,6 @@ def bureau(app, sessions, clock):
     return Bureau(sessions, clock, ["cadre_selection.bpmn"])
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": "password-123"}).status_code == 302
-    return client
 
 
 def at_motion_consent(bureau):

@@ -10,6 +10,7 @@ from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import PACKAGED
 from tests.procedures.driver import Bureau
+from tests.webapp.conftest import signed_in
 from tests.workflows.test_record_sheet import pdf_text
 from workflows import cadre_fields
 from workflows import commands
@@ -32,10 +33,6 @@ def bureau(app, sessions, clock):
     return Bureau(sessions, clock, ["cadre_selection.bpmn", "rotation_approval.bpmn"])
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": "password-123"}).status_code == 302
-    return client
 
 
 def label(sessions, staff_no: str) -> str:

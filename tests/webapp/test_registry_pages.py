@@ -12,6 +12,7 @@ from storage.models import Cadre
 from tests.conftest import DATA
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
+from tests.webapp.conftest import signed_in
 from workflows.demo_registry import seed_registry
 
 
@@ -25,11 +26,6 @@ def site(app, clock):
     return app
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": "password-123"})
-    assert response.status_code == 302
-    return client
 
 
 def cadre(app, staff_no) -> Cadre:

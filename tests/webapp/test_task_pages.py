@@ -8,6 +8,7 @@ from storage.models import AuditEvent
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
+from tests.webapp.conftest import signed_in
 from workflows.clock import FixedClock
 
 
@@ -22,10 +23,6 @@ def bureau(app, sessions, clock):
     return Bureau(sessions, clock, ["cadre_selection.bpmn"])
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": "password-123"}).status_code == 302
-    return client
 
 
 def open_task(run, bpmn_id):

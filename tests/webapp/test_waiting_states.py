@@ -7,7 +7,7 @@ from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import bearer
-from tests.webapp.test_registry_pages import signed_in
+from tests.webapp.conftest import signed_in
 from workflows import accounts
 from workflows.clock import FixedClock
 

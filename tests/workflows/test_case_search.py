@@ -70,7 +70,9 @@ def test_by_cadre_name_or_staff_number_concerned_or_named_in_the_record(sessions
 def test_by_process_and_status(sessions, cases):
     assert found(sessions, cases, process="rotation_approval") == ["rotation"]
     assert found(sessions, cases, process="cadre_selection") == ["screened", "vacant"]
-    assert found(sessions, cases, status="completed") == ["vacant"]
+    # 无职数空缺 ends the case by a refusal: it is found as terminated, not among the finished ones.
+    assert found(sessions, cases, status="terminated") == ["vacant"]
+    assert found(sessions, cases, status="completed") == []
     assert found(sessions, cases, status="cancelled") == ["rotation"]
     assert found(sessions, cases, process="cadre_selection", status="running") == ["screened"]
 
