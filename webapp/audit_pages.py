@@ -28,9 +28,9 @@ from workflows import record_check
 from workflows import record_sheet
 from workflows import replay_view
 from workflows import views
+from workflows import waiting
 from workflows.clock import parse_iso
 from workflows.errors import CommandError
-from workflows import waiting
 from workflows.errors import NotFound
 
 bp = Blueprint("audit_pages", __name__, url_prefix="/audit")
@@ -75,9 +75,9 @@ def index():
     hits, total = case_search.search(db.session(), criteria, page) if not errors else ([], 0)
     return render_template("audit/index.html", hits=hits, total=total, page=page, args=args, errors=errors,
                            pages=max(1, -(-total // case_search.PAGE_SIZE)), statuses=STATUSES,
+                           waits=waiting.of_cases(db.session(), [hit.case.id for hit in hits]),
                            processes=views.processes(db.session())), 422 if errors else 200
 
-                           waits=waiting.of_cases(db.session(), [hit.case.id for hit in hits]),
 
 @bp.app_template_filter("iso_local")
 def iso_local(text: str | None) -> str:

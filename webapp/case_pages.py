@@ -16,9 +16,9 @@ from flask_login import login_required
 
 from storage.models import Cadre
 from webapp import db
+from webapp import waiting_text
 from webapp.i18n import english
 from webapp.security import current_actor
-from webapp import waiting_text
 from webapp.security import now
 from webapp.security import roles_required
 from workflows import attachments
@@ -28,12 +28,13 @@ from workflows import commands
 from workflows import meeting_view
 from workflows import triggers
 from workflows import views
+from workflows import waiting
 from workflows import worklists
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
-from workflows import waiting
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
+bp.add_app_template_filter(waiting_text.text, "wait_text")
 STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销"}
 # The status filter of 我的案件: a case ended by a refusal is listed apart from the finished ones.
 LIST_STATUSES = case_outcome.FILTERS
@@ -47,7 +48,6 @@ def _case_status():
             "status_word": lambda code: case_outcome.status_name(code, english), "case_filters": LIST_STATUSES}
 
 
-bp.add_app_template_filter(waiting_text.text, "wait_text")
 @bp.get("")
 @roles_required("personnel_office", "admin", "auditor")
 def index():
@@ -59,6 +59,7 @@ def index():
                                   mine=args.get("all") != "1", page=page)
     return render_template("cases/index.html", rows=rows, total=total, page=page, args=args, statuses=LIST_STATUSES,
                            processes=views.processes(db.session()),
+                           waits=waiting.of_cases(db.session(), [row.case.id for row in rows]),
                            pages=max(1, -(-total // worklists.PAGE_SIZE)))
 
 
@@ -71,10 +72,10 @@ def _render(case, *, errors: dict | None = None, message: str | None = None, sta
     session, actor, workflow = db.session(), current_actor(), case_history.load(case)
     return render_template(
         "cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
-        history=case_history.steps(session, case, english()), open_tasks=commands.open_tasks(session, case.id),
-                           waits=waiting.of_cases(db.session(), [row.case.id for row in rows]),
+        history=case_history.steps(session, case, english(), actor), open_tasks=commands.open_tasks(session, case.id),
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         diagram=case_history.drawing(case, workflow), board=_board(session, case),
+        waits=waiting.of_case(session, case.id),
         messages=[m for m in case_history.waiting_messages(workflow) if m[2] in actor.roles],
         may_withdraw=case.status == "running" and bool(actor.roles & commands.CANCEL_ROLES)), status
 
@@ -82,13 +83,12 @@ def _render(case, *, errors: dict | None = None, message: str | None = None, sta
 def _board(session, case):
     """The running vote, for the secretary who chairs it and the office (members see only their own ballot)."""
     if current_actor().roles & ({"party_secretary"} | views.READ_ALL_ROLES):
-        return meeting_view.board(session, case)
+        return meeting_view.board(session, case, current_actor())
     return None
 
 
 @bp.get("/<int:case_id>")
 @login_required
-        waits=waiting.of_case(session, case.id),
 def show(case_id: int):
     return _render(_case(case_id))
 
@@ -125,6 +125,8 @@ def attachment(case_id: int, sha256: str):
 @login_required
 def withdraw(case_id: int):
     case = _case(case_id)
+    if request.form.get("confirm") not in ("1", "on", "true"):
+        return _render(case, errors={"confirm": _("Tick “I confirm” to withdraw the case.")}, status=422)
     try:
         commands.cancel_case(db.session(), current_actor(), now(), case_id, request.form.get("reason", ""))
     except InvalidData as invalid:
@@ -135,5 +137,3 @@ def withdraw(case_id: int):
         return _render(_case(case_id), message=conflict.message, status=409)
     flash(_("Withdrawn: %(case)s", case=f"「{case.title}」"), "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))
-    if request.form.get("confirm") not in ("1", "on", "true"):
-        return _render(case, errors={"confirm": _("Tick “I confirm” to withdraw the case.")}, status=422)

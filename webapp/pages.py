@@ -15,6 +15,7 @@ from workflows import views
 from workflows import worklists
 from workflows.actors import LANE_ROLES
 from workflows.actors import ROLE_NAMES
+from workflows.ballot_secrecy import VOTE_METHODS
 from workflows.clock import BEIJING
 
 bp = Blueprint("pages", __name__)
@@ -45,7 +46,15 @@ def inbox():
 @bp.app_context_processor
 def _template_helpers():
     return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale, "status_name": status_name,
-            "inbox_total": _inbox_total}
+            "inbox_total": _inbox_total, "vote_method_name": vote_method_name}
+
+
+def vote_method_name(code: str | None) -> str:
+    """A party-group meeting's 表决方式 in the page's language."""
+    names = VOTE_METHODS.get(code or "")
+    if names is None:
+        return code or "—"
+    return names[1] if str(get_locale()) == "en" else names[0]
 
 
 def _inbox_total() -> int:

@@ -24,6 +24,7 @@ from workflows import ballot_subject
 from workflows import case_history
 from workflows import commands
 from workflows import meeting_view
+from workflows import party_meeting
 from workflows import people
 from workflows import views
 from workflows.errors import Conflict
@@ -52,6 +53,11 @@ def _choices_for(schema: dict | None) -> dict:
              for field in form_fields.fields(schema) if field.widget in ("users", "user")}
     names_cadres = any(field.widget in ("cadre", "cadres") or (field.widget == "rows" and field.picks_people)
                        for field in form_fields.fields(schema))
+    if schema and schema.get(party_meeting.KEYWORD):
+        # The secretary recording the meeting presides and votes last: the boxes list the other members.
+        others = [(name, shown) for name, shown in party_meeting.roster(session).items()
+                  if name != current_actor().username]
+        users = dict.fromkeys(users, others)
     return {
         "sections": session.scalars(select(Section).order_by(Section.code)).all() if "section" in widgets else [],
         "cadres": people.cadre_choices(session, today()) if names_cadres else [],
@@ -65,15 +71,16 @@ def _render(row, *, values: dict | None = None, errors: dict | None = None, mess
     case = views.get_case(session, row.case_id)
     schema = case.spec.forms.get(row.bpmn_id)
     if values is None:
-        values = case_history.task_data(case, row.id) if row.status == "open" else {}
+        values = case_history.task_data(case, row.id, current_actor()) if row.status == "open" else {}
     return render_template(
         "tasks/task.html", task=row, case=case, schema=schema, fields=form_fields.fields(schema),
         values=values, errors=form_fields.field_errors(errors or {}), message=message,
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
-        history=case_history.steps(session, case, english()), shown=form_fields.shown_value,
+        history=case_history.steps(session, case, english(), current_actor()), shown=form_fields.shown_value,
         mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema),
-        board=meeting_view.board(session, case) if row.bpmn_id == meeting_view.CLOSING else None,
-        vote_subject=_vote_subject(session, case, row)), status
+        board=meeting_view.board(session, case, current_actor()) if row.bpmn_id == meeting_view.CLOSING else None,
+        vote_subject=_vote_subject(session, case, row),
+    ), status
 
 
 def _vote_subject(session, case, row) -> list[tuple[str, str]]:

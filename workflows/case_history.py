@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage.models import Case
-from workflows import audit
+from workflows import ballot_secrecy
 from workflows import coverage
 from workflows import diagram
 from workflows import engine
 from workflows import triggers
 from workflows.actors import ROLE_NAMES
+from workflows.actors import Actor
 from workflows.clock import parse_iso
 from workflows.people import People
 from workflows.people import Table
@@ -57,13 +58,16 @@ def _labelled(data: dict, schema: dict | None, people: People) -> list[tuple[str
     return shown
 
 
-def steps(session: Session, case: Case, english: bool = False) -> list[Step]:
+def steps(session: Session, case: Case, english: bool = False, viewer: Actor | None = None) -> list[Step]:
     """The events of ``case`` in order, with form data labelled by the form's own titles and read by name."""
     forms, people = case.spec.forms, People(session, english)
     start_id = next((b for b, info in case.spec.task_info.items() if info["kind"] == "start"), None)
     shown = []
-    for event in case_events(session, case.id):
-        payload = audit.payload_of(event)
+    events = case_events(session, case.id)
+    # ``viewer`` None reads the full record (the auditor's replay); a person reads the ballots they may see.
+    secrecy = ballot_secrecy.for_reader(events, viewer, case.status == "running")
+    for event in events:
+        payload = ballot_secrecy.event_payload(secrecy, event)
         if event.type == "task.completed":
             schema = forms.get(payload.get("bpmn_id"))
             name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema, people)
@@ -121,8 +125,12 @@ def waiting_messages(workflow) -> list[tuple[str, str, str | None]]:
     return list(found.values())
 
 
-def task_data(case: Case, task_id: str) -> dict:
-    """The data an open task sees now (values of an earlier round prefill its form)."""
+def task_data(case: Case, task_id: str, viewer: Actor | None = None) -> dict:
+    """The data an open task sees now (values of an earlier round prefill its form), less ballots kept secret."""
     workflow = load(case)
     task = engine.find_task(workflow, task_id)
-    return dict(task.data) if task is not None else {}
+    data = dict(task.data) if task is not None else {}
+    if viewer is not None and viewer.roles.isdisjoint(ballot_secrecy.READ_ALWAYS):
+        # A ballot is decided afresh: no earlier round's choices prefill it or show through the form.
+        data = {key: value for key, value in data.items() if key not in ballot_secrecy.DATA_KEYS}
+    return data

@@ -11,8 +11,8 @@ from storage.models import HumanTask
 from workflows import audit
 from workflows import case_outcome
 from workflows import case_subject
-from workflows import engine
 from workflows import duplicates
+from workflows import engine
 from workflows import form_checks
 from workflows import idempotency
 from workflows import projection
@@ -67,8 +67,8 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     data = form_checks.prepare(session, start_form, data or {}, at=at) if start_form else _plain_object(data)
     about = case_subject.concern(session, spec, start_info.get("start_from"), cadre_staff_no, data)
     subject, title, cadre = about.subject or subject, title or about.title, about.cadre
-    if not isinstance(title, str) or not title.strip() or len(title) > 300:
     override = duplicates.check(session, process_id, spec.name, cadre, override_reason) if cadre else None
+    if not isinstance(title, str) or not title.strip() or len(title) > 300:
         raise InvalidData("案件标题有误", {"title": "案件标题为必填项，最多 300 个字符"})
     data = {**data, **about.data, "policy": policy.as_record()}
     workflow = engine.new_workflow(spec.spec_json)
@@ -176,7 +176,8 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     if task is None or task.state != engine.TaskState.READY:
         raise Conflict(f"任务「{row.name}」已不在待办状态")
     schema = case.spec.forms.get(row.bpmn_id)
-    clean = form_checks.prepare(session, schema, data, task.data, at) if schema else _plain_object(data)
+    clean = (form_checks.prepare(session, schema, data, task.data, at, actor) if schema
+             else _plain_object(data))
     key = engine.task_key(workflow, task)
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):

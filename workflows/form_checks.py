@@ -11,6 +11,8 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
 - ``"x-confirm": <expression>`` on a boolean field — when the expression holds over the submission (the
   choice made ends the case), the field must be true: the person confirmed; otherwise it is dropped, and
   so is the termination reason (``termination_reason``), so that no stale reason outlives the choice;
+- ``"x-party-meeting": true`` on the form — a party-group meeting: the members due, the presiding secretary and
+  the attendance checks come from :mod:`workflows.party_meeting`;
 - ``"x-calendar": true`` on the form — the local calendar changes and the calendar version are attached,
   so working-day timers use them and the record shows which calendar decided the date.
 """
@@ -28,7 +30,10 @@ from workflows import cadre_fields
 from workflows import case_outcome
 from workflows import expressions
 from workflows import forms
+from workflows import party_meeting
 from workflows import people
+from workflows.actors import SYSTEM
+from workflows.actors import Actor
 from workflows.clock import engine_now
 from workflows.clock import engine_time
 from workflows.errors import InvalidData
@@ -128,6 +133,8 @@ def _values(value) -> list:
 
 
 def _check_users(session: Session, schema: dict, data: dict) -> dict[str, str]:
+    if schema.get(party_meeting.KEYWORD):
+        return {}  # the meeting checks its members against the whole party group, secretary included
     errors = {}
     for field, prop in (schema.get("properties") or {}).items():
         roles = people.roles_of(prop) if isinstance(prop, dict) else ()
@@ -157,16 +164,18 @@ def _check_sections(session: Session, schema: dict, data: dict) -> dict[str, str
 
 
 def prepare(session: Session, schema: dict, data: object, context: dict | None = None,
-            at: datetime | None = None) -> dict:
+            at: datetime | None = None, actor: Actor | None = None) -> dict:
     """Validate a submission against its form and return what goes into the task data.
 
     ``context`` is the case data the task sees, for rules that compare with earlier steps; ``at`` is the
-    command's time.
+    command's time; ``actor`` who submits (a party-group meeting's presiding secretary).
     Raises :class:`InvalidData` naming every bad field; nothing is changed then.
     """
     clean, confirmations = _check_confirmations(schema, forms.validate(schema, data), at)
     errors = {**_check_rules(schema, clean, context or {}, at), **_check_users(session, schema, clean),
               **_check_sections(session, schema, clean), **confirmations}
+    if schema.get(party_meeting.KEYWORD) and not errors:
+        clean, errors = party_meeting.attach(session, clean, actor or SYSTEM)
     if errors:
         raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
     clean = cadre_fields.attach_records(session, schema, clean)

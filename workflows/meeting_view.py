@@ -11,7 +11,11 @@ from storage.models import Case
 from storage.models import HumanTask
 from storage.models import User
 from workflows import audit
+from workflows.actors import Actor
+from workflows.ballot_secrecy import READ_ALWAYS
 from workflows.rules.meetings import party_group_decision
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
 
 MEETING, BALLOT, CLOSING = "party_group_meeting", "cast_ballot", "secretary_ballot"
 CHOICES = ("approve", "reject", "defer")
@@ -24,26 +28,36 @@ class Board:
     members_due: int
     present: int
     recused: list[str]
+    method: str | None = None
     voted: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     tally: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHOICES, 0))
     arithmetic: str = ""
     closed: bool = False
+    tally_shown: bool = True
 
 
-def board(session: Session, case: Case) -> Board | None:
-    """The running vote of ``case`` (None before its first meeting is recorded)."""
+def board(session: Session, case: Case, viewer: Actor | None = None) -> Board | None:
+    """The running vote of ``case`` (None before its first meeting is recorded).
+
+    The running tally is for the presiding secretary, who speaks last, and for auditors; the others read the
+    counts once the vote is closed (see :mod:`workflows.ballot_secrecy`).
+    """
     events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id,
-                                                      AuditEvent.type == "task.completed")
+                                                      AuditEvent.type.in_(("case.started", "task.completed")))
                              .order_by(AuditEvent.seq)).all()
+    started = next((audit.payload_of(event) for event in events if event.type == "case.started"), {})
     rounds = [i for i, event in enumerate(events) if audit.payload_of(event).get("bpmn_id") == MEETING]
     if not rounds:
         return None
     meeting = audit.payload_of(events[rounds[-1]]).get("data") or {}
-    recused = list(meeting.get("recused") or [])
-    voting = [name for name in meeting.get("members_present") or [] if name not in recused]
-    due, present = meeting["members_due"] - len(recused), len(voting) + 1  # the secretary counts and speaks last
-    shown = Board(due, present, recused)
+    recused = list(meeting.get("recused_names") or meeting.get("recused") or [])
+    if "members_present_count" in meeting:
+        due, present = meeting["members_due"], meeting["members_present_count"]
+    else:  # versions before issue 11 took recused members off both counts
+        voting = [name for name in meeting.get("members_present") or [] if name not in (meeting.get("recused") or [])]
+        due, present, recused = meeting["members_due"] - len(recused), len(voting) + 1, []
+    shown = Board(due, present, recused, meeting.get("vote_method"))
     for event in events[rounds[-1] + 1:]:
         payload = audit.payload_of(event)
         if payload.get("bpmn_id") == BALLOT:
@@ -54,7 +68,20 @@ def board(session: Session, case: Case) -> Board | None:
             shown.tally[payload["data"]["secretary_ballot"]] += 1
     open_ballots = session.execute(select(User.username).join(HumanTask, HumanTask.assignee_id == User.id).where(
         HumanTask.case_id == case.id, HumanTask.bpmn_id == BALLOT, HumanTask.status == "open")).scalars().all()
-    shown.waiting = sorted(open_ballots)
-    if present <= due and due > 0:
-        shown.arithmetic = party_group_decision(due, present, min(shown.tally["approve"], present)).explanation
+    names = dict(session.execute(select(User.username, User.display_name).where(
+        User.username.in_([*shown.voted, *open_ballots]))).all())
+    shown.voted = [names.get(name) or name for name in shown.voted]
+    shown.waiting = [names.get(name) or name for name in sorted(open_ballots)]
+    presiding = viewer is not None and viewer.username == meeting.get("secretary", viewer.username) \
+        and "party_secretary" in viewer.roles
+    shown.tally_shown = viewer is None or shown.closed or presiding or bool(viewer.roles & READ_ALWAYS)
+    if not shown.tally_shown:
+        shown.tally = dict.fromkeys(CHOICES, 0)
+    elif present <= due and due > 0:
+        record = (started.get("data") or {}).get("policy")
+        policy = Policy.from_mapping(record) if record else DEFAULT_POLICY
+        approve = min(shown.tally["approve"], present - len(recused))
+        shown.arithmetic = party_group_decision(due, present, approve, policy, recused=len(recused),
+                                                recused_names=recused).explanation
     return shown
+

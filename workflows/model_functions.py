@@ -18,6 +18,8 @@ from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import SanctionFacts
 from workflows.rules.meetings import party_group_decision
 from workflows.rules.meetings import recommendation_meeting_counts
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
 from workflows.rules.retirement import statutory_retirement_month
 
 
@@ -74,6 +76,8 @@ def recommendation_quorum(range_size: int, attended: int) -> bool:
     return recommendation_meeting_counts(int(range_size), int(attended))
 
 
+# vote_explanation, vote_quorum and vote_passes serve the process versions deployed before the policy reached
+# the vote (they keep computing what those cases computed); new models call vote_meeting and vote_decision.
 def vote_explanation(members_due: int, present: int, approve: int) -> str:
     """The quorum and majority arithmetic in Chinese, for the minutes and the record."""
     return party_group_decision(int(members_due), int(present), int(approve)).explanation
@@ -87,6 +91,30 @@ def vote_quorum(members_due: int, present: int) -> bool:
 def vote_passes(members_due: int, present: int, approve: int) -> bool:
     """Whether a party-group vote passes: quorum, and more than half of the members due approve."""
     return party_group_decision(int(members_due), int(present), int(approve)).passed
+
+
+def _policy(record: dict | None) -> Policy:
+    # The case's own policy (its start-time values, as recorded in the case data); the defaults when absent.
+    return Policy.from_mapping(record) if record else DEFAULT_POLICY
+
+
+def _decision(policy: dict | None, members_due: int, present: int, approve: int, recused: list | None) -> dict:
+    names = [str(name) for name in recused or []]
+    decision = party_group_decision(int(members_due), int(present), int(approve), _policy(policy),
+                                    recused=len(names), recused_names=names)
+    return {"quorum": decision.quorum, "passed": decision.passed, "explanation": decision.explanation,
+            "figures": decision.figures, "policy": decision.policy}
+
+
+def vote_meeting(policy: dict | None, members_due: int, present: int, recused: list | None = None) -> dict:
+    """Whether a party-group meeting has its quorum under the case's policy, with the arithmetic (no votes yet)."""
+    return _decision(policy, members_due, present, 0, recused)
+
+
+def vote_decision(policy: dict | None, members_due: int, present: int, approve: int,
+                  recused: list | None = None) -> dict:
+    """A party-group vote under the case's policy: quorum, passed, the arithmetic naming the recused, the figures."""
+    return _decision(policy, members_due, present, approve, recused)
 
 
 def count_of(items: list, value: Any) -> int:
@@ -159,4 +187,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "today": today, "date_timer": date_timer, "months_timer": months_timer, "without": without,
     "recommendation_quorum": recommendation_quorum, "vote_explanation": vote_explanation,
     "values_of": values_of, "max_of": max_of, "distinct": distinct,
+    "vote_meeting": vote_meeting, "vote_decision": vote_decision,
 }

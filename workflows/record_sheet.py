@@ -28,6 +28,7 @@ from storage.models import Cadre
 from storage.models import Case
 from storage.models import User
 from workflows import audit
+from workflows import ballot_secrecy
 from workflows import case_history
 from workflows import case_outcome
 from workflows import meeting_view
@@ -201,13 +202,20 @@ def _vote_blocks(rounds: list[VoteRound], names: dict[str, str]) -> list:
         meeting = sitting.meeting
         present = "、".join(names.get(m, m) for m in meeting.get("members_present") or []) or "无"
         recused = "、".join(names.get(m, m) for m in meeting.get("recused") or [])
-        text = (f"第 {number} 次（记录号 {sitting.seq}，会议日期 {meeting.get('meeting_date', '—')}）："
-                f"应到会成员 {meeting.get('members_due', '—')} 人（含书记），出席成员：{present}")
+        text = f"第 {number} 次（记录号 {sitting.seq}，会议日期 {meeting.get('meeting_date', '—')}）："
+        if "members_present_count" in meeting:  # the members due counted from the party group (issue 11 on)
+            text += (f"应到会成员 {meeting['members_due']} 人（党组全体成员，含书记），"
+                     f"实到 {meeting['members_present_count']} 人（含书记和回避成员），出席的其他成员：{present}")
+        else:
+            text += f"应到会成员 {meeting.get('members_due', '—')} 人（含书记），出席成员：{present}"
         if recused:
             text += f"；回避：{recused}（{meeting.get('recusal_reason') or '未写事由'}）"
+        if meeting.get("vote_method"):
+            text += f"；表决方式：{ballot_secrecy.VOTE_METHODS.get(meeting['vote_method'], ('—',))[0]}"
         flowables.append(_para(text, "body"))
         rows = [[_para(title) for title in ("表决人", "表决意见", "意见说明", "时间")]]
-        for at, who, choice, opinion in sitting.ballots:
+        # A secret ballot is filed with its counts only; each member's choice stays in the record for auditors.
+        for at, who, choice, opinion in [] if meeting.get("vote_method") == ballot_secrecy.SECRET else sitting.ballots:
             first, *more = _pieces(opinion or "—")
             rows.append([_para(names.get(who, who)), _para(CHOICE_NAMES.get(choice, choice)), _para(first),
                          _para(beijing(at))])
@@ -272,7 +280,7 @@ def _page_canvas(footer: str):
 def render_pdf(session: Session, case: Case, verdict: CaseVerdict) -> bytes:
     """The case's 纪实表: its particulars, one row per recorded step, the ballots, and ``verdict``."""
     styles = _styles()
-    steps = case_history.steps(session, case)
+    steps = case_history.steps(session, case, viewer=ballot_secrecy.FILED_READER)
     rounds = vote_rounds(case_events(session, case.id))
     people = {step.actor for step in steps}
     people |= {m for r in rounds for key in ("members_present", "recused") for m in r.meeting.get(key) or []}

@@ -18,8 +18,8 @@ from workflows.actors import Actor
 from workflows.caseio import load
 from workflows.caseio import lock_case
 from workflows.caseio import save
-from workflows.errors import Conflict
 from workflows.clock import BEIJING
+from workflows.errors import Conflict
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 from workflows.views import case_summary
@@ -39,7 +39,6 @@ def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     due = session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at < at)).all()
     if not due:
         return None
-    workflow = load(case)
     return _fire(session, case, due, at, SYSTEM, {})
 
 
@@ -65,6 +64,7 @@ def fast_forward(session: Session, actor: Actor, at: datetime, case_id: int, req
 
 
 def _fire(session: Session, case, due: list, at: datetime, actor: Actor, extra: dict) -> dict:
+    workflow = load(case)
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
         engine.advance(workflow)

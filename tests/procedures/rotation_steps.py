@@ -73,8 +73,9 @@ def inspect(run: CaseRun) -> None:
 
 
 def meeting(run: CaseRun, day: str, present=MEMBERS) -> None:
-    run.do("party_group_meeting", {"meeting_date": day, "members_due": 7, "members_present": list(present),
-                                   "briefing": "介绍交流事由、方案和谈话情况"}, by="secretary")
+    run.do("party_group_meeting", {"meeting_date": day, "vote_method": "show_of_hands",
+                                   "members_present": list(present), "briefing": "介绍交流事由、方案和谈话情况"},
+           by="secretary")
 
 
 def vote(run: CaseRun, ballots: dict[str, str], secretary: str = "approve") -> None:

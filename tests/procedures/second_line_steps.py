@@ -44,8 +44,9 @@ def talk(run: CaseRun, day: str = "2026-03-05") -> None:
 
 
 def meeting(run: CaseRun, present=MEMBERS, day: str = "2026-03-10") -> None:
-    run.do("party_group_meeting", {"meeting_date": day, "members_due": 7, "members_present": list(present),
-                                   "recused": [], "briefing": "人事组织部门介绍退二线建议和谈话情况"}, by="secretary")
+    run.do("party_group_meeting", {"meeting_date": day, "vote_method": "show_of_hands",
+                                   "members_present": list(present), "recused": [],
+                                   "briefing": "人事组织部门介绍退二线建议和谈话情况"}, by="secretary")
 
 
 def vote(run: CaseRun, ballot: str = "approve", secretary: str = "approve") -> None:

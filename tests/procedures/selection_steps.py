@@ -117,7 +117,7 @@ def propose(run: CaseRun, appointee="QP0003") -> None:
 
 
 def meeting(run: CaseRun, present=MEMBERS, recused=(), day="2026-09-21") -> None:
-    data = {"meeting_date": day, "members_due": 7, "members_present": list(present),
+    data = {"meeting_date": day, "vote_method": "show_of_hands", "members_present": list(present),
             "recused": list(recused), "briefing": "介绍推荐、考察情况和任职理由"}
     if recused:
         data["recusal_reason"] = "与拟任人选有亲属关系"

@@ -66,10 +66,11 @@ def test_a_recused_member_has_no_ballot_and_the_arithmetic_is_on_record(bureau):
     steps.vote(run, {"member1": "approve", "member2": "approve", "member3": "reject", "member4": "reject",
                      "member5": "defer"}, secretary="approve")
     data = run.data()
-    assert (data["due_for_vote"], data["present_for_vote"], data["approve_votes"]) == (6, 6, 3)
+    assert (data["members_due"], data["members_present_count"], data["approve_votes"]) == (7, 7, 3)
     assert data["vote_passed"] is False
-    assert data["vote_arithmetic"] == ("应到 6 人，实到 6 人 ≥ 6×2/3=4，达到法定人数；"
-                                       "同意 3 票 ≤ 6/2=3，未超过应到会成员半数，未通过")
+    # The recused member stays due and, having attended, present (2019 条例; domain §2 step 13).
+    assert data["vote_arithmetic"] == ("应到 7 人，实到 7 人（含回避 1 人：member6） ≥ 7×2/3≈4.67，达到法定人数；"
+                                       "同意 3 票 ≤ 7/2=3.5，未超过应到会成员半数，未通过")
     assert run.ended_at() == "end_not_passed"
 
 
@@ -88,14 +89,15 @@ def test_meeting_form_refuses_impossible_attendance_naming_the_field(bureau):
     run = steps.to_vote(bureau, present=steps.MEMBERS[:3])  # no quorum: the meeting is held again
     version = run.case.version
     bad = [
-        ({"members_due": 3}, "members_present", "不得多于应到会成员人数"),
+        ({"members_due": 3}, "members_due", "不允许的字段"),
+        ({"members_present": ["secretary", "member1"]}, "members_present", "书记本人"),
         ({"members_present": steps.MEMBERS[:4], "recused": ["member5"], "recusal_reason": "亲属"}, "recused",
          "须是出席的成员"),
         ({"members_present": ["member1", "inspector"]}, "members_present", "inspector"),
         ({"recused": ["member1"]}, "recusal_reason", "回避事由"),
     ]
     for change, field, words in bad:
-        data = {"meeting_date": "2026-09-22", "members_due": 7, "members_present": steps.MEMBERS,
+        data = {"meeting_date": "2026-09-22", "vote_method": "oral", "members_present": steps.MEMBERS,
                 "briefing": "介绍", **change}
         with pytest.raises(InvalidData) as refused:
             run.do("party_group_meeting", data, by="secretary")

@@ -150,3 +150,9 @@ def test_the_other_recusal_readings_are_policy_switches_recorded_with_the_decisi
 def test_impossible_recusal_counts_are_refused(due, present, approve, recused, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         party_group_decision(due, present, approve, recused=recused)
+
+
+def test_a_meeting_before_its_vote_answers_for_its_quorum():
+    meeting = party_group_decision(9, 6, recused=1)
+    assert meeting.quorum is True and meeting.passed is False
+    assert meeting.explanation.startswith("应到 9 人，实到 6 人（含回避 1 人） ≥ 9×2/3=6，达到法定人数")

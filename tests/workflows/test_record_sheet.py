@@ -63,7 +63,11 @@ def test_sheet_of_a_completed_case_shows_each_step_person_ballot_file_and_the_ve
     assert total >= 3 and text.count("需从副科级干部中选拔") >= 220 - total  # a page break may cut one
     assert f"职数研判报告.pdf（sha256：{recorded_case.ATTACHMENT['sha256']}）" in text
     # The party-group vote: each ballot, the recusal and the tally.
-    assert "党组会议表决情况" in text and "回避：郑凯（member6）（与拟任人选有亲属关系）" in text
+    # A paragraph may run over a page: read it without the page footers that land inside it.
+    flowing = re.sub(r"案件\d+科级干部选拔任用全程纪实表第\d+页/共\d+页", "", text)
+    assert "党组会议表决情况" in text and "回避：郑凯（member6）（与拟任人选有亲属关系）" in flowing
+    assert "应到会成员7人（党组全体成员，含书记），实到7人（含书记和回避成员）" in flowing
+    assert "表决方式：举手表决" in flowing
     assert "吴芳（member5）不同意需进一步了解情况" in text and "张强（member1）同意" in text
     assert "合计同意5票，不同意1票，缓议0票" in text
     # The verdict and the checkpoint the record chains to.

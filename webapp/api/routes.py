@@ -1,25 +1,24 @@
 """The API's routes: processes, cases, inbox and tasks, the record and its verification."""
 
-import json
-
 from flask import abort
 from flask import g
 from flask import request
-from webapp import waiting_text
 
 from webapp import db
+from webapp import waiting_text
 from webapp.api import bp
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
 from workflows import audit
+from workflows import ballot_secrecy
 from workflows import commands
 from workflows import replay
 from workflows import triggers
+from workflows import views
 from workflows import waiting
 from workflows import worklists
 from workflows.errors import Forbidden
-from workflows import views
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
 
@@ -63,6 +62,7 @@ def start_case():
         override_reason=body.get("override_reason"))
     return answer, 201
 
+
 @bp.get("/cases")
 def list_cases():
     """The cases I started (``all=1``: everyone's, for the office, admins and auditors), newest first."""
@@ -81,11 +81,11 @@ def list_cases():
         for row in rows]}
 
 
-
 @bp.get("/cases/<int:case_id>")
 def get_case(case_id: int):
     case = _visible_case(case_id)
-    return {**views.case_summary(db.session(), case), "data": views.case_data(case),
+    return {**views.case_summary(db.session(), case),
+            "data": ballot_secrecy.readable_data(db.session(), case, views.case_data(case), current_actor()),
             "waiting": [waiting_text.as_json(wait) for wait in waiting.of_case(db.session(), case.id)]}
 
 
@@ -151,12 +151,15 @@ def _known_task_case(task_id: str) -> int | None:
 
 @bp.get("/cases/<int:case_id>/events")
 def case_events(case_id: int):
-    _visible_case(case_id)
+    case = _visible_case(case_id)
+    events = views.case_events(db.session(), case_id)
+    # A ballot withheld from this reader comes with "sealed" (why) instead of its choice.
+    secrecy = ballot_secrecy.for_reader(events, current_actor(), case.status == "running")
     return {"events": [
         {"seq": e.seq, "type": e.type, "actor": e.actor, "role": e.role, "at": e.at,
-         "payload": json.loads(e.payload), "state_digest": e.state_digest,
+         "payload": ballot_secrecy.event_payload(secrecy, e), "state_digest": e.state_digest,
          "prev_hash": e.prev_hash, "hash": e.hash}
-        for e in views.case_events(db.session(), case_id)]}
+        for e in events]}
 
 
 @bp.get("/cases/<int:case_id>/verify")

@@ -20,12 +20,13 @@ class Decision:
     policy: dict[str, Any]
 
 
-def party_group_decision(members_due: int, present: int, approve: int, policy: Policy = DEFAULT_POLICY, *,
+def party_group_decision(members_due: int, present: int, approve: int = 0, policy: Policy = DEFAULT_POLICY, *,
                          recused: int = 0, recused_names: Sequence[str] = ()) -> Decision:
     """Quorum (present vs members due × fraction) and passing (approve > half of the members due, not of present).
 
     2019 条例 ch.6: 到会成员须达到应到会成员的三分之二以上; 以超过应到会成员半数同意形成决定.
-    A vote below the quorum is void, so it never passes whatever the count. ``recused`` members attended
+    A vote below the quorum is void, so it never passes whatever the count; without ``approve`` the decision
+    answers for the meeting's quorum alone. ``recused`` members attended
     (they are among ``present``) and do not vote. Nothing in the regulation removes them from 应到会成员, and
     having attended they are 到会: that is the default reading; ``policy.recusal_reduces_due`` and
     ``policy.recused_count_present`` switch to the other readings, and the decision records which was used.

@@ -1,0 +1,170 @@
+"""The selection from the motion to the party-group vote in Chromium: three candidates picked by name, a recusal,
+ballots the other members cannot read before the tally, the secretary last, and the tally page."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_selection_journey import PEOPLE
+from tests.browser.test_selection_journey import Journey
+from tests.browser.test_selection_journey import run_timers
+from tests.browser.test_selection_journey import start_to_work_plan
+from tests.browser.test_selection_journey import texts
+from tests.procedures.driver import beijing
+from tests.webapp.conftest import add_user
+from tests.webapp.conftest import make_app
+from tests.webapp.conftest import serving
+from workflows import deploy
+from workflows.actors import SYSTEM
+from workflows.clock import FixedClock
+from workflows.demo_registry import seed_registry
+
+SELECTION = Path(__file__).resolve().parents[2] / "bpmn" / "cadre_selection.bpmn"
+CANDIDATES = ("崔英", "严桂秀", "曾欣")  # QP0003, QP0010, QP0004 of the demo registry
+OPINION = "对该人选的群众基础有保留意见"  # member1's reason: the others must not read it before the tally
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    clock = FixedClock(beijing("2026-09-01 09:00"))
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('vote') / 'vote.sqlite'}", clock)
+    with app.extensions["cadreflow.sessions"].begin() as session:
+        seed_registry(session, clock.now().date())
+        deploy.deploy(session, deploy.bundle_from_paths([SELECTION]), SYSTEM, clock.now())
+    for username, roles in PEOPLE.items():
+        add_user(app, username, *roles)
+    with serving(app) as base:
+        yield base, app, clock
+    app.extensions["cadreflow.engine"].dispose()
+
+
+def tick_by_name(page, field: str, *names: str) -> None:
+    """Tick the boxes of ``field`` whose label starts with each name (the pickers read "姓名（科室 职务，年龄）")."""
+    for name in names:
+        page.locator(f"label:has(input[name='{field}'])", has_text=f"{name}（").first.locator("input").check()
+
+
+def choose_by_name(page, selector: str, name: str) -> None:
+    """Pick the option of a cadre picker whose label starts with ``name``."""
+    label = page.locator(f"{selector} option", has_text=f"{name}（").first.inner_text()
+    page.select_option(selector, label=label)
+
+
+def motion_to_candidates(journey: Journey) -> None:
+    start_to_work_plan(journey, "vote_")
+
+    def screening(page):
+        texts(announced_on="2026-09-02", announcement="公布职位及条件")(page)
+        tick_by_name(page, "roster", *CANDIDATES)
+    journey.task("organiser", "④发布职位与资格审查", screening, shot="vote_screening")
+
+    def interview(page):
+        texts(talks_held="20", talk_summary="谈话调研 20 人")(page)
+        tick_by_name(page, "reference_list", *CANDIDATES)
+    journey.task("organiser", "⑤谈话调研推荐", interview, shot="vote_interview")
+
+    def recommendation(page):
+        texts(meeting_date="2026-09-04", range_size="30", attended="25", ballots_issued="25",
+              ballots_returned="25", ballots_valid="25")(page)
+        page.check("input[name=counted_by][value=organiser]")
+        page.check("input[name=counted_by][value=inspector]")
+        for row, (name, votes) in enumerate(zip(CANDIDATES[:2], ("14", "8"), strict=True)):
+            choose_by_name(page, f"select[name='tally.{row}.staff_no']", name)
+            page.fill(f"input[name='tally.{row}.votes']", votes)
+    journey.task("organiser", "⑥会议推荐", recommendation, shot="vote_recommendation")
+
+    def determine(page):
+        texts(study_date="2026-09-08", determination_reasons="综合推荐情况和一贯表现，差额考察")(page)
+        tick_by_name(page, "inspection_candidates", *CANDIDATES)
+    journey.task("secretary", "⑦确定考察对象", determine, shot="vote_three_candidates")
+    journey.task("organiser", "⑧考察预告", lambda page: (
+        texts(notice_date="2026-09-09", notice_working_days="1", hotline="021-59700000",
+              notice_text="拟对崔英、严桂秀、曾欣进行考察")(page),
+        page.check("input[name=inspection_team][value=inspector]"),
+        page.check("input[name=inspection_team][value=organiser]")), shot="vote_notice")
+
+
+def checks_and_proposal(journey: Journey) -> None:
+    def inspection(page):
+        texts(talks_count="25", evaluation_excellent="18", evaluation_competent="6", evaluation_basic="1",
+              evaluation_incompetent="0", inspection_findings="政治素质好，工作实绩突出")(page)
+        page.check("input[name=signed_by][value=inspector]")
+        page.check("input[name=signed_by][value=organiser]")
+        page.check("input[name=inspection_recommendation][value=recommend]")
+    journey.task("inspector", "⑨组织考察", inspection, shot="vote_inspection")
+    journey.task("organiser", "⑩干部档案审核", lambda page: (
+        page.check("input[name=dossier_result][value=ok]"), page.fill("#dossier_note", "一致")), shot="vote_dossier")
+    journey.task("district", "⑪个人有关事项查核", lambda page: (
+        page.check("input[name=personal_matters_result][value=consistent]"),
+        page.fill("#personal_matters_note", "查核一致")), shot="vote_personal")
+    journey.task("discipline", "⑫纪检监察意见", lambda page: (
+        page.check("input[name=discipline_result][value=clear]"), page.fill("#integrity_conclusion", "良好"),
+        page.check("#signed_by_secretary_and_head")), shot="vote_discipline")
+    journey.task("discipline", "⑫信访举报核查", lambda page: (
+        page.fill("#complaints_received", "0"), page.check("input[name=complaints_result][value=none]"),
+        page.fill("#complaints_note", "无举报")), shot="vote_complaints")
+
+    def conclusion(page):
+        page.check("input[name=proposal_ready][value=true]")
+        texts(conclusion_summary="建议任命崔英为数据资源科科长")(page)
+        choose_by_name(page, "#appointee", "崔英")
+    journey.task("organiser", "综合分析提出任用建议", conclusion, shot="vote_conclusion")
+
+
+def test_the_vote_through_the_pages_keeps_ballots_secret_until_the_secretary_closes_it(page, site):
+    base, app, clock = site
+    journey = Journey(page, base)
+    motion_to_candidates(journey)
+    run_timers(app, clock, beijing("2026-09-10 00:00"))
+    checks_and_proposal(journey)
+
+    def meeting(page):
+        offered = page.locator("input[name=members_present]").evaluate_all("boxes => boxes.map(b => b.value)")
+        assert "secretary" not in offered and sorted(offered) == [f"member{n}" for n in range(1, 7)]
+        assert "书记本人自动计入" in page.inner_text("main") and "填写用户名" not in page.inner_text("main")
+        page.check("input[name=vote_method][value=named_ballot]")
+        texts(meeting_date="2026-09-21", recusal_reason="与拟任人选有亲属关系", briefing="介绍三名考察对象情况")(page)
+        for n in range(1, 7):
+            page.check(f"input[name=members_present][value=member{n}]")
+        page.check("input[name=recused][value=member6]")
+    journey.task("secretary", "⑬党组会议：出席与回避", meeting, shot="vote_meeting")
+
+    def against(page):
+        assert "崔英" in page.inner_text("main") and "科长" in page.inner_text("main")  # who and what is voted on
+        page.check("input[name=ballot][value=reject]")
+        page.fill("#opinion", OPINION)
+    journey.task("member1", "党组成员逐一表态", against, shot="vote_member1_against")
+
+    # member2, with their own ballot still open, reads neither member1's choice nor their reason anywhere.
+    journey.as_("member2")
+    page.goto(f"{base}/inbox")
+    page.click("table.tasks a:text-is('党组成员逐一表态')")
+    ballot_page = page.inner_text("main")
+    assert OPINION not in ballot_page and "已表决，表决结束前保密" in ballot_page
+    journey.shot("vote_member2_sees_sealed")
+    page.goto(f"{base}/cases/1")
+    assert OPINION not in page.inner_text("main") and "已表决，表决结束前保密" in page.inner_text("main")
+    for n in range(2, 6):
+        journey.task(f"member{n}", "党组成员逐一表态",
+                     lambda page: page.check("input[name=ballot][value=approve]"), shot=f"vote_member{n}")
+    journey.as_("member6")  # recused: no ballot
+    page.goto(f"{base}/inbox")
+    assert "党组成员逐一表态" not in page.inner_text("main")
+
+    def closing(page):
+        board = page.inner_text("section.board")
+        assert "4 / 1 / 0" in board and "应到 7 人，实到 7 人（含回避 1 人：member6）" in board
+        page.check("input[name=secretary_ballot][value=approve]")
+        page.fill("#minutes", "会议同意任命崔英为数据资源科科长")
+    journey.task("secretary", "书记最后表态", closing, shot="vote_secretary_last")
+
+    journey.as_("organiser")  # the tally: every ballot, the secretary last, the arithmetic
+    page.goto(f"{base}/cases/1")
+    tally = page.inner_text("main")
+    assert OPINION in tally and "5 / 1 / 0" in tally
+    assert "同意 5 票 > 7/2=3.5，通过" in tally
+    screenshot(page, "vote_tally")
+    journey.as_("member2")
+    page.goto(f"{base}/cases/1")
+    assert OPINION not in page.inner_text("main")  # a member reads only their own ballot, after the tally too
