@@ -44,9 +44,11 @@ browser:
 		echo "Install $(BROWSER_PACKAGES) (Debian packages) for the browser tests"; exit 1; \
 	fi
 
+# The suite runs on every core (up to four): each worker has its own databases; a test module stays on one
+# worker (--dist loadscope) so that its module-wide fixtures (a recorded case, a served site) are built once.
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadscope
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_complete.py

@@ -21,8 +21,12 @@ from workflows.people import Table
 from workflows.views import case_events
 
 # What the engine adds to task data for its own use; a person did not write it.
-_MACHINE_KEYS = ("policy", "cadre", "calendar_overrides")
-_ENGINE_LABELS = {"calendar_version": "工作日历版本"}
+_MACHINE_KEYS = ("policy", "cadre", "calendar_overrides", "members_roster", "recused_names")
+# What the command adds and a reader needs: labelled like a form field would be.
+_ENGINE_FIELDS = {"calendar_version": {"title": "工作日历版本"},
+                  "members_due": {"title": "应到会成员人数（党组全体成员，含书记）"},
+                  "members_present_count": {"title": "实到人数（含书记和回避成员）"},
+                  "secretary": {"title": "主持会议的书记", "x-user": "party_secretary"}}
 ROLE_LABELS = {code: names[0] for code, names in ROLE_NAMES.items()}
 _TYPE_NAMES = {"case.started": "发起案件", "task.claimed": "认领", "task.unclaimed": "释放", "timer.fired": "期限届满",
                "message.received": "收到消息", "case.cancelled": "撤销案件", "case.completed": "办结",
@@ -53,7 +57,7 @@ def _labelled(data: dict, schema: dict | None, people: People) -> list[tuple[str
             continue
         if isinstance(value, list) and all(isinstance(item, dict) and "sha256" in item for item in value):
             continue  # files are listed with their download links
-        prop = properties.get(key) or {"title": _ENGINE_LABELS.get(key, key)}
+        prop = properties.get(key) or _ENGINE_FIELDS.get(key) or {"title": key}
         shown.append((prop.get("title") or key, people.value(prop, value, data.get(f"{key}_records"))))
     return shown
 
