@@ -175,7 +175,7 @@ def prepare(session: Session, schema: dict, data: object, context: dict | None =
     errors = {**_check_rules(schema, clean, context or {}, at), **_check_users(session, schema, clean),
               **_check_sections(session, schema, clean), **confirmations}
     if schema.get(party_meeting.KEYWORD) and not errors:
-        clean, errors = party_meeting.attach(session, clean, actor or SYSTEM)
+        clean, errors = party_meeting.attach(session, clean, actor or SYSTEM, context or {})
     if errors:
         raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
     clean = cadre_fields.attach_records(session, schema, clean)

@@ -16,6 +16,14 @@ from workflows.actors import Actor
 
 KEYWORD = "x-party-meeting"
 MEMBER_ROLES = ("party_group", "party_secretary")
+# Dates the three procedures record before a party-group meeting, which the meeting cannot precede: it decides
+# on what these steps prepared (a later meeting_date is the earlier sitting's, or the recommendation meeting's).
+EARLIER_DATES = {
+    "announced_on": "职位公布日期", "meeting_date": "此前的会议日期", "study_date": "确定考察对象的研究日期",
+    "notice_date": "考察预告日期", "concluded_on": "举报核查结论日期", "screened_on": "审查日期",
+    "consulted_on": "征求意见日期", "talk_date": "谈话日期", "education_date": "批评教育日期",
+    "deferral_decided_on": "暂缓申请审批日期",
+}
 
 
 def roster(session: Session) -> dict[str, str]:
@@ -44,11 +52,23 @@ def problems(members: dict[str, str], data: dict, secretary: str) -> dict[str, s
     return errors
 
 
-def attach(session: Session, data: dict, actor: Actor) -> tuple[dict, dict[str, str]]:
+def too_early(data: dict, case_data: dict) -> str | None:
+    """Why the meeting's date precedes a step the case already recorded (None when it does not)."""
+    day = str(data.get("meeting_date") or "")
+    for key, label in EARLIER_DATES.items():
+        earlier = case_data.get(key)
+        if day and isinstance(earlier, str) and day < earlier[:10]:
+            return f"「会议日期」（{day}）不得早于本案已记录的{label}（{earlier[:10]}）：党组会议在此前环节之后召开"
+    return None
+
+
+def attach(session: Session, data: dict, actor: Actor, case_data: dict) -> tuple[dict, dict[str, str]]:
     """The meeting data with the roster, the count due and present, and the presiding secretary; or the errors."""
     members = roster(session)
     # What the command adds below overrides any submitted value (the form refuses unknown fields anyway).
     errors = problems(members, data, actor.username)
+    if (early := too_early(data, case_data)) is not None:
+        errors["meeting_date"] = early
     if errors:
         return data, errors
     present, recused = list(data.get("members_present") or []), list(data.get("recused") or [])

@@ -135,3 +135,12 @@ def test_the_attendance_form_offers_the_other_members_by_name_and_accepts_them_a
     assert client.post(f"/tasks/{meeting.id}", data=form).status_code == 302
     assert run.data()["members_present_count"] == 7 and run.pending() == ["cast_ballot"] * 6
     app.extensions["cadreflow.engine"].dispose()
+
+
+def test_a_meeting_dated_before_the_steps_it_decides_on_is_refused(bureau):
+    run = to_meeting(bureau)  # the inspection notice went out on 2026-09-09
+    with pytest.raises(InvalidData) as refused:
+        run.do("party_group_meeting", meeting_data(ALL_MEMBERS, day="2026-09-08"), by="secretary")
+    assert "考察预告日期（2026-09-09）" in refused.value.errors["meeting_date"]
+    run.do("party_group_meeting", meeting_data(ALL_MEMBERS, day="2026-09-09"), by="secretary")
+    assert run.pending() == ["cast_ballot"] * 6
