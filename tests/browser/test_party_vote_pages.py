@@ -1,42 +1,24 @@
 """The selection from the motion to the party-group vote in Chromium: three candidates picked by name, a recusal,
 ballots the other members cannot read before the tally, the secretary last, and the tally page."""
 
-from pathlib import Path
-
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_selection_journey import PEOPLE
 from tests.browser.test_selection_journey import Journey
 from tests.browser.test_selection_journey import run_timers
+from tests.browser.test_selection_journey import selection_site
 from tests.browser.test_selection_journey import start_to_work_plan
 from tests.browser.test_selection_journey import texts
 from tests.procedures.driver import beijing
-from tests.webapp.conftest import add_user
-from tests.webapp.conftest import make_app
-from tests.webapp.conftest import serving
-from workflows import deploy
-from workflows.actors import SYSTEM
-from workflows.clock import FixedClock
-from workflows.demo_registry import seed_registry
 
-SELECTION = Path(__file__).resolve().parents[2] / "bpmn" / "cadre_selection.bpmn"
 CANDIDATES = ("崔英", "严桂秀", "曾欣")  # QP0003, QP0010, QP0004 of the demo registry
 OPINION = "对该人选的群众基础有保留意见"  # member1's reason: the others must not read it before the tally
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    clock = FixedClock(beijing("2026-09-01 09:00"))
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('vote') / 'vote.sqlite'}", clock)
-    with app.extensions["cadreflow.sessions"].begin() as session:
-        seed_registry(session, clock.now().date())
-        deploy.deploy(session, deploy.bundle_from_paths([SELECTION]), SYSTEM, clock.now())
-    for username, roles in PEOPLE.items():
-        add_user(app, username, *roles)
-    with serving(app) as base:
-        yield base, app, clock
-    app.extensions["cadreflow.engine"].dispose()
+    with selection_site(tmp_path_factory.mktemp("vote")) as served:
+        yield served
 
 
 def tick_by_name(page, field: str, *names: str) -> None:

@@ -5,6 +5,7 @@ inspection and the district department each sign in and work from their inbox; o
 are the scheduler's (`cadreflow run-timers` on the app's clock).
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,10 +28,11 @@ PEOPLE = {"organiser": ("personnel_office",), "secretary": ("party_secretary", "
           "discipline": ("discipline",), "district": ("district_org_dept",)}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@contextmanager
+def selection_site(folder: Path):
+    """The app served on 127.0.0.1 with the demo registry, the selection model and the bureau's people."""
     clock = FixedClock(beijing("2026-09-01 09:00"))
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('journey') / 'journey.sqlite'}", clock)
+    app = make_app(f"sqlite:///{folder / 'site.sqlite'}", clock)
     with app.extensions["cadreflow.sessions"].begin() as session:
         seed_registry(session, clock.now().date())
         deploy.deploy(session, deploy.bundle_from_paths([SELECTION]), SYSTEM, clock.now())
@@ -39,6 +41,12 @@ def site(tmp_path_factory):
     with serving(app) as base:
         yield base, app, clock
     app.extensions["cadreflow.engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with selection_site(tmp_path_factory.mktemp("journey")) as served:
+        yield served
 
 
 class Journey:
