@@ -5,6 +5,9 @@ from storage.models.audit import AuditCheckpoint
 from storage.models.audit import AuditEvent
 from storage.models.audit import AuditHead
 from storage.models.audit import CaseAuditHead
+from storage.models.cadre_file import Filing
+from storage.models.cadre_file import LeavePeriod
+from storage.models.cadre_file import TalkRecord
 from storage.models.cadres import Cadre
 from storage.models.cadres import Post
 from storage.models.cases import Case
@@ -13,15 +16,14 @@ from storage.models.cases import HumanTask
 from storage.models.cases import IdempotencyRecord
 from storage.models.cases import Timer
 from storage.models.organisation import CalendarOverride
+from storage.models.organisation import PostHeadcount
 from storage.models.organisation import Section
 from storage.models.organisation import SectionAssessment
 from storage.models.organisation import Unit
 from storage.models.processes import ProcessSpec
 from storage.models.records import AnnualAssessment
-from storage.models.records import Filing
 from storage.models.records import RecommendationResult
 from storage.models.records import Sanction
-from storage.models.records import TalkRecord
 from storage.models.users import ApiToken
 from storage.models.users import Role
 from storage.models.users import User
@@ -32,7 +34,9 @@ __all__ = [
     "AnnualAssessment",
     "Cadre",
     "Filing",
+    "LeavePeriod",
     "Post",
+    "PostHeadcount",
     "RecommendationResult",
     "Sanction",
     "Section",

@@ -63,6 +63,9 @@ class Post(Base):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
     title: Mapped[str] = mapped_column(String(80))  # 科长, 副科长, 一级主任科员 …
     level: Mapped[str | None] = mapped_column(String(30))  # section_chief / deputy_section_chief
+    # 岗位类别 (finance, audit, …): key posts rotate after ten years even outside leadership. On the post, not the
+    # section: one section holds posts of different kinds (办公室: 财务, 采购, 文秘), and the ten years run per post.
+    category: Mapped[str | None] = mapped_column(String(30))
     is_leadership: Mapped[bool]
     civil_service_rank: Mapped[str | None] = mapped_column(String(40))
     decision_date: Mapped[date | None]  # the party group's decision: the term counts from it

@@ -1,7 +1,8 @@
-"""Units and sections (科室) with the leader in charge and yearly assessment; the local calendar changes."""
+"""Units and sections (科室) with the leader in charge, yearly assessment and approved headcount; calendar changes."""
 
 from datetime import date
 
+from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
@@ -58,6 +59,22 @@ class SectionAssessment(Base):
 
     def __repr__(self) -> str:
         return f"SectionAssessment({self.section_id!r}, {self.year!r}, {self.grade!r})"
+
+
+class PostHeadcount(Base):
+    """The approved headcount (核定职数) of a section at one 职务层次; no row means none has been entered."""
+
+    __tablename__ = "post_headcount"
+    __table_args__ = (UniqueConstraint("section_id", "level"), CheckConstraint("approved >= 0", name="approved"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    level: Mapped[str] = mapped_column(String(30))  # section_chief / deputy_section_chief
+    approved: Mapped[int]
+    section: Mapped[Section] = relationship()
+
+    def __repr__(self) -> str:
+        return f"PostHeadcount({self.section_id!r}, {self.level!r}, {self.approved!r})"
 
 
 class CalendarOverride(Base):

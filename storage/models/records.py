@@ -1,5 +1,7 @@
-"""What the registry keeps about each cadre besides posts: assessments, sanctions, recommendations,
-filings (备案) and talks (谈心)."""
+"""What the registry keeps about each cadre besides posts: assessments, sanctions, recommendations.
+
+Talks (谈心谈话), filings (备案) and leave periods are in :mod:`storage.models.cadre_file`.
+"""
 
 from datetime import date
 
@@ -51,28 +53,3 @@ class RecommendationResult(Base):
     votes: Mapped[int]
     voters: Mapped[int]
     valid_until: Mapped[date]
-
-
-class Filing(Base):
-    """A matter filed with the personnel office (备案): further study, an honour, a complaint."""
-
-    __tablename__ = "filing"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # education / honour / complaint
-    filed_on: Mapped[date]
-    note: Mapped[str] = mapped_column(Text, default="")
-    document_sha256: Mapped[str | None] = mapped_column(String(64))
-
-
-class TalkRecord(Base):
-    """A heart-to-heart talk (谈心谈话) with a cadre."""
-
-    __tablename__ = "talk_record"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
-    held_on: Mapped[date]
-    led_by: Mapped[str] = mapped_column(String(80))
-    summary: Mapped[str] = mapped_column(Text)
