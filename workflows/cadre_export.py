@@ -21,6 +21,8 @@ from storage.models import Sanction
 from storage.models import Section
 from storage.models import SectionAssessment
 from storage.models import Unit
+from workflows import cadre_file_sheets
+from workflows import headcount
 from workflows.cadre_cells import Day
 from workflows.cadre_cells import Whole
 from workflows.cadre_sheet import ASSESSMENTS
@@ -43,7 +45,9 @@ GUIDE_NOTES = (
     "原任职务在新的任现职日期结束，并新增一条任职记录。",
     "任职各列全部留空的行不改动该干部的任职记录；整列删去的可选列，系统中的相应信息保持不变。",
     "年度考核按干部编号和年度、科室考核按科室代码和年度更新；处分已有完全相同的一条时不重复添加。",
+    "职数按科室代码和职务层次更新核定职数；文件中没有的科室、职务层次，系统中的核定职数保持不变。",
     "日期填 YYYY-MM-DD（如 1985-03-01），也可以用 Excel 的日期格式。",
+    "谈心谈话、备案已有完全相同的一条时不重复添加；请假按干部编号和起止日期更新类别和备注，同一干部的请假期间不得重叠。",
     f"本“{GUIDE_SHEET}”工作表在导入时被忽略。",
 )
 
@@ -76,11 +80,13 @@ def registry_rows(session: Session) -> dict[str, list[dict]]:
         SANCTIONS.name: sorted(sanctions, key=lambda row: (row["staff_no"], row["decided_on"], row["kind"])),
         SECTIONS.name: sorted(sections, key=lambda row: row["code"]),
         SECTION_ASSESSMENTS.name: sorted(section_assessments, key=lambda row: (row["section_code"], row["year"])),
+        **cadre_file_sheets.export_rows(session, staff_no),
+        **headcount.export_rows(session),
     }
 
 
 def export_workbook(session: Session) -> bytes:
-    """The whole registry as an .xlsx of the five sheets; importing it again changes nothing."""
+    """The whole registry as an .xlsx of every sheet; importing it again changes nothing."""
     book = Workbook()
     book.remove(book.active)
     rows = registry_rows(session)
@@ -102,7 +108,7 @@ def export_csv(session: Session) -> bytes:
 
 
 def template_workbook() -> bytes:
-    """The five sheets with headers and dropdowns only, and a 填写说明 sheet with the rules and an example."""
+    """Every sheet with headers and dropdowns only, and a 填写说明 sheet with the rules and an example."""
     book = Workbook()
     guide = book.active
     guide.title = GUIDE_SHEET

@@ -1,6 +1,7 @@
 """Form fields that name cadres (``"x-cadre": true``): checked against the registry, their records attached.
 
-A column of a list of rows may be marked too (the candidate of each vote row): it is checked, not attached.
+A column of a list of rows may be marked too (the candidate of each vote row): it is checked, not attached
+(the rows of a per-cadre list, ``x-rows-for``, have their records attached by :mod:`workflows.rows_for`).
 
 The records go into the task data, and so into the record of the completion, which keeps a replay
 independent of later registry changes.
@@ -10,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Cadre
+from workflows import cadre_file
 from workflows import registry
+from workflows.cadre_qualifications import qualification_record
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
 
@@ -21,6 +24,17 @@ def cadre_fields(schema: dict) -> list[str]:
     """The top-level fields of a form schema marked as naming cadres."""
     return [name for name, prop in (schema.get("properties") or {}).items()
             if isinstance(prop, dict) and prop.get(MARK)]
+
+
+def attached_record(session: Session, cadre: Cadre) -> dict:
+    """The registry record a case keeps of a cadre: :func:`registry.record_of` plus their leave periods.
+
+    The leaves (kind, first and last day only: the record goes into the audit payload) let a model count
+    the leave within the probation year (``probation_leave_days``); the education and post history let the
+    screening check the 任职资格 (``eligible_staff_nos`` with the motion's requirements).
+    """
+    return {**registry.record_of(session, cadre), "leaves": cadre_file.leave_record(session, cadre.id),
+            **qualification_record(cadre)}
 
 
 def attach_records(session: Session, schema: dict, data: dict) -> dict:
@@ -34,7 +48,7 @@ def attach_records(session: Session, schema: dict, data: dict) -> dict:
         records = []
         for staff_no in numbers:
             try:
-                records.append(registry.record_of(session, registry.find_cadre(session, str(staff_no))))
+                records.append(attached_record(session, registry.find_cadre(session, str(staff_no))))
             except NotFound:
                 title = (schema["properties"][field].get("title") or field)
                 errors[field] = f"「{title}」中的干部编号 {staff_no} 在干部信息库中不存在"

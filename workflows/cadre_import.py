@@ -14,7 +14,9 @@ from storage.models import Sanction
 from storage.models import Section
 from storage.models import SectionAssessment
 from storage.models import Unit
+from workflows import cadre_file_sheets
 from workflows import cadre_sheet as spec
+from workflows import headcount
 from workflows.cadre_read import CadreImportError
 from workflows.cadre_read import ParsedRow
 from workflows.cadre_read import ParsedWorkbook
@@ -86,7 +88,9 @@ def import_cadres(session: Session, parsed: ParsedWorkbook,
             select(Cadre).options(selectinload(Cadre.posts).selectinload(Post.section)))},
         {section.code: section for section in session.scalars(select(Section))},
         {unit.code: unit for unit in session.scalars(select(Unit))})
-    errors = [*parsed.errors, *_check_against_registry(parsed, stored)]
+    errors = [*parsed.errors, *_check_against_registry(parsed, stored),
+              *cadre_file_sheets.check(session, parsed, stored.cadres),
+              *headcount.sheet_errors(parsed, stored.sections)]
     if errors:
         raise CadreImportError(errors)
     summary = ImportSummary({sheet.name: SheetCounts() for sheet in spec.SHEETS}, SheetCounts())
@@ -105,8 +109,10 @@ def import_cadres(session: Session, parsed: ParsedWorkbook,
     _upsert_yearly(session, parsed, spec.ASSESSMENTS, AnnualAssessment, "cadre_id",
                    lambda row: stored.cadres[row.values["staff_no"]].id, summary, step)
     _write_sanctions(session, parsed, stored, summary, step)
+    cadre_file_sheets.write(session, parsed, stored.cadres, summary, step)
     _upsert_yearly(session, parsed, spec.SECTION_ASSESSMENTS, SectionAssessment, "section_id",
                    lambda row: stored.sections[row.values["section_code"]].id, summary, step)
+    headcount.write_sheet(session, parsed, stored.sections, summary, step)
     session.flush()
     return summary
 

@@ -3,10 +3,14 @@
 from dataclasses import dataclass
 
 from storage.models import Cadre
+from storage.models import Filing
+from storage.models import LeavePeriod
 from storage.models import Post
 from storage.models import Sanction
 from storage.models import Section
+from storage.models import TalkRecord
 from storage.models import Unit
+from workflows import cadre_file_codes as file_codes
 from workflows import registry_codes as codes
 from workflows.cadre_cells import Choice
 from workflows.cadre_cells import Day
@@ -51,7 +55,8 @@ STAFF_NO = Column("干部编号", "staff_no", text_of(Cadre.staff_no), True, "QP
 YEAR = Whole(1950, 2100)
 POST_FIELDS = frozenset({
     "section_code", "title", "level", "is_leadership", "civil_service_rank", "decision_date", "notice_date",
-    "start_date", "same_post_start", "appointment_mode", "probation_start", "probation_end", "probation_result"})
+    "start_date", "same_post_start", "appointment_mode", "probation_start", "probation_end", "probation_result",
+    "category"})
 # A change in any of these is a new appointment; other post fields are corrected in place.
 POST_IDENTITY = ("section_code", "title", "level", "is_leadership", "start_date")
 
@@ -77,6 +82,9 @@ CADRES = Sheet("干部", (
     Column("现任职务", "title", text_of(Post.title), True, "副科长"),
     Column("职务层次", "level", Choice(codes.POST_LEVEL), example="副科"),
     Column("是否实职", "is_leadership", YesNo(), True, "是", "是 = 领导职务"),
+    Column("岗位类别", "category", Choice(codes.POST_CATEGORY), example="财务",
+           note="组织、人事、纪检、审计、财务、审批、采购、许可、处罚等重点岗位须填写："
+                "非领导职务在重点岗位满 10 年也须轮岗；其他岗位填 其他 或留空"),
     Column("职级", "civil_service_rank", text_of(Post.civil_service_rank), example="四级主任科员"),
     Column("任职决定日期", "decision_date", Day(), example="2023-02-20"),
     Column("任职通知日期", "notice_date", Day(), example="2023-02-24"),
@@ -121,8 +129,41 @@ SECTION_ASSESSMENTS = Sheet("科室考核", (
     Column("名次", "rank", Whole(1, 999), example="3", note="1 为第一名"),
 ), key=("section_code", "year"))
 
+# The cadre file (seed 004 谈心制度、备案制度) and leave periods: rows without a natural key, like 处分.
+TALKS = Sheet("谈心谈话", (
+    STAFF_NO,
+    Column("谈话日期", "held_on", Day(), True, "2025-06-10"),
+    Column("谈话类型", "kind", Choice(file_codes.TALK_KIND), True, "谈心谈话"),
+    Column("谈话人", "talkers", text_of(TalkRecord.talkers), True, "郑晓燕", "多人以顿号分隔"),
+    Column("谈话内容", "summary", Text(file_codes.TALK_SUMMARY_MAX), True, "肯定成绩，指出不足，提出要求"),
+), key=())
+
+FILINGS = Sheet("备案", (
+    STAFF_NO,
+    Column("备案类别", "kind", Choice(file_codes.FILING_KIND, file_codes.FILING_ALIASES), True, "学历教育"),
+    Column("备案日期", "filed_on", Day(), True, "2025-03-01"),
+    Column("备案内容", "content", Text(file_codes.FILING_CONTENT_MAX), True, "在职攻读公共管理硕士"),
+    Column("文号", "document_no", text_of(Filing.document_no), example="青数〔2025〕3号"),
+), key=())
+
+LEAVES = Sheet("请假", (
+    STAFF_NO,
+    Column("请假类别", "kind", Choice(file_codes.LEAVE_KIND), True, "病假"),
+    Column("起始日期", "start_date", Day(), True, "2025-04-01"),
+    Column("结束日期", "end_date", Day(), True, "2025-05-31", "不早于起始日期；同一干部的请假期间不得重叠"),
+    Column("备注", "note", text_of(LeavePeriod.note), example="住院治疗"),
+), key=())
+FILE_SHEETS = (TALKS, FILINGS, LEAVES)
+
+# The approved headcount (职数) of a section at 正科 or 副科; the selection's ① reads it (workflows/headcount.py).
+HEADCOUNT = Sheet("职数", (
+    Column("科室代码", "section_code", text_of(Section.code), True, "BGS", "须在科室表或系统中已有"),
+    Column("职务层次", "level", Choice(codes.POST_LEVEL), True, "正科"),
+    Column("核定职数", "approved", Whole(0, 99), True, "1", "现有实职超过核定职数的，页面显示超职数"),
+), key=())  # one row per section and level: checked in workflows/headcount.py, naming the level in words
+
 PERSON_FIELDS = tuple(column.field for column in CADRES.columns if column.field not in POST_FIELDS)
-SHEETS = (CADRES, ASSESSMENTS, SANCTIONS, SECTIONS, SECTION_ASSESSMENTS)
+SHEETS = (CADRES, ASSESSMENTS, SANCTIONS, SECTIONS, SECTION_ASSESSMENTS, *FILE_SHEETS, HEADCOUNT)
 SHEET_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
 

@@ -11,15 +11,22 @@ from typing import Any
 
 from workflows.clock import engine_now
 from workflows.clock import local_date
+from workflows.rules.appointments import is_promotion
 from workflows.rules.calendar import working_day_deadline
 from workflows.rules.dates import add_months
 from workflows.rules.eligibility import candidate_exclusions
+from workflows.rules.eligibility import screen_candidate
 from workflows.rules.facts import CadreFacts
+from workflows.rules.facts import PostHistoryFacts
 from workflows.rules.facts import SanctionFacts
+from workflows.rules.headcount import vacancy_open as headcount_vacancy_open
+from workflows.rules.leave import leave_days_within
 from workflows.rules.meetings import party_group_decision
 from workflows.rules.meetings import recommendation_meeting_counts
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.rules.qualifications import PositionRequirements
+from workflows.rules.retirement import anchor_month
 from workflows.rules.retirement import statutory_retirement_month
 
 
@@ -161,19 +168,38 @@ def _facts(record: dict) -> CadreFacts:
         sanctions=tuple(SanctionFacts(s["kind"], _day(s["decided_on"]),
                                       _day(s["impact_until"]) if s.get("impact_until") else None)
                         for s in record.get("sanctions") or []),
-        under_investigation=bool(record.get("under_investigation")))
+        under_investigation=bool(record.get("under_investigation")),
+        ft_education_level=record.get("ft_education_level"), pt_education_level=record.get("pt_education_level"),
+        # A record attached before the history was kept has no "post_history": unknown, not "no posts".
+        post_history=None if record.get("post_history") is None else tuple(
+            PostHistoryFacts(p["title"], p.get("level"), p.get("rank"), _day(p["start_date"]),
+                             _day(p["decision_date"]) if p.get("decision_date") else None,
+                             _day(p["end_date"]) if p.get("end_date") else None)
+            for p in record["post_history"]))
 
 
-def eligible_staff_nos(records: list, on: str) -> list:
-    """Staff numbers of the records no registry exclusion of the 2019 regulation Art. 24 applies to on ``on``."""
-    return [record["staff_no"] for record in records or [] if not candidate_exclusions(_facts(record), _day(on))]
+# Without requirements the screening computes exactly what it did before it read the investigation flag and the
+# 任职资格: the process versions deployed then call it with two arguments, and replaying their cases must
+# reproduce what was recorded. New models pass position_requirements(...) and get every check.
+_FIRST_CHECKS = ("annual_grade", "sanction_impact")
 
 
-def exclusion_notes(records: list, on: str) -> list:
+def _exclusions(record: dict, on: str, requirements: dict | None) -> list:
+    if requirements is None:
+        return [e for e in candidate_exclusions(_facts(record), _day(on)) if e.code in _FIRST_CHECKS]
+    return candidate_exclusions(_facts(record), _day(on), requirements=PositionRequirements.from_mapping(requirements))
+
+
+def eligible_staff_nos(records: list, on: str, requirements: dict | None = None) -> list:
+    """Staff numbers of the records no registry exclusion applies to on ``on`` (with the motion's requirements)."""
+    return [record["staff_no"] for record in records or [] if not _exclusions(record, on, requirements)]
+
+
+def exclusion_notes(records: list, on: str, requirements: dict | None = None) -> list:
     """One Chinese line per excluded candidate: name and every reason, for the next step to read."""
     notes = []
     for record in records or []:
-        reasons = [exclusion.reason for exclusion in candidate_exclusions(_facts(record), _day(on))]
+        reasons = [exclusion.reason for exclusion in _exclusions(record, on, requirements)]
         if reasons:
             notes.append(f"{record['name']}：{'；'.join(reasons)}")
     return notes
@@ -189,3 +215,74 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "values_of": values_of, "max_of": max_of, "distinct": distinct,
     "vote_meeting": vote_meeting, "vote_decision": vote_decision,
 }
+
+
+# The cadre file's leave periods: the records a form attaches carry them (workflows.cadre_fields.attached_record).
+def probation_leave_days(record: dict | None, start: str, end: str, kinds: list | None = None) -> int:
+    """Days of leave from ``start`` to ``end`` (ISO dates, both included) in an attached cadre record.
+
+    ``kinds`` narrows the leave counted (e.g. ``['sick', 'maternity', 'work_injury']``); a day is counted once.
+    A model extends the probation year when this exceeds six months (domain reference §2 step 16).
+    """
+    leaves = [(_day(leave["start"]), _day(leave["end"])) for leave in (record or {}).get("leaves") or []
+              if not kinds or leave.get("kind") in kinds]
+    return leave_days_within(leaves, _day(start), _day(end))
+
+
+FUNCTIONS["probation_leave_days"] = probation_leave_days
+
+
+# The motion's 任职条件 as the screening reads them (``eligible_staff_nos(records, on, requirements)``).
+def position_requirements(post_level: str | None, required_education: str | None = None,
+                          required_years_in_lower_level: int | None = None) -> dict:
+    """The post level and the motion's minimum education and years in the lower level; None where not set.
+
+    Blank years mean the national figure for the post level (正科 2, 副科 3); bad codes raise a Chinese error.
+    """
+    return PositionRequirements.from_mapping({
+        "post_level": post_level, "required_education": required_education,
+        "required_years_in_lower_level": required_years_in_lower_level}).as_record()
+
+
+def check_notes(records: list, on: str, requirements: dict) -> list:
+    """One Chinese line per candidate not excluded but with something the registry cannot decide (training always).
+
+    Kept apart from ``exclusion_notes``, whose lines each explain an exclusion: these people stay eligible.
+    """
+    wanted = PositionRequirements.from_mapping(requirements)
+    lines = []
+    for record in records or []:
+        screening = screen_candidate(_facts(record), _day(on), requirements=wanted)
+        if not screening.exclusions and screening.notes:
+            lines.append(f"{record['name']}（须人工核实）：{'；'.join(note.reason for note in screening.notes)}")
+    return lines
+
+
+FUNCTIONS["position_requirements"] = position_requirements
+FUNCTIONS["check_notes"] = check_notes
+
+
+# 提拔 or not, and the ① vacancy: the appointment and headcount rules (workflows/rules/appointments.py, headcount.py).
+def appointment_is_promotion(record: dict | None, post_level: str) -> bool:
+    """Whether appointing the cadre of ``record`` (an attached registry record) to ``post_level`` is 提拔, which
+    alone has a probation year; the same 职务层次 is a lateral appointment (转任). Registry effects agree."""
+    held = record if isinstance(record, dict) else {}
+    return is_promotion(held.get("post_level"), bool(held.get("is_leadership")), str(post_level))
+
+
+def vacancy_open(headcount: dict | None, vacancy_exists: object = None) -> bool:
+    """Whether ① finds a vacancy: the 职数 table's when it has an entry, else what the organiser stated."""
+    return headcount_vacancy_open(headcount, vacancy_exists)
+
+
+FUNCTIONS["appointment_is_promotion"] = appointment_is_promotion
+FUNCTIONS["vacancy_open"] = vacancy_open
+
+
+# 到龄退二线: the month the period before retirement counts back from, by the case's recorded policy choice.
+def anchor_retirement_month(birth: str, category: str, anchor: str) -> str:
+    """The statutory retirement month after the 2025 reform ("statutory") or the pre-2025 age's ("original")."""
+    return anchor_month(_day(birth), category, str(anchor)).isoformat()
+
+
+FUNCTIONS["anchor_retirement_month"] = anchor_retirement_month

@@ -88,6 +88,7 @@ def snapshot(cadre: Cadre) -> dict:
         "post_title": post.title if post else None, "post_level": post.level if post else None,
         "is_leadership": bool(post and post.is_leadership),
         "same_post_start": post.same_post_start.isoformat() if post else None,
+        "post_category": post.category if post else None,  # 岗位类别: key posts rotate after ten years too
     }
 
 
@@ -99,7 +100,16 @@ def record_of(session: Session, cadre: Cadre) -> dict:
                   "impact_until": row.impact_until.isoformat() if row.impact_until else None}
                  for row in sanctions_of(session, cadre.id)]
     return {**snapshot(cadre), "annual_grades": grades, "sanctions": sanctions,
-            "under_investigation": cadre.under_investigation}
+            "under_investigation": cadre.under_investigation, **dossier_facts(cadre)}
+
+
+def dossier_facts(cadre: Cadre) -> dict:
+    """The 三龄二历一身份 the registry holds, which ⑩ 干部档案审核 compares with the dossier."""
+    def day(value):
+        return value.isoformat() if value else None
+    return {"work_start_date": day(cadre.work_start_date), "party_join_date": day(cadre.party_join_date),
+            "ft_education_level": cadre.ft_education_level, "pt_education_level": cadre.pt_education_level,
+            "staff_category": cadre.staff_category}
 
 
 def assessments_of(session: Session, cadre_id: int) -> list[AnnualAssessment]:
@@ -138,7 +148,7 @@ def to_facts(cadre: Cadre, grades: dict[int, str], sanctions: list[SanctionFacts
             section_code=post.section.code if post.section else None, title=post.title, level=post.level,
             is_leadership=post.is_leadership, same_post_start=post.same_post_start,
             decision_date=post.decision_date, probation_end=post.probation_end,
-            probation_result=post.probation_result)
+            probation_result=post.probation_result, category=post.category)
     return CadreFacts(
         cadre_id=cadre.staff_no, name=cadre.name, gender=cadre.gender, birth_date=cadre.birth_date,
         retirement_category=cadre.retirement_category, ethnicity=cadre.ethnicity,

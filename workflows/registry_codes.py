@@ -1,5 +1,7 @@
 """The registry's coded values and their Chinese labels, shared by import, export, forms and pages."""
 
+from workflows.rules.facts import POST_CATEGORY_LABELS
+
 GENDER = {"male": "男", "female": "女"}
 POLITICAL_AFFILIATION = {
     "cpc_member": "中共党员", "cpc_probationary": "中共预备党员", "democratic_party": "民主党派",
@@ -15,6 +17,14 @@ EDUCATION_LEVEL = {
     "secondary": "中专", "other": "其他",
 }
 POST_LEVEL = {"section_chief": "正科", "deputy_section_chief": "副科"}
+# 职级 (2019 公务员职务与职级并行) a section-level cadre may hold; the registry stores the name itself, so each
+# code is its label (domain reference §6.2: 一级~四级主任科员, 一级/二级科员).
+CIVIL_SERVICE_RANK = {name: name for name in (
+    "一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员", "一级科员", "二级科员")}
+# 岗位类别: the policy lists which are key posts for the rotation rule (labels defined with the rules' codes).
+POST_CATEGORY = dict(POST_CATEGORY_LABELS)
+# What the 退出领导岗位 period counts back from (Policy.second_line_anchor).
+SECOND_LINE_ANCHOR = {"statutory": "法定退休月份（2025 年改革后）", "original": "原法定退休年龄（改革前）"}
 APPOINTMENT_MODE = {
     "promotion": "提拔", "transfer": "转任（交流）", "second_line": "退二线改任", "demotion": "降职",
     "other": "其他",

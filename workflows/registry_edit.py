@@ -92,6 +92,8 @@ def appoint(session: Session, actor: Actor, at: datetime, cadre_id: int, post: d
         errors["title"] = "「职务」为必填项"
     if post.get("level") not in (None, "", *codes.POST_LEVEL):
         errors["level"] = f"「职务层次」只能是：{'、'.join(codes.POST_LEVEL.values())}"
+    if post.get("category") not in (None, "", *codes.POST_CATEGORY):
+        errors["category"] = f"「岗位类别」只能是：{'、'.join(codes.POST_CATEGORY.values())}"
     if post.get("appointment_mode") not in codes.APPOINTMENT_MODE:
         errors["appointment_mode"] = f"「任职方式」只能是：{'、'.join(codes.APPOINTMENT_MODE.values())}"
     section_id = post.get("section_id")
@@ -110,13 +112,30 @@ def appoint(session: Session, actor: Actor, at: datetime, cadre_id: int, post: d
                decision_date=post.get("decision_date") or start, notice_date=post.get("notice_date"),
                start_date=start, same_post_start=current.same_post_start if same_post else start,
                appointment_mode=post["appointment_mode"], probation_start=post.get("probation_start"),
-               probation_end=post.get("probation_end"))
+               probation_end=post.get("probation_end"), category=post.get("category") or None)
     session.add(new)
     session.flush()
     audit.append(session, type_="registry.appointed", actor=actor, at=at, payload={
         "cadre": cadre.staff_no, "title": new.title, "section_id": section_id, "start_date": start.isoformat(),
-        "appointment_mode": new.appointment_mode})
+        "appointment_mode": new.appointment_mode, **({"category": new.category} if new.category else {})})
     return new
+
+
+def classify_post(session: Session, actor: Actor, at: datetime, cadre_id: int, category: str | None) -> Post:
+    """Set the 岗位类别 of the current post (no new appointment: the post and its ten years stay as they are)."""
+    cadre = get_cadre(session, cadre_id)
+    current = cadre.current_post
+    if current is None:
+        raise InvalidData("该干部没有现任职务", {"category": f"{cadre.name} 没有现任职务，无法设定岗位类别"})
+    if category not in (None, "", *codes.POST_CATEGORY):
+        allowed = "、".join(codes.POST_CATEGORY.values())
+        raise InvalidData("岗位类别有误", {"category": f"「岗位类别」只能是：{allowed}"})
+    category = category or None
+    if current.category != category:
+        audit.append(session, type_="registry.updated", actor=actor, at=at, payload={
+            "cadre": cadre.staff_no, "changes": {"post_category": [current.category, category]}})
+        current.category = category
+    return current
 
 
 def record_assessment(session: Session, actor: Actor, at: datetime, cadre_id: int, year: int, grade: str,

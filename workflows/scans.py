@@ -1,5 +1,5 @@
-"""The registry scans: who is due for rotation, inside the second-line window, has promotion priority,
-and which sections are under penalty; each row with the rule and the figures that put it there."""
+"""The registry scans: who is due for rotation (leaders and key posts), due to leave the leadership post before
+retirement, has promotion priority, and which sections are under penalty; each row with its rule and figures."""
 
 from dataclasses import dataclass
 from dataclasses import field
@@ -25,8 +25,8 @@ from workflows.rules.policy import Policy
 from workflows.rules.retirement import retirement_rule_version
 
 KINDS = {
-    "rotation": "交流轮岗到期",
-    "second_line": "到龄退二线窗口",
+    "rotation": "交流轮岗到期（领导职务和重点岗位）",
+    "second_line": "到龄退出领导岗位",
     "promotion_priority": "连续三年优秀（提拔优先）",
     "section_penalty": "科室考核处理",
 }

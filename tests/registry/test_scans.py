@@ -15,6 +15,7 @@ from storage.models import Post
 from storage.models import Section
 from storage.models import SectionAssessment
 from storage.models import Unit
+from workflows import registry_edit
 from workflows import scans
 from workflows.actors import Actor
 from workflows.demo_registry import seed_registry
@@ -40,8 +41,10 @@ SECTIONS = [
 
 
 def add_cadre(session, sections, staff_no, *, section=None, title="科长", same_post_start=date(2022, 3, 1),
-              birth=date(1980, 5, 10), grades=None, start=None, probation_end=None, **person) -> Cadre:
-    """A man holding ``title`` (科长/副科长 are leadership posts, anything else is not) with ``grades``."""
+              birth=date(1980, 5, 10), grades=None, start=None, probation_end=None, category=None,
+              **person) -> Cadre:
+    """A man holding ``title`` (科长/副科长 are leadership posts, anything else is not) with ``grades``; the post's
+    岗位类别 is ``category`` (None: not classified)."""
     cadre = Cadre(staff_no=staff_no, name=f"干部{staff_no}", gender="male", birth_date=birth, ethnicity="汉族",
                   political_affiliation="cpc_member", staff_category="civil_servant", retirement_category="male",
                   **person)
@@ -49,7 +52,7 @@ def add_cadre(session, sections, staff_no, *, section=None, title="科长", same
     cadre.posts = [Post(section=sections.get(section), title=title, level=LEVELS.get(title),
                         is_leadership=title in LEVELS, start_date=start, same_post_start=same_post_start,
                         appointment_mode="promotion", probation_start=start if probation_end else None,
-                        probation_end=probation_end)]
+                        probation_end=probation_end, category=category)]
     session.add(cadre)
     session.flush()
     for year, grade in (grades or {}).items():
@@ -74,6 +77,10 @@ def build_registry(sessions) -> None:
             probation_end=date(2027, 3, 1))
         add("R04", section="S4", title="副科长", same_post_start=date(2014, 1, 1), under_investigation=True)
         add("R05", section="S1", title="一级主任科员", same_post_start=date(2010, 1, 1))
+        # Key posts: a 财务 non-leader eleven years in the post is due; a post of another kind is not.
+        add("K01", section="S3", title="二级主任科员", same_post_start=date(2015, 6, 1), category="finance")
+        add("K02", section="S3", title="二级主任科员", same_post_start=date(2012, 6, 1), category="other")
+        add("K03", section="S4", title="三级主任科员", same_post_start=date(2019, 6, 1), category="audit")
         add("R06", same_post_start=date(2010, 1, 1), active=False,
             grades={2023: excellent, 2024: excellent, 2025: excellent})
         add("T01", section="S5", birth=date(1966, 1, 15))
@@ -99,9 +106,9 @@ def test_each_scan_finds_exactly_the_cadres_and_sections_the_rules_name(sessions
     build_registry(sessions)
     with sessions() as session:
         report = scans.scan(session, ON)
-    assert found(report) == {"rotation": {"R01"}, "second_line": {"T01", "T02"}, "promotion_priority": {"P01"},
-                             "section_penalty": {"S3", "S4", "S6"}}
-    assert report.counts() == {"rotation": 1, "second_line": 2, "promotion_priority": 1, "section_penalty": 3}
+    assert found(report) == {"rotation": {"R01", "K01"}, "second_line": {"T01", "T02"},
+                             "promotion_priority": {"P01"}, "section_penalty": {"S3", "S4", "S6"}}
+    assert report.counts() == {"rotation": 2, "second_line": 2, "promotion_priority": 1, "section_penalty": 3}
     assert (report.on, report.policy, report.rule_versions) == (
         ON, DEFAULT_POLICY.as_record(), {"retirement": retirement_rule_version, "policy": DEFAULT_POLICY.version})
 
@@ -132,6 +139,37 @@ def test_the_second_line_window_follows_the_statutory_retirement_month(sessions)
     # Born 1966-01: 60 years and 4 months, so retirement is already past; born 1969-06: 61 years 2 months.
     assert states == {"T01": "due", "T02": "open"}
     assert "已到法定退休月份" in row_of(report, "second_line", "T01").reason
+
+
+def test_a_non_leadership_key_post_ten_years_on_is_listed_and_a_non_key_post_is_not(sessions):
+    build_registry(sessions)
+    with sessions() as session:
+        report = scans.scan(session, ON)
+    row = row_of(report, "rotation", "K01")
+    assert (row.figures["category"], row.figures["key_post"], row.figures["years_in_post"]) == ("finance", True, 11)
+    assert "财务岗位，属重点岗位" in row.reason and "2015-06-01" in row.reason
+    assert {"K02", "K03", "R05"}.isdisjoint(found(report)["rotation"])  # another kind; seven years; unclassified
+    assert report.policy["rotation_key_post_categories"] == list(DEFAULT_POLICY.rotation_key_post_categories)
+
+
+def test_the_key_posts_are_the_policy_s_list(sessions):
+    build_registry(sessions)
+    with sessions() as session:
+        narrower = scans.scan(session, ON, Policy(rotation_key_post_categories=("audit",)))
+        wider = scans.scan(session, ON, Policy(rotation_key_post_categories=("finance", "other")))
+    assert found(narrower)["rotation"] == {"R01"}
+    assert found(wider)["rotation"] == {"R01", "K01", "K02"}
+
+
+def test_a_post_category_set_in_the_registry_is_what_the_scan_reads(sessions):
+    build_registry(sessions)
+    with sessions.begin() as session:
+        target = session.scalar(select(Cadre).where(Cadre.staff_no == "K02"))
+        registry_edit.classify_post(session, ACTOR, AT, target.id, "procurement")
+    with sessions() as session:
+        assert "K02" in found(scans.scan(session, ON))["rotation"]
+        event = session.scalars(select(AuditEvent).where(AuditEvent.type == "registry.updated")).one()
+        assert json.loads(event.payload)["changes"] == {"post_category": ["other", "procurement"]}
 
 
 def test_promotion_priority_needs_the_last_three_completed_years_all_excellent(sessions):
@@ -166,11 +204,11 @@ def test_record_scan_appends_one_event_with_the_counts_the_policy_and_who_was_fo
     assert [(event.type, event.actor) for event in events] == [("registry.scanned", "tester")]
     payload = json.loads(events[0].payload)
     assert payload["on"] == "2026-11-22"
-    assert payload["counts"] == {"rotation": 1, "second_line": 2, "promotion_priority": 1, "section_penalty": 3}
+    assert payload["counts"] == {"rotation": 2, "second_line": 2, "promotion_priority": 1, "section_penalty": 3}
     assert payload["policy"] == DEFAULT_POLICY.as_record()
     assert payload["rule_versions"] == {"retirement": retirement_rule_version, "policy": "default-2025.1"}
     assert {kind: set(subjects) for kind, subjects in payload["found"].items()} == {
-        "rotation": {"R01"}, "second_line": {"T01", "T02"}, "promotion_priority": {"P01"},
+        "rotation": {"R01", "K01"}, "second_line": {"T01", "T02"}, "promotion_priority": {"P01"},
         "section_penalty": {"S3", "S4", "S6"}}
 
 
@@ -182,7 +220,7 @@ def test_a_scan_under_a_local_policy_uses_and_records_its_parameters(sessions):
         scans.record_scan(session, ACTOR, AT, report)
         payload = json.loads(session.scalar(select(AuditEvent.payload)))
     # Eight years: R02 is due too; two years: 2024 and 2025, so P03 joins and P02 (no 2024 grade) does not.
-    assert found(report)["rotation"] == {"R01", "R02"}
+    assert found(report)["rotation"] == {"R01", "R02", "K01"}
     assert found(report)["promotion_priority"] == {"P01", "P03"}
     assert (payload["policy"]["version"], payload["policy"]["rotation_years"]) == ("local-2026", 8)
     assert payload["rule_versions"]["policy"] == "local-2026"

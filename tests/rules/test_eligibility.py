@@ -1,4 +1,4 @@
-"""Promotion priority after three 优秀 years, and the Art. 24 exclusions the registry decides."""
+"""Promotion priority after three 优秀 years, the Art. 24 exclusions and the investigation, the training note."""
 
 from datetime import date
 
@@ -7,8 +7,10 @@ import pytest
 from tests.rules.builders import cadre
 from workflows.rules.cadres import candidate_exclusions
 from workflows.rules.cadres import promotion_priority
+from workflows.rules.eligibility import screen_candidate
 from workflows.rules.facts import SanctionFacts
 from workflows.rules.policy import Policy
+from workflows.rules.qualifications import PositionRequirements
 
 
 def graded(**grades: str):
@@ -105,3 +107,33 @@ def test_several_exclusions_are_all_listed():
 
 def test_a_clean_cadre_has_no_exclusions():
     assert candidate_exclusions(graded(y2024="excellent"), ON) == []
+
+
+def test_an_investigation_in_progress_excludes_naming_the_cadre_and_the_day():
+    exclusions = candidate_exclusions(cadre(name="李四", under_investigation=True), ON)
+    assert [e.code for e in exclusions] == ["under_investigation"]
+    found = exclusions[0]
+    assert found.clause == "第二十一条（三）" and found.source == "《公务员职务与职级并行规定》(2019) 第二十一条"
+    assert found.reason.startswith("李四") and "2025-04-01 正在接受审查调查" in found.reason
+    assert found.figures == {"under_investigation": True, "on": "2025-04-01"}
+    assert found.policy == {"version": Policy().version}
+
+
+def test_an_investigation_is_listed_after_the_article_24_exclusions():
+    facts = cadre(annual_grades={2024: "incompetent"}, under_investigation=True)
+    assert [e.code for e in candidate_exclusions(facts, ON)] == ["annual_grade", "under_investigation"]
+
+
+def test_without_the_motions_requirements_no_qualification_is_checked_and_nothing_is_noted():
+    screening = screen_candidate(cadre(), ON)
+    assert (screening.exclusions, screening.notes) == ((), ())
+
+
+def test_training_is_always_noted_for_a_person_to_check_and_never_excludes():
+    screening = screen_candidate(cadre(name="王五"), ON, requirements=PositionRequirements())
+    assert screening.exclusions == ()
+    assert [note.code for note in screening.notes] == ["training"]
+    note = screening.notes[0]
+    assert note.clause == "第八条（五）" and note.source == "《党政领导干部选拔任用工作条例》(2019) 第八条"
+    assert note.reason.startswith("王五") and "没有培训记录" in note.reason and "2025-04-01" in note.reason
+    assert "须人工核实" in note.reason and note.figures == {"training_records": None, "on": "2025-04-01"}

@@ -87,3 +87,31 @@ def test_a_policy_built_directly_is_validated_too():
 
 def test_subset_records_the_version_with_the_named_parameters():
     assert Policy(version="v9").subset("quorum_fraction") == {"version": "v9", "quorum_fraction": "2/3"}
+
+
+def test_rotation_and_second_line_choices_default_to_the_regulations_and_round_trip():
+    policy = Policy()
+    assert policy.rotation_key_post_categories == (
+        "organisation", "personnel", "discipline", "audit", "finance", "approval", "procurement", "licensing",
+        "penalty")
+    assert (policy.rotation_post_counts_from, policy.second_line_upper_consent, policy.second_line_anchor) == (
+        "decision", True, "statutory")
+    record = json.loads(json.dumps(policy.as_record()))
+    assert record["rotation_key_post_categories"][0] == "organisation"
+    assert Policy.from_mapping(record) == policy and hash(Policy.from_mapping(record)) == hash(policy)
+    local = Policy.from_mapping({"rotation_key_post_categories": ["finance", "audit"],
+                                 "rotation_post_counts_from": "handover", "second_line_upper_consent": False,
+                                 "second_line_anchor": "original"})
+    assert local.rotation_key_post_categories == ("finance", "audit")
+
+
+@pytest.mark.parametrize(("mapping", "key"), [
+    ({"rotation_key_post_categories": ["finance", "canteen"]}, "rotation_key_post_categories"),
+    ({"rotation_key_post_categories": "finance"}, "rotation_key_post_categories"),
+    ({"rotation_post_counts_from": "notice"}, "rotation_post_counts_from"),
+    ({"second_line_upper_consent": "yes"}, "second_line_upper_consent"),
+    ({"second_line_anchor": 2025}, "second_line_anchor"),
+])
+def test_rotation_and_second_line_choices_are_validated_naming_the_key(mapping, key):
+    with pytest.raises(ValueError, match=key):
+        Policy.from_mapping(mapping)

@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
+from workflows.rules.retirement import anchor_month
 from workflows.rules.retirement import delay_months
+from workflows.rules.retirement import original_retirement_month
 from workflows.rules.retirement import retirement_rule_version
 from workflows.rules.retirement import statutory_age_months
 from workflows.rules.retirement import statutory_retirement_month
@@ -65,3 +67,13 @@ def test_unknown_category_is_refused_naming_it():
 
 def test_rule_version_names_the_2024_decision():
     assert "20240913" in retirement_rule_version
+
+
+def test_the_original_age_anchor_ignores_the_reform_delay():
+    assert original_retirement_month(date(1970, 6, 12), "male") == date(2030, 6, 1)
+    assert original_retirement_month(date(1972, 10, 3), "female_cadre") == date(2027, 10, 1)
+    assert original_retirement_month(date(1980, 2, 1), "female_worker") == date(2030, 2, 1)
+    assert anchor_month(date(1970, 6, 12), "male", "original") == date(2030, 6, 1)
+    assert anchor_month(date(1970, 6, 12), "male", "statutory") == date(2031, 11, 1)
+    with pytest.raises(ValueError, match="退二线计算基准"):
+        anchor_month(date(1970, 6, 12), "male", "custom")

@@ -1,4 +1,4 @@
-"""Rotation due after ten years in the same section-level leadership post, and its exclusions."""
+"""Rotation due after ten years in the same section-level leadership post or key post, and its exclusions."""
 
 from datetime import date
 
@@ -21,7 +21,8 @@ def test_rotation_is_due_on_the_tenth_anniversary_in_the_same_post():
     assert finding.due_on == date(2025, 3, 16)
     assert finding.figures["years_in_post"] == 10
     assert "已满 10 年" in finding.reason and "原则上必须轮岗交流" in finding.reason
-    assert finding.policy == {"version": Policy().version, "rotation_years": 10}
+    assert finding.policy == {"version": Policy().version, "rotation_years": 10,
+                              "rotation_key_post_categories": list(Policy().rotation_key_post_categories)}
 
 
 def test_rotation_is_not_due_the_day_before_the_tenth_anniversary():
@@ -51,9 +52,9 @@ def test_the_policy_can_shorten_the_period():
     assert rotation_due(leader(), date(2023, 3, 15), Policy(rotation_years=8)).applies is False
 
 
-def test_non_leadership_posts_are_outside_the_ten_year_rule():
-    staff = cadre(post_facts=post("section_chief", leadership=False, same_post_start=START, title="二级主任科员"))
-    finding = rotation_due(staff, date(2030, 1, 1))
+def test_non_leadership_posts_outside_the_key_posts_are_outside_the_ten_year_rule():
+    clerk = cadre(post_facts=post("section_chief", leadership=False, same_post_start=START, title="二级主任科员"))
+    finding = rotation_due(clerk, date(2030, 1, 1))
     assert finding.applies is False
     assert "不是科级领导职务" in finding.reason
 
@@ -102,3 +103,45 @@ def test_an_exclusion_is_mentioned_even_before_the_period_is_reached():
     finding = rotation_due(investigated, date(2020, 1, 1))
     assert finding.applies is False
     assert "未满 10 年" in finding.reason and "纪律审查" in finding.reason
+
+
+# Key posts (组织、人事、纪检、审计、财务、审批、采购、许可、处罚): ten years in the same post, leadership or not.
+
+def staff(category: str | None, **post_extra) -> CadreFacts:
+    return cadre(post_facts=post(None, leadership=False, same_post_start=START, title="二级主任科员",
+                                 category=category, **post_extra))
+
+
+def test_a_non_leadership_finance_post_is_due_after_ten_years():
+    finding = rotation_due(staff("finance"), date(2025, 3, 16))
+    assert finding.applies is True
+    assert finding.figures["key_post"] is True and finding.figures["category"] == "finance"
+    assert "财务岗位，属重点岗位" in finding.reason and "重点岗位定期交流" in finding.reason
+    assert finding.policy["rotation_key_post_categories"] == list(Policy().rotation_key_post_categories)
+    assert rotation_due(staff("finance"), date(2025, 3, 15)).applies is False
+
+
+def test_a_non_key_or_unclassified_post_stays_outside_the_rule():
+    for category in ("other", None):
+        finding = rotation_due(staff(category), date(2030, 1, 1))
+        assert finding.applies is False
+        assert "不在重点岗位之列" in finding.reason
+
+
+def test_the_policy_lists_the_key_posts():
+    only_audit = Policy(rotation_key_post_categories=("audit",))
+    assert rotation_due(staff("finance"), date(2026, 1, 1), only_audit).applies is False
+    assert rotation_due(staff("audit"), date(2026, 1, 1), only_audit).applies is True
+
+
+def test_key_post_exclusions_apply_as_to_leaders():
+    investigated = cadre(post_facts=post(None, leadership=False, same_post_start=START, category="procurement"),
+                         under_investigation=True)
+    finding = rotation_due(investigated, date(2026, 1, 1))
+    assert finding.applies is False and "纪律审查" in finding.reason
+
+
+def test_a_leader_in_a_key_post_is_due_as_a_leader():
+    finding = rotation_due(leader(category="personnel"), date(2025, 3, 16))
+    assert finding.applies is True and finding.figures["key_post"] is False
+    assert "满10年应当转任" in finding.reason

@@ -1,4 +1,4 @@
-"""The 到龄退二线 window from the statutory retirement month (domain §4)."""
+"""到龄退二线: the period before retirement in which the leadership post is left (domain §4)."""
 
 from datetime import date
 
@@ -59,7 +59,7 @@ def test_non_leadership_and_sub_section_posts_are_out_of_scope():
         assert window.applies is False
         assert window.state is None
         assert window.retirement_month == date(2031, 11, 1)  # still shown
-        assert "不适用到龄退二线机制" in window.reason
+        assert "不适用到龄退出领导岗位" in window.reason
 
 
 def test_the_policy_moves_the_window():
@@ -72,10 +72,37 @@ def test_the_policy_moves_the_window():
 
 def test_the_record_carries_the_window_parameters_and_the_retirement_rule_version():
     window = second_line_window(MAN_1970, date(2026, 1, 1))
-    assert window.policy == {"version": Policy().version, "second_line_open_years": 5,
-                             "second_line_due_years": 3, "retirement_rule_version": retirement_rule_version}
+    assert window.policy == {"version": Policy().version, "second_line_open_years": 5, "second_line_due_years": 3,
+                             "second_line_anchor": "statutory", "retirement_rule_version": retirement_rule_version}
 
 
 def test_an_unknown_retirement_category_is_refused():
     with pytest.raises(ValueError, match="special"):
         second_line_window(cadre(category="special", post_facts=post()), date(2026, 1, 1))
+
+
+def test_the_reason_speaks_of_leaving_the_leadership_post_not_of_a_window():
+    for on in (date(2026, 1, 1), date(2027, 1, 1), date(2029, 1, 1)):
+        reason = second_line_window(MAN_1970, on).reason
+        assert "窗口" not in reason and "退出领导岗位" in reason
+    assert "应提请数据局党组研究免去领导职务" in second_line_window(MAN_1970, date(2029, 1, 1)).reason
+
+
+def test_the_anchor_may_be_the_pre_2025_age_and_is_recorded():
+    """The man born 1970-06 retires 2031-11 under the reform; at the original 60 the anchor is 2030-06."""
+    original = Policy(second_line_anchor="original")
+    window = second_line_window(MAN_1970, date(2026, 1, 1), original)
+    assert window.retirement_month == date(2031, 11, 1)  # the statutory month is still the retirement
+    assert (window.opens, window.due) == (date(2025, 6, 1), date(2027, 6, 1))
+    assert window.state == "open"
+    assert window.policy["second_line_anchor"] == "original"
+    assert (window.figures["anchor"], window.figures["anchor_month"]) == ("original", "2030-06-01")
+    assert "原法定退休年龄" in window.reason and "2030-06" in window.reason
+    statutory = second_line_window(MAN_1970, date(2026, 1, 1))
+    assert (statutory.figures["anchor"], statutory.figures["anchor_month"]) == ("statutory", "2031-11-01")
+    assert statutory.state == "before"
+
+
+def test_an_unknown_anchor_is_refused_by_the_policy():
+    with pytest.raises(ValueError, match="second_line_anchor"):
+        Policy(second_line_anchor="custom")

@@ -1,4 +1,4 @@
-"""Promotion priority after consecutive 优秀 years, and the Art. 24 exclusions the registry can decide."""
+"""Promotion priority after consecutive 优秀 years, and the screening of a candidate against the registry."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,8 +8,22 @@ from workflows.rules.facts import CadreFacts
 from workflows.rules.findings import Finding
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.rules.qualifications import EDUCATION_ZH
+from workflows.rules.qualifications import LEVEL_ZH
+from workflows.rules.qualifications import LOWER_ZH
+from workflows.rules.qualifications import NATIONAL_YEARS
+from workflows.rules.qualifications import PositionRequirements
+from workflows.rules.qualifications import education_against
+from workflows.rules.qualifications import span_zh
+from workflows.rules.qualifications import tenure_in_lower_level
 
 ARTICLE_24 = "《党政领导干部选拔任用工作条例》(2019) 第二十四条"
+ARTICLE_8 = "《党政领导干部选拔任用工作条例》(2019) 第八条"
+# Art. 24's seven grounds do not include an investigation in progress (domain §2 step 7); the ground the
+# registry's flag records is 《公务员职务与职级并行规定》(2019) 第二十一条（三）:
+# 涉嫌违纪违法正在接受审查调查尚未作出结论的.
+PARALLEL_RULES_21 = "《公务员职务与职级并行规定》(2019) 第二十一条"
+TENURE_SOURCE = "《公务员职务、职级与级别管理办法》(2020) 晋升乡科级领导职务的最低任职年限"
 PRIORITY_SOURCE = "青数〔2024〕18号 四（六）"
 GRADE_ZH = {
     "excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职",
@@ -25,7 +39,7 @@ EXCLUDING_GRADES = ("basically_competent", "incompetent")
 class Exclusion:
     """One reason a cadre cannot be a 考察对象, with its clause of Art. 24."""
 
-    code: str  # "annual_grade" or "sanction_impact"
+    code: str  # annual_grade, sanction_impact, under_investigation, years_in_lower_level, education
     clause: str
     reason: str
     source: str
@@ -57,13 +71,66 @@ def promotion_priority(cadre: CadreFacts, as_of_year: int, policy: Policy = DEFA
                    policy=policy.subset("excellent_streak_years"))
 
 
-def candidate_exclusions(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY) -> list[Exclusion]:
-    """The Art. 24 exclusions decidable from the registry: last year's grade and unexpired sanction impact.
+@dataclass(frozen=True)
+class CheckNote:
+    """A condition the registry cannot decide: not an exclusion, a note for a person to check by hand."""
 
-    The other clauses (政治纪律, 群众公认度, 跑官拉票, 配偶子女移居, 期满仍影响使用, 其他) need human judgement
-    and are recorded by the party group, not computed here. An empty list means "not excluded by the registry".
+    code: str  # years_unknown, years_exceptional, education_unknown, training
+    clause: str
+    reason: str
+    source: str
+    figures: dict[str, Any]
+    policy: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the registry says of one candidate: the exclusions, and what a person must check."""
+
+    exclusions: tuple[Exclusion, ...]
+    notes: tuple[CheckNote, ...]
+
+
+def candidate_exclusions(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY,
+                         requirements: PositionRequirements | None = None) -> list[Exclusion]:
+    """The exclusions the registry decides; an empty list means "not excluded by the registry".
+
+    Always: last year's grade, an unexpired sanction impact (Art. 24 三、六) and an investigation in progress. With
+    the motion's ``requirements``: too few years in the lower level and education below the minimum. The other
+    Art. 24 clauses (政治纪律, 群众公认度, 跑官拉票, 配偶子女移居, 期满仍影响使用, 其他) need human judgement and are
+    recorded by the party group, not computed here.
+    """
+    return list(screen_candidate(cadre, on, policy, requirements).exclusions)
+
+
+def screen_candidate(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY,
+                     requirements: PositionRequirements | None = None) -> Screening:
+    """The exclusions and the notes for a person; the 任职资格 are read only when the motion's requirements are given.
+
+    A fact the registry lacks (no post history, no education, no training records) never excludes: a wrong
+    exclusion drops a candidate from the roster unseen, while a note is read by the organiser who checks it.
     """
     recorded = policy.subset()
+    found = _article_24(cadre, on, recorded)
+    if cadre.under_investigation:
+        found.append(Exclusion(
+            code="under_investigation", clause="第二十一条（三）",
+            reason=(f"{cadre.name}截至 {on.isoformat()} 正在接受审查调查，尚未作出结论（干部信息库记载），"
+                    "不得列为人选"),
+            source=PARALLEL_RULES_21, figures={"under_investigation": True, "on": on.isoformat()}, policy=recorded))
+    notes: list[CheckNote] = []
+    if requirements is not None:
+        _tenure(cadre, on, requirements, recorded, found, notes)
+        _education(cadre, on, requirements, recorded, found, notes)
+        notes.append(CheckNote(
+            code="training", clause="第八条（五）",
+            reason=(f"{cadre.name}：干部信息库没有培训记录，截至 {on.isoformat()} 是否经过党校（行政学院）、干部学院等"
+                    "培训须人工核实；提任前未达到培训要求的，应当在提任后一年内完成"),
+            source=ARTICLE_8, figures={"training_records": None, "on": on.isoformat()}, policy=recorded))
+    return Screening(tuple(found), tuple(notes))
+
+
+def _article_24(cadre: CadreFacts, on: date, recorded: dict[str, Any]) -> list[Exclusion]:
     found: list[Exclusion] = []
     last_year = on.year - 1
     grade = cadre.annual_grades.get(last_year)
@@ -85,3 +152,75 @@ def candidate_exclusions(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_P
                          "impact_until": sanction.impact_until.isoformat(), "on": on.isoformat()},
                 policy=recorded))
     return found
+
+
+def _tenure(cadre: CadreFacts, on: date, requirements: PositionRequirements, recorded: dict[str, Any],
+            found: list[Exclusion], notes: list[CheckNote]) -> None:
+    target, required = requirements.post_level, requirements.years_required
+    if target is None or required is None:
+        return  # no post level: nothing to count against (the start form requires one)
+    national = NATIONAL_YEARS[target]
+    clause = "（一）" if target == "section_chief" else "（二）"
+    tenure = tenure_in_lower_level(cadre, target, on)
+    figures: dict[str, Any] = {
+        "post_level": target, "required_years": required, "national_years": national,
+        "set_by_motion": requirements.required_years_in_lower_level is not None, "on": on.isoformat(),
+        "counted_days": tenure.days if tenure else None,
+        "counted_since": tenure.since.isoformat() if tenure else None,
+        "history_complete": tenure.complete if tenure else False,
+        "unplaced_posts": list(tenure.unplaced) if tenure else [],
+        "first_recorded": tenure.first_recorded.isoformat() if tenure and tenure.first_recorded else None}
+    wanted = f"晋升{LEVEL_ZH[target]}领导职务须任{LOWER_ZH[target]} {required} 年以上"
+    if required != national:
+        wanted += f"（本次动议确定；国家规定为 {national} 年）"
+    if tenure is not None and tenure.meets(required, on):
+        if not tenure.meets(national, on):
+            notes.append(CheckNote(
+                code="years_exceptional", clause=clause, source=TENURE_SOURCE, figures=figures, policy=recorded,
+                reason=(f"{cadre.name}至 {on.isoformat()} 任{LOWER_ZH[target]}累计 {span_zh(tenure.since, on)}，"
+                        f"达到动议的 {required} 年但不满国家规定的 {national} 年：属突破任职资格，"
+                        "须按破格提拔事先征得上级组织（人事）部门同意")))
+        return
+    if tenure is None or not tenure.complete:
+        if tenure is None:
+            fact = "干部信息库没有任职经历记录"
+        else:
+            fact = (f"干部信息库的任职经历自 {tenure.first_recorded.isoformat() if tenure.first_recorded else '—'} 起"
+                    f"，可计算的为 {span_zh(tenure.since, on)}")
+            if tenure.unplaced:
+                fact += f"，其中「{'」「'.join(tenure.unplaced)}」未记职务层次或职级"
+        notes.append(CheckNote(
+            code="years_unknown", clause=clause, source=TENURE_SOURCE, figures=figures, policy=recorded,
+            reason=f"{cadre.name}：{fact}，不能确定至 {on.isoformat()} 是否符合{wanted}，须人工核实任职年限"))
+        return
+    found.append(Exclusion(
+        code="years_in_lower_level", clause=clause, source=TENURE_SOURCE, figures=figures, policy=recorded,
+        reason=(f"{cadre.name}至 {on.isoformat()} 任{LOWER_ZH[target]}累计 {span_zh(tenure.since, on)}，"
+                f"不符合{wanted}")))
+
+
+def _education(cadre: CadreFacts, on: date, requirements: PositionRequirements, recorded: dict[str, Any],
+               found: list[Exclusion], notes: list[CheckNote]) -> None:
+    required = requirements.required_education
+    if required is None:
+        return  # the motion set no minimum: 第八条（四）'s 大学专科以上 is "一般", not a hard filter
+    result = education_against(cadre, required)
+    if result.meets:
+        return
+    figures = {"required": required, "full_time": cadre.ft_education_level, "part_time": cadre.pt_education_level,
+               "highest": result.highest, "on": on.isoformat()}
+    shown = (f"全日制{_education_zh(cadre.ft_education_level)}、在职{_education_zh(cadre.pt_education_level)}")
+    if not result.known:
+        notes.append(CheckNote(
+            code="education_unknown", clause="第八条（四）", source=ARTICLE_8, figures=figures, policy=recorded,
+            reason=(f"{cadre.name}：截至 {on.isoformat()} 干部信息库记载的学历为{shown}，不能确定是否达到本次动议要求的"
+                    f"{EDUCATION_ZH[required]}，须人工核实学历")))
+        return
+    found.append(Exclusion(
+        code="education", clause="第八条（四）", source=ARTICLE_8, figures=figures, policy=recorded,
+        reason=(f"{cadre.name}截至 {on.isoformat()} 最高学历为{EDUCATION_ZH[result.highest]}（{shown}），"
+                f"低于本次动议要求的{EDUCATION_ZH[required]}，不符合任职条件")))
+
+
+def _education_zh(code: str | None) -> str:
+    return "未记载" if code is None else EDUCATION_ZH.get(code, "其他")

@@ -12,6 +12,15 @@ ANNUAL_GRADES = ("excellent", "competent", "basically_competent", "incompetent",
 SECTION_GRADES = ("excellent", "good", "pass", "fail")  # 优秀 / 良好 / 合格 / 不合格
 POLITICAL_AFFILIATIONS = ("cpc_member", "cpc_probationary", "democratic_party", "non_partisan", "masses")
 EDUCATION_LEVELS = ("doctorate", "master", "bachelor", "college", "secondary", "other")
+# What a post's work is (岗位类别), for the key-post rotation rule; "other" is any post outside the list. The
+# labels live here, once, because the rules name them in their reasons (registry_codes reuses them).
+POST_CATEGORY_LABELS = {
+    "organisation": "组织", "personnel": "人事", "discipline": "纪检", "audit": "审计", "finance": "财务",
+    "approval": "审批", "procurement": "采购", "licensing": "许可", "penalty": "处罚", "other": "其他",
+}
+POST_CATEGORIES = tuple(POST_CATEGORY_LABELS)
+# 组织、人事、纪检、审计、财务、审批、采购、许可、处罚: the key posts of the 转任 rules (the default policy list).
+KEY_POST_CATEGORIES = POST_CATEGORIES[:-1]
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,19 @@ class PostFacts:
     decision_date: date | None = None
     probation_end: date | None = None  # set while the probation year runs
     probation_result: str | None = None  # None while on probation; "passed" / "failed"
+    category: str | None = None  # one of POST_CATEGORIES; None when the registry has not classified the post
+
+
+@dataclass(frozen=True)
+class PostHistoryFacts:
+    """One row of a cadre's post history: the 职务层次 and 职级 held, and from when to when."""
+
+    title: str
+    level: str | None  # one of POST_LEVELS, None below section level
+    rank: str | None  # 职级 as the registry writes it, e.g. "四级主任科员"; None when not recorded
+    start_date: date
+    decision_date: date | None = None  # the term counts from the party group's decision when there is one
+    end_date: date | None = None  # None: held now; otherwise the start of the next post
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,9 @@ class CadreFacts:
     annual_grades: dict[int, str] = field(default_factory=dict)  # year -> one of ANNUAL_GRADES
     sanctions: tuple[SanctionFacts, ...] = ()
     under_investigation: bool = False
+    # Read by the 任职资格 checks of a selection (rules/qualifications.py).
+    pt_education_level: str | None = None
+    post_history: tuple[PostHistoryFacts, ...] | None = None  # None: no history given (not "no posts")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,13 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
+from workflows.rules.facts import KEY_POST_CATEGORIES
+from workflows.rules.facts import POST_CATEGORIES
+
+# Rotation and second line: the new post counts from the decision or the handover; the window's anchor.
+POST_COUNTS_FROM = ("decision", "handover")
+SECOND_LINE_ANCHORS = ("statutory", "original")
+
 # Positive whole numbers of days or years; zero would make the rule meaningless.
 _POSITIVE_INTS = (
     "publicity_working_days", "rotation_years", "second_line_open_years", "excellent_streak_years",
@@ -55,6 +62,24 @@ class Policy:
     target_young_section_chief_degree_percent: int = 43
     target_young_deputy_degree_percent: int = 52
     target_women_percent: int = 25
+    # Selection per candidate. 2019 条例 第二十条: 考察对象一般应当多于拟任职务人数 (差额考察); "一般" leaves the
+    # bureau to decide, so it is a switch, on by default as the bureau's work plans say 差额考察.
+    inspection_requires_more_candidates: bool = True
+    # 个人有关事项报告: the national duty starts at 县处级副职; the bureau's 凡提四必 (seed 000) checks 科级 too.
+    personal_matters_for_section_level: bool = True
+    # Rotation and second line (交流轮岗、到龄退二线).
+    # 《公务员转任规定》(2020): besides 内设机构领导职务, staff in key posts (组织、人事、纪检、审计、财务、审批、采购、
+    # 许可、处罚) rotate after rotation_years in the same post; the bureau lists the post categories that count.
+    rotation_key_post_categories: tuple[str, ...] = KEY_POST_CATEGORIES
+    # 2014 条例 第四十四条 (kept in 2019): the term counts from the 党组 decision ("decision"); "handover" counts the
+    # new post from the handover date, for a bureau that holds a 转任 effective on 交接.
+    rotation_post_counts_from: str = "decision"
+    # 《推进领导干部能上能下规定》 第五条: keeping a cadre past the limit is proposed by the 党组 and agreed by the next
+    # level (区委组织部), as domain §4 models it; False leaves 科级 retention to the 党组 alone.
+    second_line_upper_consent: bool = True
+    # Seed 000 (三) counts 3-5 years from 离退休年龄: "statutory" is the statutory retirement month after the 2025
+    # reform (domain §4, §7); "original" the pre-2025 age (60 / 55 / 50), for a bureau that keeps the old window.
+    second_line_anchor: str = "statutory"
 
     def __post_init__(self) -> None:
         # Validate here too, so a Policy built directly is as safe as one read from configuration.
@@ -73,13 +98,15 @@ class Policy:
                 raise ValueError(f"政策参数 {name} 须在 0 到 100 之间，收到 {value}")
         if not isinstance(self.quorum_fraction, Fraction) or not 0 < self.quorum_fraction <= 1:
             raise ValueError(f"政策参数 quorum_fraction 须为 0 到 1 之间的分数，收到 {self.quorum_fraction!r}")
-        for name in ("quorum_inclusive", "recusal_reduces_due", "recused_count_present"):
+        for name in ("quorum_inclusive", "recusal_reduces_due", "recused_count_present",
+                     "inspection_requires_more_candidates", "personal_matters_for_section_level"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"政策参数 {name} 须为 true 或 false，收到 {getattr(self, name)!r}")
         if self.second_line_due_years > self.second_line_open_years:
             raise ValueError(
                 f"政策参数 second_line_due_years（{self.second_line_due_years}）"
                 f"不得大于 second_line_open_years（{self.second_line_open_years}）：窗口须先开启后到期")
+        _check_rotation_and_second_line(self)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> "Policy":
@@ -99,6 +126,8 @@ class Policy:
         for f in fields(self):
             value = getattr(self, f.name)
             record[f.name] = f"{value.numerator}/{value.denominator}" if isinstance(value, Fraction) else value
+            if isinstance(value, tuple):
+                record[f.name] = list(value)  # JSON has lists; from_mapping turns them back into tuples
         return record
 
     def subset(self, *names: str) -> dict[str, Any]:
@@ -119,6 +148,26 @@ def _parse_fraction(value: Any) -> Fraction:
         except (ValueError, ZeroDivisionError):
             pass
     raise ValueError(f"政策参数 quorum_fraction 须写成分数，如 \"2/3\"，收到 {value!r}")
+
+
+def _check_rotation_and_second_line(policy: "Policy") -> None:
+    # A list read from JSON becomes a tuple, so the policy stays hashable and compares equal to its defaults.
+    categories = policy.rotation_key_post_categories
+    if isinstance(categories, list):
+        categories = tuple(categories)
+        object.__setattr__(policy, "rotation_key_post_categories", categories)
+    if not isinstance(categories, tuple) or any(code not in POST_CATEGORIES for code in categories):
+        raise ValueError(f"政策参数 rotation_key_post_categories 只能列出岗位类别 {'、'.join(POST_CATEGORIES)}，"
+                         f"收到 {categories!r}")
+    if policy.rotation_post_counts_from not in POST_COUNTS_FROM:
+        raise ValueError(f"政策参数 rotation_post_counts_from 只能是 {'、'.join(POST_COUNTS_FROM)}，"
+                         f"收到 {policy.rotation_post_counts_from!r}")
+    if not isinstance(policy.second_line_upper_consent, bool):
+        raise ValueError(f"政策参数 second_line_upper_consent 须为 true 或 false，"
+                         f"收到 {policy.second_line_upper_consent!r}")
+    if policy.second_line_anchor not in SECOND_LINE_ANCHORS:
+        raise ValueError(f"政策参数 second_line_anchor 只能是 {'、'.join(SECOND_LINE_ANCHORS)}，"
+                         f"收到 {policy.second_line_anchor!r}")
 
 
 # The defaults as one shared value: Policy is frozen, so sharing it as a default argument is safe.

@@ -57,6 +57,27 @@ def statutory_age_months(birth: date, category: str) -> int:
     return _schedule(category).original_age_years * 12 + delay_months(birth, category)
 
 
+# What the 到龄退二线 window counts back from (Policy.second_line_anchor), in the words a record shows.
+ANCHORS = {
+    "statutory": "2025 年渐进式延迟退休改革后的法定退休月份",
+    "original": "改革前的原法定退休年龄（男 60 周岁，女干部 55 周岁，女职工 50 周岁）",
+}
+
+
+def original_retirement_month(birth: date, category: str) -> date:
+    """The month the pre-2025 statutory age (60 / 55 / 50) is reached, without the reform's delay."""
+    return add_months(month_start(birth), _schedule(category).original_age_years * 12)
+
+
+def anchor_month(birth: date, category: str, anchor: str) -> date:
+    """The month the second-line window counts back from: the statutory month, or the pre-2025 age's."""
+    if anchor not in ANCHORS:
+        raise ValueError(f"未知的退二线计算基准 {anchor!r}（可用：{'、'.join(ANCHORS)}）")
+    if anchor == "original":
+        return original_retirement_month(birth, category)
+    return statutory_retirement_month(birth, category)
+
+
 def _schedule(category: str) -> _Schedule:
     try:
         return SCHEDULES[category]

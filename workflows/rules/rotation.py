@@ -5,6 +5,7 @@ from datetime import date
 
 from workflows.rules.dates import add_years
 from workflows.rules.dates import full_years
+from workflows.rules.facts import POST_CATEGORY_LABELS
 from workflows.rules.facts import POST_LEVELS
 from workflows.rules.facts import CadreFacts
 from workflows.rules.findings import Finding
@@ -24,24 +25,28 @@ class RotationFinding(Finding):
 
 
 def rotation_due(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY) -> RotationFinding:
-    """Rotation is due when a section-level leadership post has been held ≥ policy.rotation_years, unless excluded.
+    """Rotation is due when a post in scope has been held ≥ policy.rotation_years, unless excluded.
 
-    Scope decision: the rule applies to 科级 *leadership* posts (科长/副科长, i.e. ``level`` set and
-    ``is_leadership``). Seed 000 says "科级干部在同一职位", and the national 转任规定 makes it mandatory for
-    "担任机关内设机构领导职务的公务员"; after 职务职级并行 a non-leadership 科级 cadre holds a rank, not a post,
-    so "same post" has no clear start. Other cadres can still be rotated under seed 000's
-    "不适应现职位"/"其他原因", which is a human decision, not this rule.
+    Scope: 科级 *leadership* posts (科长/副科长, i.e. ``level`` set and ``is_leadership``), and any post whose
+    岗位类别 is one of the policy's key posts (组织、人事、纪检、审计、财务、审批、采购、许可、处罚). Seed 000 says
+    "科级干部在同一职位"; the national 转任规定 makes it mandatory for "担任机关内设机构领导职务的公务员" and extends
+    regular rotation to staff in key posts, where the registry's post (section + title + category) gives the
+    "same post" its start. Other cadres can still be rotated under seed 000's "不适应现职位"/"其他原因", which is
+    a human decision, not this rule.
     """
-    recorded = policy.subset("rotation_years")
+    recorded = policy.subset("rotation_years", "rotation_key_post_categories")
     post = cadre.post
     if post is None:
         return _finding(False, f"{cadre.name}无现任职务，不适用同一职位轮岗规定", {}, recorded, None, ())
-    if not (post.is_leadership and post.level in POST_LEVELS):
+    key_post = post.category in policy.rotation_key_post_categories
+    if not (post.is_leadership and post.level in POST_LEVELS) and not key_post:
+        kind = f"（岗位类别：{POST_CATEGORY_LABELS.get(post.category, post.category)}）" if post.category else ""
         return _finding(
             False,
-            f"{cadre.name}现任{post.title}，不是科级领导职务（实职），不适用同一职位满 {policy.rotation_years} 年"
-            "轮岗规定；如不适应现职位或因其他原因需要交流，另行研究",
-            {"title": post.title, "level": post.level, "is_leadership": post.is_leadership}, recorded, None, ())
+            f"{cadre.name}现任{post.title}{kind}，不是科级领导职务（实职），也不在重点岗位之列，不适用同一职位满 "
+            f"{policy.rotation_years} 年轮岗规定；如不适应现职位或因其他原因需要交流，另行研究",
+            {"title": post.title, "level": post.level, "is_leadership": post.is_leadership,
+             "category": post.category, "key_post": False}, recorded, None, ())
     if post.same_post_start is None:
         return _finding(False, f"{cadre.name}缺少同一职位起始日期，无法判断是否到期轮岗，请先补录干部信息",
                         {"title": post.title}, recorded, None, ())
@@ -51,14 +56,20 @@ def rotation_due(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY) -
     years = full_years(post.same_post_start, on)
     reached = on >= due_on
     exclusions = _exclusions(cadre, on)
+    # A leader is in scope as a leader; the key-post reading only widens the rule to non-leadership posts.
+    key_post = key_post and not (post.is_leadership and post.level in POST_LEVELS)
     figures = {
         "same_post_start": post.same_post_start.isoformat(), "on": on.isoformat(), "years_in_post": years,
         "due_on": due_on.isoformat(), "rotation_years": policy.rotation_years, "exclusions": list(exclusions),
+        "category": post.category, "key_post": key_post,
     }
-    served = f"{cadre.name}自 {post.same_post_start.isoformat()} 起任{post.title}，至 {on.isoformat()} "
+    where = f"{post.title}（{POST_CATEGORY_LABELS.get(post.category, post.category)}岗位，属重点岗位）" if key_post \
+        else post.title
+    served = f"{cadre.name}自 {post.same_post_start.isoformat()} 起任{where}，至 {on.isoformat()} "
     if reached and not exclusions:
+        rule = "重点岗位定期交流" if key_post else "满10年应当转任"
         reason = (f"{served}已满 {years} 年（≥ {policy.rotation_years} 年，满期日 {due_on.isoformat()}），"
-                  f"原则上必须轮岗交流（{SEED_SOURCE}；{TRANSFER_SOURCE}：满10年应当转任）")
+                  f"原则上必须轮岗交流（{SEED_SOURCE}；{TRANSFER_SOURCE}：{rule}）")
     elif reached:
         reason = (f"{served}已满 {years} 年（≥ {policy.rotation_years} 年），但{'；'.join(exclusions)}，"
                   f"暂不安排轮岗交流（{TRANSFER_SOURCE}：上述情形一般不得转任）")
