@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import config
     from webapp import db
     from webapp import errors
+    from webapp import headcount_pages
     from webapp import pages
     from webapp import registry_pages
     from webapp import registry_tools
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(registry_pages.bp)
     app.register_blueprint(registry_tools.bp)
+    app.register_blueprint(headcount_pages.bp)
     app.register_blueprint(case_start.bp)
     app.register_blueprint(case_pages.bp)
     app.register_blueprint(admin_pages.bp)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from storage.models import Case
 from storage.models import Section
+from webapp import cadre_file_pages
 from webapp import db
 from webapp import formdata
 from webapp.security import current_actor
@@ -22,6 +23,7 @@ from workflows import registry_edit
 from workflows.errors import InvalidData
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
+bp.register_blueprint(cadre_file_pages.bp)  # the cadre file's talks, filings and leave
 READERS = ("personnel_office", "admin", "auditor")
 EDITORS = ("personnel_office", "admin")
 PERSON_FORM = {field: ("date" if field.endswith("date") else "bool" if field == "under_investigation" else "text",
@@ -29,7 +31,8 @@ PERSON_FORM = {field: ("date" if field.endswith("date") else "bool" if field == 
 POST_FORM = {"section_id": ("id", "科室"), "title": ("text", "职务"), "level": ("text", "职务层次"),
              "is_leadership": ("bool", "是否实职"), "civil_service_rank": ("text", "职级"),
              "start_date": ("date", "任现职日期"), "decision_date": ("date", "任职决定日期"),
-             "appointment_mode": ("text", "任职方式"), "probation_end": ("date", "试用期止")}
+             "appointment_mode": ("text", "任职方式"), "probation_end": ("date", "试用期止"),
+             "category": ("text", "岗位类别")}
 
 
 @bp.app_context_processor
@@ -68,7 +71,7 @@ def _render_detail(cadre_id: int, errors: dict | None = None, status: int = 200)
         "registry/detail.html", cadre=cadre, posts=list(reversed(cadre.posts)),
         assessments=registry.assessments_of(session, cadre_id), sanctions=registry.sanctions_of(session, cadre_id),
         cases=cases, sections=_sections(), errors=errors or {}, form=request.form, today=today(),
-        age_on=registry.age_on), status
+        age_on=registry.age_on, **cadre_file_pages.detail_context(session, cadre.id)), status
 
 
 @bp.route("/<int:cadre_id>/edit", methods=["GET", "POST"])
@@ -111,6 +114,15 @@ def add_sanction(cadre_id: int):
 def appoint(cadre_id: int):
     return _change(cadre_id, lambda: registry_edit.appoint(
         db.session(), current_actor(), now(), cadre_id, formdata.parse(request.form, POST_FORM)))
+
+
+@bp.post("/<int:cadre_id>/post-category")
+@roles_required(*EDITORS)
+def classify_post(cadre_id: int):
+    """The 岗位类别 of the current post (key posts rotate after ten years even outside leadership)."""
+    return _change(cadre_id, lambda: registry_edit.classify_post(
+        db.session(), current_actor(), now(), cadre_id,
+        formdata.parse(request.form, {"category": ("text", "岗位类别")})["category"]))
 
 
 def _change(cadre_id: int, change):

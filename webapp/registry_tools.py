@@ -16,6 +16,7 @@ from webapp.security import policy
 from webapp.security import roles_required
 from webapp.security import today
 from workflows import cadre_export
+from workflows import headcount
 from workflows import registry
 from workflows import registry_edit
 from workflows import scans
@@ -43,7 +44,8 @@ def scan():
 @roles_required(*READERS)
 def structure():
     metrics = structure_statistics(registry.all_facts(db.session()), today(), policy())
-    return render_template("registry/structure.html", metrics=metrics, as_of=today())
+    return render_template("registry/structure.html", metrics=metrics, as_of=today(),
+                           vacancies=headcount.overview(db.session()))
 
 
 @bp.route("/import", methods=["GET", "POST"])

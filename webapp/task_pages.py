@@ -23,9 +23,11 @@ from workflows import attachments
 from workflows import ballot_subject
 from workflows import case_history
 from workflows import commands
+from workflows import headcount_fields
 from workflows import meeting_view
 from workflows import party_meeting
 from workflows import people
+from workflows import rows_for
 from workflows import views
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
@@ -48,10 +50,13 @@ def _choices_for(schema: dict | None) -> dict:
     """What the form's pickers list: sections, cadres, and the users of each role a field names."""
     session = db.session()
     widgets = {field.widget for field in form_fields.fields(schema)}
+    widgets |= {cell.widget for field in form_fields.fields(schema) if field.widget == "rows_for"
+                for cell in field.cells(0)}
     # Keyed by field: a field may draw on several roles; each user is shown "姓名（角色）".
     users = {field.name: people.user_choices(session, people.roles_of(field.prop), english())
              for field in form_fields.fields(schema) if field.widget in ("users", "user")}
-    names_cadres = any(field.widget in ("cadre", "cadres") or (field.widget == "rows" and field.picks_people)
+    names_cadres = any(field.widget in ("cadre", "cadres")
+                       or (field.widget in ("rows", "rows_for") and field.picks_people)
                        for field in form_fields.fields(schema))
     if schema and schema.get(party_meeting.KEYWORD):
         # The secretary recording the meeting presides and votes last: the boxes list the other members.
@@ -65,16 +70,45 @@ def _choices_for(schema: dict | None) -> dict:
     }
 
 
+def _lines(session, case, row, schema: dict | None, values: dict) -> dict[str, list | None]:
+    """Each per-cadre list's rows: one per cadre its case variable lists (None when the case holds no such list)."""
+    fields = [field for field in form_fields.fields(schema) if field.widget == "rows_for"]
+    if not fields or row.status != "open":
+        return {field.name: [] for field in fields}
+    data = case_history.task_data(case, row.id)
+    found = {}
+    for field in fields:
+        staff_nos = rows_for.listed(data, field.prop[rows_for.ROWS_FOR])
+        choices = people.choices_of(session, staff_nos, today()) if staff_nos else {}
+        labels = {staff_no: choice.label for staff_no, choice in choices.items()}
+        found[field.name] = None if staff_nos is None else form_fields.lines(field, staff_nos, labels,
+                                                                            values.get(field.name))
+    return found
+
+
+def _headcount(case, row, schema: dict | None):
+    """① 分析研判: the 职数 facts of the case's post as they stand now (the submission records its own)."""
+    if not (schema or {}).get(headcount_fields.KEYWORD) or row.status != "open":
+        return None
+    return headcount_fields.facts(db.session(), schema, case_history.task_data(case, row.id))
+
+
 def _render(row, *, values: dict | None = None, errors: dict | None = None, message: str | None = None,
-            status: int = 200):
+            status: int = 200, blank_rows: dict[str, int] | None = None):
     session = db.session()
     case = views.get_case(session, row.case_id)
     schema = case.spec.forms.get(row.bpmn_id)
     if values is None:
         values = case_history.task_data(case, row.id, current_actor()) if row.status == "open" else {}
+    headcount = _headcount(case, row, schema)
     return render_template(
-        "tasks/task.html", task=row, case=case, schema=schema, fields=form_fields.fields(schema),
+        "tasks/task.html", task=row, case=case, schema=schema, headcount=headcount,
+        fields=[field for field in form_fields.fields(schema)
+                if field.name not in headcount_fields.hidden_fields(schema, headcount)],
         values=values, errors=form_fields.field_errors(errors or {}), message=message,
+        cell_errors=errors or {}, lines=_lines(session, case, row, schema, values),
+        blank_rows={**dict.fromkeys((f.name for f in form_fields.fields(schema)), form_fields.BLANK_ROWS),
+                    **(blank_rows or {})},
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         history=case_history.steps(session, case, english(), current_actor()), shown=form_fields.shown_value,
         mine=row.claimed_by_id == current_actor().user_id, **_choices_for(schema),
@@ -102,6 +136,11 @@ def complete(task_id: str):
     row = _task(task_id)
     schema = views.get_case(db.session(), row.case_id).spec.forms.get(row.bpmn_id)
     data = form_fields.parse(schema, request.form)
+    if "_add_row" in request.form:
+        # "Add a row": the form again with what was typed and one blank row more; nothing is submitted.
+        adding = request.form["_add_row"]
+        blank = form_fields.posted_rows(adding, request.form) - len(data.get(adding) or []) + 1
+        return _render(row, values=data, blank_rows={adding: max(blank, 1)})
     version = request.form.get("version", type=int)
     try:
         data.update(_uploads(row, schema))

@@ -21,9 +21,10 @@ from workflows.people import Table
 from workflows.views import case_events
 
 # What the engine adds to task data for its own use; a person did not write it.
-_MACHINE_KEYS = ("policy", "cadre", "calendar_overrides", "members_roster", "recused_names")
+_MACHINE_KEYS = ("policy", "cadre", "calendar_overrides", "members_roster", "recused_names", "headcount")
 # What the command adds and a reader needs: labelled like a form field would be.
 _ENGINE_FIELDS = {"calendar_version": {"title": "工作日历版本"},
+                  "headcount_status": {"title": "职数表核定与空缺（提交时）"},
                   "members_due": {"title": "应到会成员人数（党组全体成员，含书记）"},
                   "members_present_count": {"title": "实到人数（含书记和回避成员）"},
                   "secretary": {"title": "主持会议的书记", "x-user": "party_secretary"}}

@@ -14,10 +14,15 @@ A form schema may carry these cadreflow keywords (JSON Schema ignores unknown ke
 - ``"x-party-meeting": true`` on the form — a party-group meeting: the members due, the presiding secretary and
   the attendance checks come from :mod:`workflows.party_meeting`;
 - ``"x-calendar": true`` on the form — the local calendar changes and the calendar version are attached,
-  so working-day timers use them and the record shows which calendar decided the date.
+  so working-day timers use them and the record shows which calendar decided the date;
+- ``"x-rows-for"`` on a list of rows and ``"x-row-rules"`` on its items — one row per cadre a case list names,
+  and rules per row: see :mod:`workflows.rows_for`;
+- ``"x-talk-record"`` on the form — the talk the task held is written into the cadre file when it completes:
+  see :mod:`workflows.procedure_talks`;
+- ``"x-headcount": true`` on the form — the 职数 facts of the case's post are attached (① 分析研判):
+  see :mod:`workflows.headcount_fields`.
 """
 
-import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,13 +34,15 @@ from storage.models import UserRole
 from workflows import cadre_fields
 from workflows import case_outcome
 from workflows import expressions
+from workflows import form_rules
 from workflows import forms
+from workflows import headcount_fields
 from workflows import party_meeting
 from workflows import people
+from workflows import procedure_talks
+from workflows import rows_for
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
-from workflows.clock import engine_now
-from workflows.clock import engine_time
 from workflows.errors import InvalidData
 from workflows.local_rules import calendar_overrides
 from workflows.rules.calendar import calendar_version
@@ -45,26 +52,14 @@ USER = "x-user"
 SECTION = "x-section"
 CALENDAR = "x-calendar"
 CONFIRM = "x-confirm"
-_PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
 def schema_problems(schema: dict) -> list[str]:
     """What is wrong with a form's cadreflow keywords (checked at deploy time), in Chinese."""
-    problems = []
     properties = schema.get("properties") or {}
-    rules = schema.get(RULES, [])
-    if not isinstance(rules, list):
-        return [f"{RULES} 必须是列表"]
-    for number, rule in enumerate(rules, start=1):
-        if not isinstance(rule, dict) or not {"field", "check", "message"} <= set(rule):
-            problems.append(f"{RULES} 第 {number} 条须有 field、check、message")
-            continue
-        if rule["field"] not in properties:
-            problems.append(f"{RULES} 第 {number} 条的字段 {rule['field']} 不在表单中")
-        try:
-            expressions.check(str(rule["check"]))
-        except expressions.ExpressionRefused as refused:
-            problems.append(f"{RULES} 第 {number} 条的条件不被允许：{refused}")
+    problems = form_rules.problems(schema.get(RULES, []), properties, RULES)
+    if not isinstance(schema.get(RULES, []), list):
+        return problems
     for field, prop in properties.items():
         if isinstance(prop, dict) and CONFIRM in prop:
             if prop.get("type") != "boolean":
@@ -73,45 +68,21 @@ def schema_problems(schema: dict) -> list[str]:
                 expressions.check(str(prop[CONFIRM]))
             except expressions.ExpressionRefused as refused:
                 problems.append(f"{field} 的 {CONFIRM} 条件不被允许：{refused}")
-    return problems
+    return problems + rows_for.schema_problems(schema) + procedure_talks.schema_problems(schema)
 
 
 def _title(schema: dict, field: str) -> str:
     return (schema.get("properties", {}).get(field) or {}).get("title") or field
 
 
-def _filled(message: str, scope: dict) -> str:
-    # A message quotes the value it was compared with, so the user sees which earlier date or count bounds it.
-    def value(match: re.Match) -> str:
-        found = scope.get(match.group(1))
-        return str(found) if isinstance(found, str | int) and not isinstance(found, bool) and found != "" else "未记录"
-    return _PLACEHOLDER.sub(value, message)
-
-
 def _check_rules(schema: dict, data: dict, context: dict, at: datetime | None) -> dict[str, str]:
     # A field the form leaves out is None to the rules, unless the case already holds a value for it.
     scope = {**{name: None for name in schema.get("properties") or {}}, **context, **data}
-    environment = expressions.RestrictedEnvironment()
     errors: dict[str, str] = {}
     for rule in schema.get(RULES, []):
-        try:
-            # A rule may ask for today(): the command's time, as the engine sees it.
-            with engine_time(at or engine_now()):
-                holds = environment.evaluate(rule["check"], dict(scope))
-        except (TypeError, ValueError, KeyError, NameError):
-            holds = False  # a rule that cannot be evaluated on this data is not met
-        if not holds:
-            errors.setdefault(rule["field"], _filled(rule["message"], scope))
+        if not form_rules.holds(rule["check"], scope, at):
+            errors.setdefault(rule["field"], form_rules.filled(rule["message"], scope))
     return errors
-
-
-def _holds(check: str, scope: dict, at: datetime | None) -> bool:
-    try:
-        # A rule may ask for today(): the command's time, as the engine sees it.
-        with engine_time(at or engine_now()):
-            return bool(expressions.RestrictedEnvironment().evaluate(check, dict(scope)))
-    except (TypeError, ValueError, KeyError, NameError):
-        return False  # a rule that cannot be evaluated on this data is not met
 
 
 def _check_confirmations(schema: dict, data: dict, at: datetime | None) -> tuple[dict, dict[str, str]]:
@@ -121,7 +92,7 @@ def _check_confirmations(schema: dict, data: dict, at: datetime | None) -> tuple
     for field, prop in (schema.get("properties") or {}).items():
         if not isinstance(prop, dict) or CONFIRM not in prop:
             continue
-        if not _holds(str(prop[CONFIRM]), scope, at):
+        if not form_rules.holds(str(prop[CONFIRM]), scope, at):
             data = {key: value for key, value in data.items() if key not in (field, case_outcome.REASON)}
         elif data.get(field) is not True:
             errors[field] = f"此选择将终止本案件：请勾选「{_title(schema, field)}」后再提交"
@@ -171,14 +142,22 @@ def prepare(session: Session, schema: dict, data: object, context: dict | None =
     command's time; ``actor`` who submits (a party-group meeting's presiding secretary).
     Raises :class:`InvalidData` naming every bad field; nothing is changed then.
     """
-    clean, confirmations = _check_confirmations(schema, forms.validate(schema, data), at)
+    try:
+        valid = forms.validate(schema, data)
+    except InvalidData as invalid:  # a per-cadre row's error names the cadre
+        named = rows_for.named_errors(session, schema, data, invalid.errors)
+        raise InvalidData("表单数据有误：" + "；".join(named.values()), named) from None
+    valid, headcount_errors = headcount_fields.attach(session, schema, valid, context or {})
+    clean, confirmations = _check_confirmations(schema, valid, at)
+    records, row_errors = rows_for.check(session, schema, clean, context or {}, at)
     errors = {**_check_rules(schema, clean, context or {}, at), **_check_users(session, schema, clean),
-              **_check_sections(session, schema, clean), **confirmations}
+              **_check_sections(session, schema, clean), **row_errors, **confirmations,
+              **headcount_errors}
     if schema.get(party_meeting.KEYWORD) and not errors:
         clean, errors = party_meeting.attach(session, clean, actor or SYSTEM, context or {})
     if errors:
         raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
-    clean = cadre_fields.attach_records(session, schema, clean)
+    clean = {**cadre_fields.attach_records(session, schema, clean), **records}
     if schema.get(CALENDAR):
         overrides = calendar_overrides(session)
         clean = {**clean, "calendar_overrides": {day.isoformat(): flag for day, flag in sorted(overrides.items())},

@@ -12,6 +12,7 @@ from storage.models import Post
 from storage.models import Section
 from storage.models import User
 from workflows.actors import ROLE_NAMES
+from workflows.rows_for import ROWS_FOR
 from workflows.rules.dates import full_years
 
 STATUS_NAMES = {"running": ("办理中", "In progress"), "completed": ("已办结", "Completed"),
@@ -69,17 +70,26 @@ class CadreChoice:
         return f"{self.name}（{place}，{self.age} 岁）" if place else f"{self.name}（{self.age} 岁）"
 
 
+def _choice(cadre: Cadre, today: date) -> CadreChoice:
+    post = cadre.current_post
+    section = post.section.name if post and post.section else ""
+    return CadreChoice(cadre.staff_no, cadre.name, section, post.title if post else "",
+                       full_years(cadre.birth_date, today))
+
+
 def cadre_choices(session: Session, today: date) -> list[CadreChoice]:
     """The active cadres of the registry, by section then name, as pickers list them."""
     cadres = session.scalars(select(Cadre).where(Cadre.active.is_(True))
                              .options(selectinload(Cadre.posts).selectinload(Post.section))).all()
-    found = []
-    for cadre in cadres:
-        post = cadre.current_post
-        section = post.section.name if post and post.section else ""
-        found.append(CadreChoice(cadre.staff_no, cadre.name, section, post.title if post else "",
-                                 full_years(cadre.birth_date, today)))
+    found = [_choice(cadre, today) for cadre in cadres]
     return sorted(found, key=lambda c: (c.section == "", c.section, c.name, c.staff_no))
+
+
+def choices_of(session: Session, staff_nos: list[str], today: date) -> dict[str, CadreChoice]:
+    """The cadres of ``staff_nos`` (active or not) as pickers label them, by staff number; unknown ones left out."""
+    cadres = session.scalars(select(Cadre).where(Cadre.staff_no.in_(staff_nos))
+                             .options(selectinload(Cadre.posts).selectinload(Post.section))).all()
+    return {cadre.staff_no: _choice(cadre, today) for cadre in cadres}
 
 
 def user_choices(session: Session, roles: tuple[str, ...], english: bool = False) -> list[tuple[str, str]]:
@@ -95,7 +105,7 @@ class People:
 
     def __init__(self, session: Session, english: bool = False):
         self.session, self.english = session, english
-        self._cadres: dict[str, str] = {}
+        self._cadres: dict[str, tuple[str, str | None, str | None] | None] = {}
         self._users: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._sections: dict[str, str] | None = None
 
@@ -104,18 +114,23 @@ class People:
             self._sections = {code: name for code, name in self.session.execute(select(Section.code, Section.name))}
         return self._sections.get(str(code), str(code))
 
-    def cadre(self, staff_no, record: dict | None = None) -> str:
-        """"姓名（科室 职务）": from the record the case kept when there is one, else from the registry now."""
+    def cadre(self, staff_no, record: dict | None = None, numbered: bool = False) -> str:
+        """"姓名（科室 职务）" (with the staff number when ``numbered``): from the record the case kept when there
+        is one, else from the registry now; a staff number the registry does not know stays as it is."""
         staff_no = str(staff_no)
         if isinstance(record, dict) and record.get("staff_no") == staff_no and record.get("name"):
-            return _cadre_label(record["name"], record.get("section"), record.get("post_title"))
-        if staff_no not in self._cadres:
-            cadre = self.session.scalar(select(Cadre).where(Cadre.staff_no == staff_no)
-                                        .options(selectinload(Cadre.posts).selectinload(Post.section)))
-            post = cadre.current_post if cadre else None
-            self._cadres[staff_no] = staff_no if cadre is None else _cadre_label(
-                cadre.name, post.section.name if post and post.section else None, post.title if post else None)
-        return self._cadres[staff_no]
+            found = (record["name"], record.get("section"), record.get("post_title"))
+        else:
+            if staff_no not in self._cadres:
+                cadre = self.session.scalar(select(Cadre).where(Cadre.staff_no == staff_no)
+                                            .options(selectinload(Cadre.posts).selectinload(Post.section)))
+                post = cadre.current_post if cadre else None
+                self._cadres[staff_no] = None if cadre is None else (
+                    cadre.name, post.section.name if post and post.section else None, post.title if post else None)
+            found = self._cadres[staff_no]
+        if found is None:
+            return staff_no
+        return _cadre_label(*found, staff_no if numbered else None)
 
     def name(self, username) -> str:
         """A user's display name alone (where their role is shown beside it)."""
@@ -143,7 +158,7 @@ class People:
         if isinstance(value, bool):
             return YES_NO[value][self.english]
         if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
-            return self._table(prop, value)
+            return self._table(prop, value, records if isinstance(records, list) else [])
         if isinstance(value, list):
             record_list = records if isinstance(records, list) else []
             return "、".join(self._one(prop, item, _record_for(record_list, item)) for item in value)
@@ -173,12 +188,28 @@ class People:
         self.user(username)
         return self._users.get(str(username), ("", ()))[1]
 
-    def _table(self, prop: dict, rows: list[dict]) -> Table:
+    def _table(self, prop: dict, rows: list[dict], records: list) -> Table:
         columns = dict((prop.get("items") or {}).get("properties") or {})
         for row in rows:  # a key no column names still shows, under its own name
             columns.update({key: {} for key in row if key not in columns})
-        return Table(tuple(str(cell.get("title") or key) for key, cell in columns.items()),
-                     tuple(tuple(str(self.value(cell, row.get(key))) for key, cell in columns.items()) for row in rows))
+        # A per-cadre list (x-rows-for) names each row's cadre with the staff number: the row is that person's.
+        numbered = ROWS_FOR in prop
+        shown = []
+        for index, row in enumerate(rows):
+            kept = records[index] if index < len(records) else None
+            shown.append(tuple(self._cell({**cell, CADRE: True} if numbered and key == "staff_no" else cell,
+                                          row.get(key), kept, numbered) for key, cell in columns.items()))
+        return Table(tuple(str(cell.get("title") or key) for key, cell in columns.items()), tuple(shown))
+
+    def _cell(self, prop: dict, value, record, numbered: bool) -> str:
+        """One cell of a row table: a cadre from the record kept for the row, a choice (yes/no too) by its title."""
+        if value in (None, ""):
+            return ""
+        if prop.get(CADRE) and isinstance(value, str | int) and not isinstance(value, bool):
+            return self.cadre(value, record if isinstance(record, dict) else None, numbered)
+        if isinstance(value, bool) and prop.get("oneOf"):
+            return self._one(prop, value, None)
+        return str(self.value(prop, value))
 
     def subject(self, text: str | None) -> str:
         """A case subject: a staff number by name, a post's section code ("SJZY 科长") by the section's name."""
@@ -191,8 +222,8 @@ class People:
         return shown if shown != first else self.section(first)
 
 
-def _cadre_label(name: str, section: str | None, title: str | None) -> str:
-    place = " ".join(part for part in (section, title) if part)
+def _cadre_label(name: str, section: str | None, title: str | None, staff_no: str | None = None) -> str:
+    place = "，".join(part for part in (" ".join(part for part in (section, title) if part), staff_no) if part)
     return f"{name}（{place}）" if place else name
 
 

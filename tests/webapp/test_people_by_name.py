@@ -60,7 +60,7 @@ def form(name: str) -> dict:
 
 def test_a_person_field_refuses_a_staff_number_the_registry_does_not_know_naming_the_field(bureau, sessions):
     notice = {"notice_document_no": "青数任〔2026〕8号", "notice_date": "2026-09-20", "handover_to": "QP9999",
-              "notice_content": "转任通知"}
+              "notice_content": "转任通知", "notice_response": "accepts"}
     with sessions() as session, pytest.raises(InvalidData) as refused:
         form_checks.prepare(session, form("rotation_issue_notice"), notice, {"decision_date": "2026-09-18"},
                             bureau.clock.now())
@@ -68,7 +68,8 @@ def test_a_person_field_refuses_a_staff_number_the_registry_does_not_know_naming
 
 
 def test_a_person_in_a_row_unknown_to_the_registry_is_refused_naming_the_field(bureau, sessions):
-    tally = {"tally": [{"staff_no": "QP9999", "votes": 21}, {"staff_no": "QP0010", "votes": 4}]}
+    tally = {"tally": [{"staff_no": "QP9999", "votes_leaders": 3, "votes_middle": 8, "votes_other": 10},
+                       {"staff_no": "QP0010", "votes_leaders": 0, "votes_middle": 2, "votes_other": 2}]}
     with sessions() as session, pytest.raises(InvalidData) as refused:
         cadre_fields.attach_records(session, form("selection_meeting_recommendation"), tally)
     assert refused.value.errors == {"tally": "「得票情况」的「人选」中的干部编号 QP9999 在干部信息库中不存在"}
@@ -93,7 +94,8 @@ def test_the_task_page_names_the_cadres_where_it_showed_staff_numbers(app, burea
     page = signed_in(app, "secretary").get(f"/tasks/{task.id}").get_data(as_text=True)
     record = timeline(page)
     assert label(sessions, "QP0003") in record and label(sessions, "QP0010") in record
-    assert "QP0003" not in record
+    # A staff number is only ever shown beside the name it belongs to ("崔英（…，QP0003）").
+    assert record.count("QP0003") == record.count("，QP0003）")
     # The picker offers cadres by name, section, post and age; the value sent stays the staff number.
     assert re.search(r'value="QP0003"[^>]*>\s*' + re.escape(label(sessions, "QP0003")[:-1]) + r"，\d+ 岁）", page)
 
@@ -104,8 +106,8 @@ def test_the_record_shows_sections_by_name_and_rows_as_a_table(app, bureau):
     record = timeline(page)
     assert "数据资源科" in record and "SJZY" not in record
     assert "staff_no" not in record and "votes:" not in record
-    table = re.search(r'<table class="rows-shown">.*?</table>', record, re.S).group(0)
-    assert "<th>得票数</th>" in table and "<td>21</td>" in table
+    tables = re.findall(r'<table class="rows-shown">.*?</table>', record, re.S)
+    assert any("<th>领导班子成员票</th>" in table and "<td>12</td>" in table for table in tables)
 
 
 def test_the_record_sheet_shows_names_sections_and_a_table_of_vote_rows(bureau, sessions, tmp_path):
@@ -116,7 +118,7 @@ def test_the_record_sheet_shows_names_sections_and_a_table_of_vote_rows(bureau, 
                         tmp_path)
     assert "staff_no" not in text and "SJZY" not in text
     assert "数据资源科" in text and re.sub(r"\s", "", label(sessions, "QP0003")) in text
-    assert "得票数" in text  # the rows' own column title heads the table
+    assert "领导班子成员票" in text  # the rows' own column title heads the table
 
 
 def test_the_ballot_page_names_the_candidate_and_the_post(app, bureau, sessions):

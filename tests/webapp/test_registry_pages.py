@@ -145,7 +145,8 @@ def test_export_reimports_and_template_downloads(site):
 def test_scan_and_structure_pages_render(site):
     client = signed_in(site, "wangmin")
     scan = client.get("/registry/scan").get_data(as_text=True)
-    assert "交流轮岗到期" in scan and "到龄退二线窗口" in scan and "科室考核处理" in scan
+    assert "交流轮岗到期" in scan and "到龄退出领导岗位" in scan and "科室考核处理" in scan
+    assert "窗口" not in scan  # the formal wording: 退出领导岗位, not a "window"
     structure = client.get("/registry/structure").get_data(as_text=True)
     assert "<svg" in structure and "≥ 35%" in structure
 

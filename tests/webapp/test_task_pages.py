@@ -66,19 +66,24 @@ def test_lists_of_rows_and_users_are_read_from_the_form(app, bureau):
     steps.to_work_plan(run)
     run.do("work_plan", steps.WORK_PLAN)
     run.do("eligibility_screening", steps.screening())
-    run.do("interview_recommendation", {"talks_held": 20, "talk_summary": "谈话调研",
-                                        "reference_list": ["QP0003", "QP0010"]})
+    run.do("interview_recommendation", steps.interview(run.data()["eligible_candidates"], ("QP0003", "QP0010")))
     task = open_task(run, "meeting_recommendation")
     client = signed_in(app, "organiser")
-    assert 'name="tally.0.staff_no"' in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    # One row per reference candidate, named, the staff number carried in the form: no blank rows to fill.
+    assert 'name="tally.0.staff_no" value="QP0003"' in page and 'name="tally.1.staff_no" value="QP0010"' in page
+    assert 'name="tally.2.staff_no"' not in page and "崔英" in page
     response = client.post(f"/tasks/{task.id}", data={
         "meeting_date": "2026-09-04", "range_size": "30", "attended": "25", "ballots_issued": "25",
-        "ballots_returned": "25", "ballots_valid": "25", "tally.0.staff_no": "QP0003", "tally.0.votes": "21",
-        "tally.1.staff_no": "QP0010", "tally.1.votes": "4", "tally.2.staff_no": "", "tally.2.votes": "",
-        "counted_by": ["organiser", "inspector"]})
+        "ballots_returned": "25", "valid_leaders": "3", "valid_middle": "10", "valid_other": "12",
+        "tally.0.staff_no": "QP0003", "tally.0.votes_leaders": "3", "tally.0.votes_middle": "8",
+        "tally.0.votes_other": "10", "tally.1.staff_no": "QP0010", "tally.1.votes_leaders": "0",
+        "tally.1.votes_middle": "2", "tally.1.votes_other": "2", "counted_by": ["organiser", "inspector"]})
     assert response.status_code == 302, response.get_data(as_text=True)
     data = run.data()
-    assert data["tally"] == [{"staff_no": "QP0003", "votes": 21}, {"staff_no": "QP0010", "votes": 4}]
+    assert data["tally"] == [{"staff_no": "QP0003", "votes_leaders": 3, "votes_middle": 8, "votes_other": 10},
+                             {"staff_no": "QP0010", "votes_leaders": 0, "votes_middle": 2, "votes_other": 2}]
+    assert data["recommendation_ranking"][0] == {"staff_no": "QP0003", "votes": 21, "share": "84.0%"}
     assert data["counted_by"] == ["organiser", "inspector"]
 
 

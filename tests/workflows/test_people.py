@@ -18,7 +18,8 @@ def person_fields():
         for name, prop in schema.get("properties", {}).items():
             items = prop.get("items") or {}
             for column, cell in (items.get("properties") or {}).items():
-                yield f"{path.stem}.{name}.{column}", cell
+                if cell.get("type") == "string" and "oneOf" not in cell:  # a count or a choice names nobody
+                    yield f"{path.stem}.{name}.{column}", cell
             kind = items.get("type") if prop.get("type") == "array" else prop.get("type")
             if kind == "string" and "oneOf" not in prop:
                 yield f"{path.stem}.{name}", prop
