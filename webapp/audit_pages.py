@@ -20,6 +20,7 @@ from webapp.case_pages import STATUSES
 from webapp.i18n import english
 from webapp.pages import datetime_local
 from webapp.security import roles_required
+from workflows import candidate_view
 from workflows import case_bundle
 from workflows import case_search
 from workflows import checkpoints
@@ -111,6 +112,7 @@ def case(case_id: int):
                            read=people.reader(session, found.spec.forms, english()),
                            changed={change.key: change.kind for change in state.changes},
                            diagram=replay_view.drawing(found, state),
+                           candidates=candidate_view.lines(state.data),
                            payload=_readable(state.event.payload))
 
 

@@ -22,6 +22,7 @@ from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
 from workflows import attachments
+from workflows import candidate_view
 from workflows import case_history
 from workflows import case_outcome
 from workflows import commands
@@ -75,6 +76,7 @@ def _render(case, *, errors: dict | None = None, message: str | None = None, sta
         history=case_history.steps(session, case, english(), actor), open_tasks=commands.open_tasks(session, case.id),
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
         diagram=case_history.drawing(case, workflow), board=_board(session, case),
+        candidates=candidate_view.lines(views.workflow_data(workflow)),
         waits=waiting.of_case(session, case.id),
         messages=[m for m in case_history.waiting_messages(workflow) if m[2] in actor.roles],
         may_withdraw=case.status == "running" and bool(actor.roles & commands.CANCEL_ROLES)), status

@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from workflows import model_functions
+from workflows import selection_functions
 
 MAX_EXPRESSION_LENGTH = 4000
 
@@ -46,7 +47,7 @@ class ExpressionRefused(ValueError):
 
 def allowed_functions() -> dict[str, Callable[..., Any]]:
     """Every function a model may call: the safe builtins and the registered domain rules."""
-    return {**SAFE_BUILTINS, **model_functions.FUNCTIONS}
+    return {**SAFE_BUILTINS, **model_functions.FUNCTIONS, **selection_functions.FUNCTIONS}
 
 
 def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozenset()) -> ast.AST:

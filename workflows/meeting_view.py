@@ -1,4 +1,4 @@
-"""The party-group meeting as the secretary follows it: who is due and present, who has voted, the running tally."""
+"""The party-group meeting as the secretary follows it (who is due, present, has voted, the tally) and as recorded."""
 
 from dataclasses import dataclass
 from dataclasses import field
@@ -85,3 +85,27 @@ def board(session: Session, case: Case, viewer: Actor | None = None) -> Board | 
                                                 recused_names=recused).explanation
     return shown
 
+
+@dataclass
+class VoteRound:
+    """One sitting of the party group: the meeting's record and each ballot in the order cast."""
+
+    seq: int
+    meeting: dict
+    ballots: list[tuple[str, str, str, str]] = field(default_factory=list)  # (at, who, choice, opinion)
+
+
+def vote_rounds(events) -> list[VoteRound]:
+    """The party-group votes of a case's events: each meeting, then its members' and the secretary's ballots."""
+    rounds = []
+    for event in events:
+        payload = audit.payload_of(event) if event.type == "task.completed" else {}
+        task, data = payload.get("bpmn_id"), payload.get("data") or {}
+        if task == MEETING:
+            rounds.append(VoteRound(event.seq, data))
+        elif task == BALLOT and rounds:
+            rounds[-1].ballots.append((event.at, event.actor, data.get("ballot"), data.get("opinion") or ""))
+        elif task == CLOSING and rounds:
+            rounds[-1].ballots.append((event.at, event.actor, data.get("secretary_ballot"),
+                                       data.get("secretary_opinion") or ""))
+    return rounds

@@ -2,8 +2,6 @@
 
 import io
 import re
-from dataclasses import dataclass
-from dataclasses import field
 from datetime import datetime
 from functools import cache
 from xml.sax.saxutils import escape
@@ -29,13 +27,16 @@ from storage.models import Case
 from storage.models import User
 from workflows import audit
 from workflows import ballot_secrecy
+from workflows import candidate_view
 from workflows import case_history
 from workflows import case_outcome
-from workflows import meeting_view
 from workflows import people
+from workflows import views
 from workflows.actors import ROLE_NAMES
 from workflows.clock import BEIJING
 from workflows.clock import parse_iso
+from workflows.meeting_view import VoteRound
+from workflows.meeting_view import vote_rounds
 from workflows.record_check import CaseVerdict
 from workflows.views import case_events
 
@@ -85,31 +86,6 @@ def beijing(at: datetime | str | None) -> str:
     if at is None:
         return "—"
     return (parse_iso(at) if isinstance(at, str) else at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
-
-
-@dataclass
-class VoteRound:
-    """One sitting of the party group: the meeting's record and each ballot in the order cast."""
-
-    seq: int
-    meeting: dict
-    ballots: list[tuple[str, str, str, str]] = field(default_factory=list)  # (at, who, choice, opinion)
-
-
-def vote_rounds(events) -> list[VoteRound]:
-    """The party-group votes of a case's events: each meeting, then its members' and the secretary's ballots."""
-    rounds = []
-    for event in events:
-        payload = audit.payload_of(event) if event.type == "task.completed" else {}
-        task, data = payload.get("bpmn_id"), payload.get("data") or {}
-        if task == meeting_view.MEETING:
-            rounds.append(VoteRound(event.seq, data))
-        elif task == meeting_view.BALLOT and rounds:
-            rounds[-1].ballots.append((event.at, event.actor, data.get("ballot"), data.get("opinion") or ""))
-        elif task == meeting_view.CLOSING and rounds:
-            rounds[-1].ballots.append((event.at, event.actor, data.get("secretary_ballot"),
-                                       data.get("secretary_opinion") or ""))
-    return rounds
 
 
 def _names(session: Session, usernames: set[str]) -> dict[str, str]:
@@ -194,6 +170,15 @@ def _steps_table(steps: list, names: dict[str, str]) -> Table:
             group = _lines(file_groups[index], "small") if index < len(file_groups) else ""
             rows.append([*(who if index == 0 else [""] * len(who)), piece, group])
     return _table(rows, [width * mm for _, width in STEP_COLUMNS])
+
+
+def _candidates_table(lines: list) -> Table:
+    """Each candidate's standing: recommendation votes, exam total, where they left and why."""
+    rows = [[_para(text, "small") for text in ("人选", "推荐得票（占有效票）", "考试综合成绩", "状态", "环节", "原因")],
+            *([_para(text or "—", "small") for text in (f"{line.name}（{line.staff_no}）", line.votes,
+                                                        line.exam_total, line.status, line.step, line.reason)]
+              for line in lines)]
+    return _table(rows, [w * mm for w in (30, 26, 18, 22, 30, 54)])
 
 
 def _vote_blocks(rounds: list[VoteRound], names: dict[str, str]) -> list:
@@ -288,6 +273,8 @@ def render_pdf(session: Session, case: Case, verdict: CaseVerdict) -> bytes:
     title = sheet_title(case.spec.name)
     story = [Paragraph(readable(title), styles["title"]), _case_block(session, case),
              Paragraph("办理过程", styles["heading"]), _steps_table(steps, names)]
+    if candidates := candidate_view.lines(views.case_data(case)):
+        story += [Paragraph("人选情况", styles["heading"]), _candidates_table(candidates)]
     if rounds:
         story += [Paragraph("党组会议表决情况", styles["heading"]), *_vote_blocks(rounds, names)]
     story += [Paragraph("记录校验", styles["heading"]), *(_para(line, "body") for line in verdict_lines(verdict))]

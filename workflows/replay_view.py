@@ -17,6 +17,7 @@ from workflows import diagram
 from workflows import engine
 from workflows import projection
 from workflows import replay
+from workflows import views
 from workflows.clock import parse_iso
 from workflows.errors import CommandError
 from workflows.errors import NotFound
@@ -24,7 +25,7 @@ from workflows.views import case_events
 
 # Data the engine keeps for itself, named for the auditor (form fields carry their forms' titles).
 MACHINE_LABELS = {"policy": "政策参数", "cadre": "干部信息快照", "calendar_overrides": "本地日历调整",
-                  "calendar_version": "工作日历版本"}
+                  "calendar_version": "工作日历版本", "headcount": "职数表（提交时）"}
 REPLAY_FAILURES = (replay.ReplayMismatch, CommandError, KeyError, ValueError, AttributeError, TypeError)
 
 
@@ -194,12 +195,7 @@ class _Replay:
 
     def shown_data(self) -> dict:
         """The data a page shows, as :func:`views.case_data` picks it."""
-        workflow = self.workflow
-        if workflow is None:
-            return {}
-        if workflow.completed and workflow.data:
-            return workflow.data
-        return workflow.last_task.data if workflow.last_task is not None else {}
+        return {} if self.workflow is None else views.workflow_data(self.workflow)
 
 
 def field_labels(case: Case) -> dict[str, str]:

@@ -103,7 +103,11 @@ def case_tasks(session: Session, case_id: int) -> list[HumanTask]:
 
 def case_data(case: Case) -> dict:
     """The case's current workflow data: of the last completed task, or the final data."""
-    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    return workflow_data(engine.restore(case.workflow_state, case.spec.spec_json))
+
+
+def workflow_data(workflow) -> dict:
+    """A restored workflow's current data: of the last completed task, or the final data."""
     if workflow.completed and workflow.data:
         return workflow.data
     return workflow.last_task.data if workflow.last_task is not None else {}

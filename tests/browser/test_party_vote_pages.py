@@ -5,6 +5,9 @@ import pytest
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_selection_journey import Journey
+from tests.browser.test_selection_journey import both
+from tests.browser.test_selection_journey import dossier_rows
+from tests.browser.test_selection_journey import per_candidate
 from tests.browser.test_selection_journey import run_timers
 from tests.browser.test_selection_journey import selection_site
 from tests.browser.test_selection_journey import start_to_work_plan
@@ -12,6 +15,7 @@ from tests.browser.test_selection_journey import texts
 from tests.procedures.driver import beijing
 
 CANDIDATES = ("崔英", "严桂秀", "曾欣")  # QP0003, QP0010, QP0004 of the demo registry
+STAFF_NOS = ("QP0003", "QP0010", "QP0004")
 OPINION = "对该人选的群众基础有保留意见"  # member1's reason: the others must not read it before the tally
 
 
@@ -41,24 +45,25 @@ def motion_to_candidates(journey: Journey) -> None:
         tick_by_name(page, "roster", *CANDIDATES)
     journey.task("organiser", "④发布职位与资格审查", screening, shot="vote_screening")
 
-    def interview(page):
-        texts(talks_held="20", talk_summary="谈话调研 20 人")(page)
-        tick_by_name(page, "reference_list", *CANDIDATES)
-    journey.task("organiser", "⑤谈话调研推荐", interview, shot="vote_interview")
+    journey.task("organiser", "⑤谈话调研推荐", both(
+        texts(talks_leaders="3", talks_middle="10", talks_other="7", talk_summary="谈话调研 20 人"),
+        per_candidate("mentions", {staff_no: {"mentions": "8", "listed": "true"} for staff_no in STAFF_NOS})),
+        shot="vote_interview")
 
     def recommendation(page):
         texts(meeting_date="2026-09-04", range_size="30", attended="25", ballots_issued="25",
-              ballots_returned="25", ballots_valid="25")(page)
+              ballots_returned="25", valid_leaders="3", valid_middle="10", valid_other="12")(page)
         page.check("input[name=counted_by][value=organiser]")
         page.check("input[name=counted_by][value=inspector]")
-        for row, (name, votes) in enumerate(zip(CANDIDATES[:2], ("14", "8"), strict=True)):
-            choose_by_name(page, f"select[name='tally.{row}.staff_no']", name)
-            page.fill(f"input[name='tally.{row}.votes']", votes)
+        per_candidate("tally", {staff_no: {"votes_leaders": "2", "votes_middle": "5", "votes_other": votes}
+                                for staff_no, votes in zip(STAFF_NOS, ("7", "1", "0"), strict=True)})(page)
     journey.task("organiser", "⑥会议推荐", recommendation, shot="vote_recommendation")
 
     def determine(page):
         texts(study_date="2026-09-08", determination_reasons="综合推荐情况和一贯表现，差额考察")(page)
         tick_by_name(page, "inspection_candidates", *CANDIDATES)
+        for n in range(1, 7):
+            page.check(f"input[name=members_present][value=member{n}]")
     journey.task("secretary", "⑦确定考察对象", determine, shot="vote_three_candidates")
     journey.task("organiser", "⑧考察预告", lambda page: (
         texts(notice_date="2026-09-09", notice_working_days="1", hotline="021-59700000",
@@ -67,25 +72,26 @@ def motion_to_candidates(journey: Journey) -> None:
         page.check("input[name=inspection_team][value=organiser]")), shot="vote_notice")
 
 
-def checks_and_proposal(journey: Journey) -> None:
+def checks_and_proposal(journey: Journey, app) -> None:
     def inspection(page):
-        texts(talks_count="25", evaluation_excellent="18", evaluation_competent="6", evaluation_basic="1",
-              evaluation_incompetent="0", inspection_findings="政治素质好，工作实绩突出")(page)
+        texts(talks_count="25", inspection_findings="政治素质好，工作实绩突出")(page)
         page.check("input[name=signed_by][value=inspector]")
         page.check("input[name=signed_by][value=organiser]")
-        page.check("input[name=inspection_recommendation][value=recommend]")
+        per_candidate("candidate_inspections", {staff_no: {
+            "evaluation_excellent": "18", "evaluation_competent": "6", "evaluation_basic": "1",
+            "evaluation_incompetent": "0", "talk_summary": "反映较好", "recommendation": "recommend"}
+            for staff_no in STAFF_NOS})(page)
     journey.task("inspector", "⑨组织考察", inspection, shot="vote_inspection")
-    journey.task("organiser", "⑩干部档案审核", lambda page: (
-        page.check("input[name=dossier_result][value=ok]"), page.fill("#dossier_note", "一致")), shot="vote_dossier")
-    journey.task("district", "⑪个人有关事项查核", lambda page: (
-        page.check("input[name=personal_matters_result][value=consistent]"),
-        page.fill("#personal_matters_note", "查核一致")), shot="vote_personal")
-    journey.task("discipline", "⑫纪检监察意见", lambda page: (
-        page.check("input[name=discipline_result][value=clear]"), page.fill("#integrity_conclusion", "良好"),
-        page.check("#signed_by_secretary_and_head")), shot="vote_discipline")
-    journey.task("discipline", "⑫信访举报核查", lambda page: (
-        page.fill("#complaints_received", "0"), page.check("input[name=complaints_result][value=none]"),
-        page.fill("#complaints_note", "无举报")), shot="vote_complaints")
+    journey.task("organiser", "⑩干部档案审核", per_candidate("dossier_checks", dossier_rows(app, STAFF_NOS)),
+                 shot="vote_dossier")
+    journey.task("district", "⑪个人有关事项查核", per_candidate("personal_matters_checks", {
+        staff_no: {"personal_matters_result": "consistent"} for staff_no in STAFF_NOS}), shot="vote_personal")
+    journey.task("discipline", "⑫纪检监察意见", both(per_candidate("discipline_checks", {
+        staff_no: {"discipline_result": "clear", "integrity_conclusion": "良好"} for staff_no in STAFF_NOS}),
+        lambda page: page.check("#signed_by_secretary_and_head")), shot="vote_discipline")
+    journey.task("discipline", "⑫信访举报核查", per_candidate("complaint_checks", {
+        staff_no: {"complaints_received": "0", "complaints_result": "none"} for staff_no in STAFF_NOS}),
+        shot="vote_complaints")
 
     def conclusion(page):
         page.check("input[name=proposal_ready][value=true]")
@@ -99,7 +105,7 @@ def test_the_vote_through_the_pages_keeps_ballots_secret_until_the_secretary_clo
     journey = Journey(page, base)
     motion_to_candidates(journey)
     run_timers(app, clock, beijing("2026-09-10 00:00"))
-    checks_and_proposal(journey)
+    checks_and_proposal(journey, app)
 
     def meeting(page):
         offered = page.locator("input[name=members_present]").evaluate_all("boxes => boxes.map(b => b.value)")

@@ -18,6 +18,7 @@ from tests.webapp.conftest import add_user
 from tests.webapp.conftest import make_app
 from tests.webapp.conftest import serving
 from workflows import deploy
+from workflows import registry
 from workflows.actors import SYSTEM
 from workflows.clock import FixedClock
 from workflows.demo_registry import seed_registry
@@ -98,6 +99,38 @@ def picks(**values):
     return fill
 
 
+def per_candidate(field: str, rows: dict[str, dict]):
+    """A fill step for a table with a row per candidate: ``rows`` = {staff number: {column: value}}."""
+    def fill(page):
+        for staff_no, values in rows.items():
+            name = page.locator(f"input[type=hidden][name^='{field}.'][value='{staff_no}']").get_attribute("name")
+            index = name.split(".")[1]
+            for column, value in values.items():
+                target = f"[name='{field}.{index}.{column}']"
+                element = page.locator(target).first
+                if element.get_attribute("type") == "radio":
+                    page.check(f"{target}[value='{value}']")
+                elif element.evaluate("node => node.tagName") == "SELECT":
+                    page.select_option(target, value)
+                else:
+                    page.fill(target, value)
+    return fill
+
+
+def dossier_rows(app, staff_nos) -> dict[str, dict]:
+    """⑩ as the dossier reads: the 三龄二历一身份 the registry holds (so "审核无问题" is consistent)."""
+    rows = {}
+    with app.extensions["cadreflow.sessions"]() as session:
+        for staff_no in staff_nos:
+            record = registry.record_of(session, registry.find_cadre(session, staff_no))
+            rows[staff_no] = {"birth_date": record["birth_date"], "work_start_date": record["work_start_date"],
+                              "education": record["ft_education_level"] or "bachelor", "work_history": "consistent",
+                              "cadre_identity": "consistent", "dossier_result": "ok"}
+            if record["party_join_date"]:
+                rows[staff_no]["party_join_date"] = record["party_join_date"]
+    return rows
+
+
 def both(*fills):
     def fill(page):
         for step in fills:
@@ -147,72 +180,79 @@ def start_to_work_plan(journey: Journey, prefix: str = "") -> None:
                  shot=f"{prefix}work_plan")
 
 
+# Three recommended for one post: 崔英 leaves at 考察 (不建议任用), 严桂秀 is not chosen, 孔浩俊 is appointed.
+THREE = ("QP0003", "QP0010", "QP0018")
+VOTES = {"QP0003": ("3", "8", "12"), "QP0010": ("0", "2", "8"), "QP0018": ("0", "0", "6")}
+FEWER_VOTES = {"QP0003": ("2", "4", "5"), "QP0010": ("0", "1", "3"), "QP0018": ("0", "0", "2")}
+
+
 def start_and_recommend(journey: Journey) -> None:
     start_to_work_plan(journey)
     journey.task("organiser", "④发布职位与资格审查",
                  both(texts(announced_on="2026-09-02", announcement="公布职位及条件"),
-                      picks(roster=["QP0003", "QP0010", "QP0011"])),
+                      picks(roster=[*THREE, "QP0011"])),
                  shot="screening")
     journey.task("organiser", "⑤谈话调研推荐",
-                 both(texts(talks_held="20", talk_summary="谈话调研 20 人"),
-                      picks(reference_list=["QP0003", "QP0010"])),
+                 both(texts(talks_leaders="3", talks_middle="10", talks_other="7", talk_summary="谈话调研 20 人"),
+                      per_candidate("mentions", {staff_no: {"mentions": "9", "listed": "true"} for staff_no in THREE})),
                  shot="interview")
 
-    def recommendation(attended: str):
+    def recommendation(attended: str, valid: tuple[str, str, str], votes: dict):
         def fill(page):
             texts(meeting_date="2026-09-04", range_size="30", attended=attended, ballots_issued=attended,
-                  ballots_returned=attended, ballots_valid=attended)(page)
+                  ballots_returned=attended, **dict(zip(("valid_leaders", "valid_middle", "valid_other"), valid,
+                                                        strict=True)))(page)
             picks(counted_by=["organiser", "inspector"])(page)
-            page.select_option("select[name='tally.0.staff_no']", "QP0003")
-            page.fill("input[name='tally.0.votes']", "12")
-            page.select_option("select[name='tally.1.staff_no']", "QP0010")
-            page.fill("input[name='tally.1.votes']", "3")
+            per_candidate("tally", {staff_no: dict(zip(("votes_leaders", "votes_middle", "votes_other"), counts,
+                                                       strict=True)) for staff_no, counts in votes.items()})(page)
         return fill
     # Fifteen of thirty is below two thirds: the recommendation meeting is held again.
-    journey.task("organiser", "⑥会议推荐", recommendation("15"), shot="recommendation_no_quorum")
-    journey.task("organiser", "⑥会议推荐", recommendation("25"), shot="recommendation")
-    journey.task("secretary", "⑦确定考察对象",
-                 both(texts(study_date="2026-09-08", determination_reasons="综合推荐情况和一贯表现"),
-                      picks(inspection_candidates=["QP0003", "QP0010"])), shot="candidates")
+    journey.task("organiser", "⑥会议推荐", recommendation("15", ("3", "6", "6"), FEWER_VOTES),
+                 shot="recommendation_no_quorum")
+    journey.task("organiser", "⑥会议推荐", recommendation("25", ("3", "10", "12"), VOTES), shot="recommendation")
+
+    def study(page):
+        texts(study_date="2026-09-08", determination_reasons="综合推荐情况和一贯表现，差额考察")(page)
+        picks(inspection_candidates=list(THREE), members_present=[f"member{n}" for n in range(1, 7)])(page)
+    journey.task("secretary", "⑦确定考察对象", study, shot="candidates")
     journey.task("organiser", "⑧考察预告", both(texts(notice_date="2026-09-09", notice_working_days="1",
-                                                      hotline="021-59700000", notice_text="拟对崔英、严桂秀进行考察"),
+                                                      hotline="021-59700000",
+                                                      notice_text="拟对崔英、严桂秀、孔浩俊进行考察"),
                                                 picks(inspection_team=["inspector", "organiser"])), shot="notice")
 
 
-def inspect_and_check(journey: Journey) -> None:
-    def inspection(page):
-        texts(talks_count="25", evaluation_excellent="18", evaluation_competent="6", evaluation_basic="1",
-              evaluation_incompetent="0", inspection_findings="政治素质好，工作实绩突出")(page)
-        picks(signed_by=["inspector", "organiser"])(page)
-        page.check("input[name=inspection_recommendation][value=recommend]")
-    journey.task("inspector", "⑨组织考察", inspection, shot="inspection")
-
-    def dossier(page):
-        page.check("input[name=dossier_result][value=ok]")
-        page.fill("#dossier_note", "三龄二历一身份一致")
-    journey.task("organiser", "⑩干部档案审核", dossier, shot="dossier")
-
-    def personal(page):
-        page.check("input[name=personal_matters_result][value=consistent]")
-        page.fill("#personal_matters_note", "查核一致")
-    journey.task("district", "⑪个人有关事项查核", personal, shot="personal_matters")
+def inspect_and_check(journey: Journey, app) -> None:
+    passing = {"evaluation_excellent": "18", "evaluation_competent": "6", "evaluation_basic": "1",
+               "evaluation_incompetent": "0", "talk_summary": "个别谈话反映较好", "recommendation": "recommend"}
+    rows = {staff_no: dict(passing) for staff_no in THREE}
+    rows["QP0003"].update(evaluation_excellent="5", evaluation_basic="14", talk_summary="个别谈话反映群众基础较弱",
+                          recommendation="not_recommend", reason="群众公认度不高")
+    journey.task("inspector", "⑨组织考察",
+                 both(texts(talks_count="25", inspection_findings="考察组按程序完成三名考察对象的考察"),
+                      picks(signed_by=["inspector", "organiser"]), per_candidate("candidate_inspections", rows)),
+                 shot="inspection")
+    journey.task("organiser", "⑩干部档案审核", per_candidate("dossier_checks", dossier_rows(app, THREE)),
+                 shot="dossier")
+    journey.task("district", "⑪个人有关事项查核",
+                 per_candidate("personal_matters_checks",
+                               {staff_no: {"personal_matters_result": "consistent"} for staff_no in THREE}),
+                 shot="personal_matters")
 
     def discipline(page):
-        page.check("input[name=discipline_result][value=clear]")
-        page.fill("#integrity_conclusion", "廉洁自律情况良好")
+        per_candidate("discipline_checks", {staff_no: {"discipline_result": "clear",
+                                                       "integrity_conclusion": "廉洁自律情况良好"}
+                                            for staff_no in THREE})(page)
         page.check("#signed_by_secretary_and_head")
     journey.task("discipline", "⑫纪检监察意见", discipline, shot="discipline")
-
-    def complaints(page):
-        page.fill("#complaints_received", "0")
-        page.check("input[name=complaints_result][value=none]")
-        page.fill("#complaints_note", "无举报")
-    journey.task("discipline", "⑫信访举报核查", complaints, shot="complaints")
+    journey.task("discipline", "⑫信访举报核查",
+                 per_candidate("complaint_checks", {staff_no: {"complaints_received": "0", "complaints_result": "none"}
+                                                    for staff_no in THREE}),
+                 shot="complaints")
 
     def conclusion(page):
         page.check("input[name=proposal_ready][value=true]")
-        texts(conclusion_summary="建议任命崔英为数据资源科科长")(page)
-        picks(appointee="QP0003")(page)
+        texts(conclusion_summary="综合考察情况，建议任命孔浩俊为数据资源科科长")(page)
+        picks(appointee="QP0018")(page)
     journey.task("organiser", "综合分析提出任用建议", conclusion, shot="conclusion")
 
 
@@ -238,7 +278,7 @@ def decide(journey: Journey) -> None:
         board = page.inner_text("section.board")
         assert "5 / 0 / 0" in board and "应到 7 人，实到 7 人（含回避 1 人" in board
         page.check("input[name=secretary_ballot][value=approve]")
-        page.fill("#minutes", "会议同意任命崔英为数据资源科科长")
+        page.fill("#minutes", "会议同意任命孔浩俊为数据资源科科长")
     journey.task("secretary", "书记最后表态", closing, shot="secretary_closes")
 
 
@@ -247,11 +287,11 @@ def test_a_selection_from_motion_to_confirmed_appointment_through_the_pages(page
     journey = Journey(page, base)
     start_and_recommend(journey)
     run_timers(app, clock, beijing("2026-09-10 00:00"))  # the notice period ends
-    inspect_and_check(journey)
+    inspect_and_check(journey, app)
     decide(journey)
     journey.task("organiser", "⑭发布任前公示",
                  texts(publicity_start="2026-09-28", publicity_scope="局机关",
-                       publicity_content="崔英，拟任数据资源科科长"),
+                       publicity_content="孔浩俊，拟任数据资源科科长"),
                  shot="publicity")
     journey.as_("organiser")  # a letter arrives during the publicity
     page.goto(f"{base}/cases")
@@ -283,6 +323,7 @@ def test_a_selection_from_motion_to_confirmed_appointment_through_the_pages(page
     def review(page):
         texts(probation_excellent="20", probation_competent="5", probation_basic="0", probation_incompetent="0",
               probation_assessment="试用期表现良好")(page)
+        picks(probationer="QP0018")(page)
         page.check("input[name=probation_proposal][value=confirm]")
     journey.task("organiser", "⑯试用期满考核", review, shot="probation_review")
     journey.as_("inspector")  # the team saw the case, but the party group's decision is not theirs
@@ -302,4 +343,8 @@ def test_a_selection_from_motion_to_confirmed_appointment_through_the_pages(page
     assert page.locator("svg.bpmn-diagram g[data-element='end_appointed_confirmed'].completed").count() == 1
     # the recommendation meeting was held twice
     assert "×2" in page.locator("svg.bpmn-diagram g[data-element='meeting_recommendation']").inner_html()
+    # Where each candidate stands, with their recommendation votes and why two of them did not go on.
+    standing = page.inner_text("section.candidates")
+    assert "崔英" in standing and "群众公认度不高" in standing and "23（92.0%）" in standing
+    assert "未确定为拟任人选" in standing and "孔浩俊" in standing
     journey.shot("case_completed")

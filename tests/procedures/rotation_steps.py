@@ -5,9 +5,15 @@ since 2013-01 (both found by the 10-year scan), QP0043 信息化建设科副科�
 QP0050 网络安全科科长/副科长 (section under penalty), QP0002 办公室副科长 since 2018 (not due), QP0003 on probation.
 """
 
+from datetime import date
+
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
+from workflows import registry
+from workflows import registry_edit
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
 
 MEMBERS = ["member1", "member2", "member3", "member4", "member5", "member6"]
 DAY_ONE = "2026-09-01 09:00"
@@ -21,7 +27,7 @@ def on(run: CaseRun, when: str) -> None:
     run.bureau.clock.at = max(run.bureau.clock.at, beijing(when))
 
 
-def start(bureau: Bureau, staff_no: str, reason: str = "scan_10_years") -> CaseRun:
+def start(bureau: Bureau, staff_no: str, reason: str = "scan_10_years", policy: Policy = DEFAULT_POLICY) -> CaseRun:
     """Start a case for a cadre; every story begins on the same morning, so its dates and timers line up."""
     bureau.clock.at = beijing(DAY_ONE)
     note = "干部信息库轮岗扫描发现" if reason == "scan_10_years" else "人事组织部门提出"
@@ -29,7 +35,18 @@ def start(bureau: Bureau, staff_no: str, reason: str = "scan_10_years") -> CaseR
             "attachments": [{"name": "扫描结果.pdf", "sha256": SHA, "size": 2048}]}
     if reason == "scan_10_years":
         data["scan_date"] = "2026-09-01"
-    return bureau.start("rotation_approval", data, cadre=staff_no)
+    return bureau.start("rotation_approval", data, cadre=staff_no, policy=policy)
+
+
+def key_post(bureau: Bureau, staff_no: str, category: str = "finance", since: date = date(2015, 6, 1)) -> str:
+    """Put a cadre in a post of ``category`` held since ``since`` (a key post such as 财务 rotates after ten years
+    outside leadership too): classified through the registry command; the start date set directly, since the
+    demo registry has no non-leader a decade in the same post."""
+    with bureau.sessions.begin() as session:
+        cadre = registry.find_cadre(session, staff_no)
+        registry_edit.classify_post(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, category)
+        cadre.current_post.same_post_start = since
+    return staff_no
 
 
 def screen(run: CaseRun, exclusion: str = "none", day: str = "2026-09-02") -> None:
@@ -40,10 +57,13 @@ def screen(run: CaseRun, exclusion: str = "none", day: str = "2026-09-02") -> No
     run.do("rotation_screening", data)
 
 
-def plan(run: CaseRun, section: str, title: str, *, defer: bool = False, inspection: bool = False) -> None:
+def plan(run: CaseRun, section: str, title: str, *, defer: bool = False, inspection: bool = False,
+         category: str | None = None) -> None:
     data = {"target_section_code": section, "target_title": title, "vacancy_confirmed": True,
             "qualification_note": "符合任职资格条件", "plan": "同级转任，十个工作日内完成交接",
             "inspection_needed": inspection, "defer_requested": defer}
+    if category:
+        data["target_post_category"] = category
     if defer:
         data["defer_reason"] = "承担区数据平台建设任务，年底验收"
     run.do("rotation_plan", data)
@@ -91,15 +111,33 @@ def decide(run: CaseRun, day: str, ballot: str = "approve") -> None:
     vote(run, {member: ballot for member in MEMBERS})
 
 
+NOTICE = {"notice_document_no": "青数任〔2026〕8号", "handover_to": COLLEAGUE,
+          "notice_content": "经党组研究决定交流任职"}
+REFUSAL = "我不去新岗位，这个决定我不接受"
+
+
 def notify(run: CaseRun, day: str = "2026-09-28") -> None:
     on(run, f"{day} 09:00")
-    run.do("issue_notice", {"notice_document_no": "青数任〔2026〕8号", "notice_date": day, "handover_to": COLLEAGUE,
-                            "notice_content": "经党组研究决定交流任职"})
+    run.do("issue_notice", {**NOTICE, "notice_date": day, "notice_response": "accepts"})
+
+
+def refuse_at_notice(run: CaseRun, day: str = "2026-09-28") -> None:
+    """On being told of the decision the cadre refuses outright: recorded with the date and what was said."""
+    on(run, f"{day} 09:00")
+    run.do("issue_notice", {**NOTICE, "notice_date": day, "notice_response": "refuses", "refusal_date": day,
+                            "refusal_statement": REFUSAL})
+
+
+def refuse_during_handover(run: CaseRun, day: str) -> None:
+    """Before the ten working days are over the cadre refuses to hand over: recorded at once."""
+    on(run, f"{day} 09:00")
+    run.do("handover", {"handover_outcome": "refused", "refusal_date": day, "refusal_statement": REFUSAL})
 
 
 def hand_over(run: CaseRun, day: str) -> None:
     on(run, f"{day} 09:00")
-    run.do("handover", {"handover_date": day, "handover_record": "文件、账目、在办事项清单", "received_by": COLLEAGUE,
+    run.do("handover", {"handover_outcome": "handed_over", "handover_date": day,
+                        "handover_record": "文件、账目、在办事项清单", "received_by": COLLEAGUE,
                         "attachments": [{"name": "交接清单.pdf", "sha256": SHA}]})
     run.do("filing", {"filed_on": day, "filing_materials": "轮岗方案、党组会议纪要、转任通知、交接清单"}, by="district")
 

@@ -6,10 +6,13 @@ from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from workflows import registry
 from workflows import registry_edit
+from workflows.rules.policy import DEFAULT_POLICY
+from workflows.rules.policy import Policy
 
 PROCESS = "second_line_approval"
 MEMBERS = ["member1", "member2", "member3", "member4", "member5", "member6"]
-# The demo registry seeded in 2026: QP0009 (科长, man born 1968-09) is inside the window, due 2026-09-01.
+# The demo registry seeded in 2026: QP0009 (科长, man born 1968-09) may be proposed to leave the leadership post
+# since 2024-09-01 and should be decided on by 2026-09-01 (window_open / window_due in the case data).
 IN_WINDOW = "QP0009"
 
 
@@ -22,9 +25,9 @@ def place_in_window(bureau: Bureau, staff_no: str, birth: date = date(1968, 11, 
     return staff_no
 
 
-def start(bureau: Bureau, staff_no: str = IN_WINDOW) -> CaseRun:
+def start(bureau: Bureau, staff_no: str = IN_WINDOW, policy: Policy = DEFAULT_POLICY) -> CaseRun:
     return bureau.start(PROCESS, {"trigger": "window_scan", "scan_date": bureau.clock.now().date().isoformat()},
-                        cadre=staff_no)
+                        cadre=staff_no, policy=policy)
 
 
 def propose_exit(run: CaseRun, post_title: str = "专项工作督导") -> None:
@@ -88,3 +91,7 @@ def exit_all_the_way(run: CaseRun, *, filing: bool = False, day: str = "2026-03-
     propose_exit(run)
     decide(run, day=day)
     leave_post(run, filing=filing, decided=day)
+
+
+# 《推进领导干部能上能下规定》 第五条 read as not reaching 科级 retention: the party group's decision stands alone.
+PARTY_GROUP_ALONE = Policy(version="local-2026-no-upper-consent", second_line_upper_consent=False)

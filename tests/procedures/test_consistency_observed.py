@@ -13,21 +13,24 @@ def to_recommendation_meeting(bureau):
     steps.to_work_plan(run)
     run.do("work_plan", steps.WORK_PLAN)
     run.do("eligibility_screening", steps.screening([*steps.ROSTER, "QP0003", "QP0010"]))
-    run.do("interview_recommendation", {"talks_held": 20, "talk_summary": "谈话调研 20 人",
-                                        "reference_list": ["QP0003", "QP0010"]})
+    run.do("interview_recommendation", steps.interview(run.data()["eligible_candidates"], ("QP0003", "QP0010")))
     return run
 
 
 def test_more_votes_for_a_candidate_than_valid_ballots_is_refused(bureau):
     run = to_recommendation_meeting(bureau)
-    meeting = {**steps.recommendation(25), "ballots_valid": 24,
-               "tally": [{"staff_no": "QP0003", "votes": 30}, {"staff_no": "QP0010", "votes": 4}]}
+    meeting = steps.recommendation(25)  # 12 valid ballots from the category 其他
+    meeting["tally"][0]["votes_other"] = 30
     with pytest.raises(InvalidData) as refused:
         run.do("meeting_recommendation", meeting)
-    assert "得票情况" in refused.value.errors["tally"] and "有效票数" in refused.value.errors["tally"]
+    message = refused.value.errors["tally.0.votes_other"]
+    assert message.startswith("「崔英」") and "不得多于该类有效票数（12）" in message
     assert run.pending() == ["meeting_recommendation"]  # nothing half-saved: the task is still open
-    run.do("meeting_recommendation", {**meeting, "tally": [{"staff_no": "QP0003", "votes": 24},
-                                                           {"staff_no": "QP0010", "votes": 4}]})
+    # Nor can the three categories hold more valid ballots than were returned.
+    with pytest.raises(InvalidData) as refused:
+        run.do("meeting_recommendation", {**steps.recommendation(25), "valid_other": 30})
+    assert "不得多于收回票数" in refused.value.errors["valid_other"]
+    run.do("meeting_recommendation", steps.recommendation(25))
     assert run.pending() == ["determine_candidates"]
 
 

@@ -12,6 +12,9 @@ from workflows import registry
 from workflows.clock import FixedClock
 from workflows.errors import InvalidData
 
+# A 四级主任科员 of 办公室 (no leadership post) whom the tests put in a 财务 post since 2015.
+KEY_POST_CADRE = "QP0004"
+
 
 @pytest.fixture
 def clock():
@@ -103,20 +106,62 @@ def refusal_removal(bureau: Bureau) -> CaseRun:
     return run
 
 
+def refused_at_notice(bureau: Bureau) -> CaseRun:
+    """Refuses outright when told of the decision: education at once, no waiting for the handover deadline; removed."""
+    run = steps.start(bureau, "QP0017", "unsuitable")
+    steps.approved(run, "SZJJ", "科长")
+    steps.refuse_at_notice(run, "2026-09-28")
+    steps.educate(run, "serious", "2026-09-29")
+    steps.propose_sanction(run, "removal", "二级主任科员", "", refer=False)
+    steps.decide(run, "2026-09-30")
+    steps.sanction(run, "2026-10-08", refer=False)
+    return run
+
+
+def refused_during_handover(bureau: Bureau) -> CaseRun:
+    """Refuses to hand over a week into the ten working days: education at once, complies, hands over, filed."""
+    run = steps.start(bureau, "QP0025", "other")
+    steps.approved(run, "XXJS", "科长")
+    steps.notify(run, "2026-09-28")
+    steps.refuse_during_handover(run, "2026-10-09")
+    steps.educate(run, "complied", "2026-10-09")
+    steps.hand_over(run, "2026-10-16")
+    return run
+
+
+def key_post_rotation(bureau: Bureau) -> CaseRun:
+    """Eleven years in a non-leadership 财务 post: the ten-year scan applies; rotated to a post of another kind."""
+    run = steps.start(bureau, steps.key_post(bureau, KEY_POST_CADRE))
+    steps.screen(run)
+    steps.plan(run, "JCFW", "四级主任科员", category="other")
+    steps.consult(run)
+    steps.decide(run, "2026-09-21")
+    steps.notify(run, "2026-09-28")
+    steps.hand_over(run, "2026-10-12")
+    return run
+
+
 SCENARIOS = {
     "scan_rotation": scan_rotation, "not_transferable": not_transferable,
     "deferred_then_rejected": deferred_then_rejected, "late_handover": late_handover,
     "refusal_demotion": refusal_demotion, "refusal_removal": refusal_removal,
+    "refused_at_notice": refused_at_notice, "refused_during_handover": refused_during_handover,
+    "key_post_rotation": key_post_rotation,
 }
 EXPECTED_END = {
     "scan_rotation": "end_rotated", "not_transferable": "end_not_transferable",
     "deferred_then_rejected": "end_not_approved", "late_handover": "end_rotated",
     "refusal_demotion": "end_sanctioned", "refusal_removal": "end_sanctioned",
+    "refused_at_notice": "end_sanctioned", "refused_during_handover": "end_rotated", "key_post_rotation": "end_rotated",
 }
 # The registry after the case: (cadre, section, title, level, appointment mode, start of the post); None: unchanged.
+# A transfer counts from the party group's decision (the default policy), a demotion from its effective date.
 EXPECTED_POST = {
-    "scan_rotation": ("QP0001", "SJYY", "科长", "section_chief", "transfer", "2026-10-14"),
-    "late_handover": ("QP0049", "ZCFG", "科长", "section_chief", "transfer", "2026-10-20"),
+    "scan_rotation": ("QP0001", "SJYY", "科长", "section_chief", "transfer", "2026-09-21"),
+    "late_handover": ("QP0049", "ZCFG", "科长", "section_chief", "transfer", "2026-09-21"),
+    "refused_at_notice": ("QP0017", "ZCFG", "二级主任科员", None, "demotion", "2026-10-08"),
+    "refused_during_handover": ("QP0025", "XXJS", "科长", "section_chief", "transfer", "2026-09-21"),
+    "key_post_rotation": (KEY_POST_CADRE, "JCFW", "四级主任科员", None, "transfer", "2026-09-21"),
     "refusal_demotion": ("QP0057", "GGSJ", "副科长", "deputy_section_chief", "demotion", "2026-10-23"),
     "refusal_removal": ("QP0050", "WLAQ", "一级主任科员", None, "demotion", "2026-10-20"),
 }
@@ -163,17 +208,20 @@ def test_handover_deadline_counts_working_days_across_national_day(bureau):
     assert set(refused.value.errors) == {"handover_date"}
 
 
-def test_completed_rotation_writes_the_new_post_and_resets_the_same_post_date(bureau):
+def test_completed_rotation_writes_the_new_post_from_the_decision_and_resets_the_same_post_date(bureau):
     before, _ = current_post(bureau, "QP0001")
     assert before.same_post_start == date(2015, 11, 1)
-    scan_rotation(bureau)
+    run = scan_rotation(bureau)
     post, code = current_post(bureau, "QP0001")
-    assert (code, post.title, post.appointment_mode, post.same_post_start) == (
-        "SJYY", "科长", "transfer", date(2026, 10, 14))
+    # 2014 条例 第四十四条: the term counts from the party group's decision (2026-09-21), not the handover (10-14).
+    assert (code, post.title, post.appointment_mode, post.same_post_start, post.start_date) == (
+        "SJYY", "科长", "transfer", date(2026, 9, 21), date(2026, 9, 21))
+    assert (post.decision_date, post.notice_date) == (date(2026, 9, 21), date(2026, 9, 28))
+    assert (run.data()["new_post_counts_from"], run.data()["new_post_start"]) == ("decision", "2026-09-21")
     with bureau.sessions() as session:
         cadre = registry.find_cadre(session, "QP0001")
         old = next(p for p in cadre.posts if p.end_date is not None)
-        assert (old.section.code, old.title, old.end_date) == ("BGS", "科长", date(2026, 10, 14))
+        assert (old.section.code, old.title, old.end_date) == ("BGS", "科长", date(2026, 9, 21))
 
 
 def test_refusal_ends_in_a_demotion_on_the_registry(bureau):

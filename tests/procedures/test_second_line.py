@@ -92,6 +92,13 @@ def retain_recheck_then_exit(bureau):
     return run
 
 
+def retained_by_the_party_group_alone(bureau):
+    run = steps.start(bureau, steps.place_in_window(bureau, "QP0065"), policy=steps.PARTY_GROUP_ALONE)
+    steps.propose_retain(run, run.data()["statutory_retirement_month"])
+    steps.decide(run)
+    return run
+
+
 def escalated(bureau):
     # Born 1969-05: retires 2030-07, the window falls due 2027-07-01 and nobody decides by then.
     run = steps.start(bureau, steps.place_in_window(bureau, "QP0010", date(1969, 5, 15)))
@@ -108,13 +115,14 @@ SCENARIOS = {
     "exit_with_filing": exit_with_filing, "exit_after_adjourned_meeting": exit_after_adjourned_meeting,
     "not_in_scope": not_in_scope, "rejected_then_exit": rejected_then_exit,
     "retain_refused_then_exit": retain_refused_then_exit, "retained_until_retirement": retained_until_retirement,
+    "retained_by_the_party_group_alone": retained_by_the_party_group_alone,
     "retain_recheck_then_exit": retain_recheck_then_exit, "escalated": escalated,
 }
 EXPECTED_END = {
     "exit_with_filing": "end_exited", "exit_after_adjourned_meeting": "end_exited", "not_in_scope": "end_not_in_scope",
     "rejected_then_exit": "end_exited", "retain_refused_then_exit": "end_exited",
     "retained_until_retirement": "end_retained_until_retirement", "retain_recheck_then_exit": "end_exited",
-    "escalated": None,
+    "retained_by_the_party_group_alone": "end_retained_until_retirement", "escalated": None,
 }
 LEFT_LEADERSHIP = {"exit_with_filing", "exit_after_adjourned_meeting", "rejected_then_exit", "retain_refused_then_exit",
                    "retain_recheck_then_exit"}

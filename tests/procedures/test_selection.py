@@ -6,6 +6,7 @@ import pytest
 
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
+from workflows import cadre_file
 from workflows import registry
 from workflows import registry_edit
 
@@ -75,7 +76,7 @@ def nobody_eligible(bureau):
 
 def candidate_sanctioned_after_recommendation(bureau):
     """A sanction entered after the recommendation excludes the only inspection candidate when it is fixed."""
-    run = steps.start(bureau)
+    run = steps.start(bureau, policy=steps.SINGLE_CANDIDATE_ALLOWED)
     steps.to_work_plan(run)
     steps.to_candidates(run, reference=("QP0003", "QP0012"))
     with bureau.sessions.begin() as session:
@@ -90,14 +91,14 @@ def candidate_sanctioned_after_recommendation(bureau):
 
 
 def not_passed(bureau):
-    """No proposal after the first inspection, a meeting without quorum, then a vote that fails."""
-    run = steps.start(bureau)
+    """A candidate leaves at the dossier check, no proposal, a meeting without quorum, then a vote that fails."""
+    run = steps.start(bureau, policy=steps.SINGLE_CANDIDATE_ALLOWED)
     steps.to_work_plan(run)
     steps.to_candidates(run)
     steps.determine(run)
-    steps.inspect(run, dossier="issue")
+    steps.inspect(run, rows={"dossier_review": {"QP0010": steps.dossier_row(run, "QP0010", "issue")}})
     run.do("inspection_conclusion", {"proposal_ready": False, "conclusion_summary": "档案存在问题，重新研究"})
-    steps.determine(run, candidates=["QP0003"], day="2026-09-15")
+    steps.determine(run, candidates=["QP0003"], day="2026-09-15")  # one candidate: this bureau allows it
     steps.inspect(run, notice_date="2026-09-16")
     steps.propose(run)
     steps.meeting(run, present=MEMBERS[:3])
@@ -120,7 +121,7 @@ def deferred_then_rejected_after_publicity(bureau):
 
 def suspended(bureau) -> steps.CaseRun:
     """Approved, published, and a complaint that cannot be verified quickly suspends the appointment."""
-    run = steps.to_vote(bureau)
+    run = steps.to_vote(bureau, appointee="QP0010")  # not QP0003, whom an earlier story of a shared registry appoints
     steps.vote(run, ALL_APPROVE)
     steps.publish(run)
     steps.complain(run, "unverified")
@@ -158,6 +159,92 @@ def deferred_past_a_year(bureau):
     return run
 
 
+def three_candidates(bureau):
+    """Three inspection candidates for one post: one leaves at 考察 (不建议任用), one is not chosen, one appointed.
+
+    Not simply by votes: the party group proposes 孔浩俊 (QP0018), third in the recommendation.
+    """
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run, reference=steps.THREE)
+    steps.determine(run, candidates=steps.THREE, present=MEMBERS[:2])  # 3 of 7 present: held again
+    steps.determine(run, candidates=steps.THREE, day="2026-09-09")
+    steps.inspect(run, notice_date="2026-09-10", rows={"organizational_inspection": {
+        "QP0003": {**steps.PASSING["organizational_inspection"]("QP0003"), "recommendation": "not_recommend",
+                   "reason": "群众公认度不高"}}})
+    steps.propose(run, appointee="QP0018")
+    steps.meeting(run)
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run)
+    run.wait_for("publicity_period")
+    steps.appoint(run)
+    steps.probation(run, "confirmed")
+    return run
+
+
+def lateral_appointment(bureau):
+    """A 正科 section head appointed to another 科长 post: no probation year."""
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run, reference=("QP0009", "QP0010"))
+    steps.determine(run, candidates=("QP0009", "QP0010"))
+    steps.inspect(run)
+    steps.propose(run, appointee="QP0009")
+    steps.meeting(run)
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run)
+    run.wait_for("publicity_period")
+    steps.appoint(run)
+    return run
+
+
+def competitive(bureau):
+    """竞争上岗: registration, screening of the applicants, written and interview scores, then ⑦."""
+    run = steps.start(bureau)
+    steps.to_work_plan(run, method="competitive")
+    steps.compete(run, applicants=steps.THREE)
+    steps.determine(run, candidates=steps.THREE[:2], day="2026-09-10")
+    return run
+
+
+def everyone_leaves_at_the_checks(bureau):
+    """Both inspection candidates fail a check: the party group picks another recommended cadre."""
+    run = steps.start(bureau, policy=steps.SINGLE_CANDIDATE_ALLOWED)
+    steps.to_work_plan(run)
+    steps.to_candidates(run, reference=steps.THREE)
+    steps.determine(run, candidates=("QP0003", "QP0010"))
+    steps.inspect(run, rows={"complaint_check": {
+        staff_no: {"staff_no": staff_no, "complaints_received": 1, "complaints_result": "serious",
+                   "complaints_note": "反映的问题查实"} for staff_no in ("QP0003", "QP0010")}})
+    run.do("no_candidate_decision", {"no_candidate_decision": "redetermine", "no_candidate_opinion": "另行确定"},
+           by="secretary")
+    steps.determine(run, candidates=("QP0018",), day="2026-09-25")
+    return run
+
+
+def probation_extended_by_leave(bureau):
+    """Eight months of sick leave in the probation year: the year is extended by the leave, then confirmed."""
+    run = steps.to_vote(bureau, appointee="QP0026", reference=("QP0026", "QP0010"))
+    steps.vote(run, ALL_APPROVE)
+    steps.publish(run)
+    run.wait_for("publicity_period")
+    steps.appoint(run)
+    with bureau.sessions.begin() as session:
+        cadre = registry.find_cadre(session, "QP0026")
+        cadre_file.add(session, bureau.people["organiser"], bureau.clock.now(), cadre_file.LEAVE, cadre.id,
+                       {"leave_kind": "sick", "leave_start": date(2026, 11, 1), "leave_end": date(2027, 6, 30)})
+    run.wait_for("probation_year")
+    review = {"probation_excellent": 20, "probation_competent": 5, "probation_basic": 0, "probation_incompetent": 0,
+              "probation_assessment": "试用期考核", "probationer": "QP0026", "probation_proposal": "confirm"}
+    run.do("probation_review", review)
+    assert run.data()["probation_over"] == "2028-05-20"  # 2027-09-21 and the 242 days of leave
+    run.wait_for("probation_extension")
+    run.do("probation_review", review)
+    run.do("probation_decision", {"probation_result": "confirmed", "probation_decided_on": "2028-05-22",
+                                  "probation_opinion": "党组研究决定"}, by="secretary")
+    return run
+
+
 SCENARIOS = {
     "appointed_and_confirmed": (appointed_and_confirmed, "end_appointed_confirmed"),
     "no_vacancy": (no_vacancy, "end_no_vacancy"),
@@ -171,6 +258,11 @@ SCENARIOS = {
     "suspended_then_cleared": (suspended_then_cleared, "end_probation_failed"),
     "suspension_runs_out": (suspension_runs_out, None),
     "deferred_past_a_year": (deferred_past_a_year, None),
+    "three_candidates": (three_candidates, "end_appointed_confirmed"),
+    "lateral_appointment": (lateral_appointment, "end_appointed_lateral"),
+    "competitive": (competitive, None),
+    "everyone_leaves_at_the_checks": (everyone_leaves_at_the_checks, None),
+    "probation_extended_by_leave": (probation_extended_by_leave, "end_appointed_confirmed"),
 }
 
 

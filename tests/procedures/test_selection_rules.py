@@ -127,11 +127,11 @@ def test_the_appointment_and_the_confirmation_write_the_post_history(bureau, ses
 
 def test_a_failed_probation_returns_the_cadre_to_the_former_level(bureau, sessions):
     with sessions() as session:
-        former = registry.find_cadre(session, "QP0003").current_post.title
+        former = registry.find_cadre(session, "QP0010").current_post.title
     run = suspended_then_cleared(bureau)
     assert run.ended_at() == "end_probation_failed"
     with sessions() as session:
-        posts = list(session.scalars(select(Post).join(Cadre).where(Cadre.staff_no == "QP0003")
+        posts = list(session.scalars(select(Post).join(Cadre).where(Cadre.staff_no == "QP0010")
                                      .order_by(Post.start_date, Post.id)))
         assert [p.probation_result for p in posts[-2:]] == ["failed", None]
         assert (posts[-1].title, posts[-1].appointment_mode, posts[-1].start_date) == (

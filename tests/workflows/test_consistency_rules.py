@@ -4,6 +4,7 @@ the boundary value. The table in the README (section "Consistency rules") lists 
 
 import json
 import re
+from typing import NamedTuple
 
 import pytest
 
@@ -15,6 +16,7 @@ from tests.workflows.consistency_cases import FORMS
 from tests.workflows.consistency_cases import ROOT
 from tests.workflows.consistency_cases import Case
 from workflows import form_checks
+from workflows.actors import Actor
 from workflows.demo_registry import seed_registry
 from workflows.errors import InvalidData
 
@@ -30,23 +32,29 @@ def rule_of(case: Case) -> dict:
     return rules[0]
 
 
+class Bureau(NamedTuple):
+    sessions: object
+    secretary: Actor  # who records a party-group meeting (⑦ is one)
+
+
 @pytest.fixture
 def bureau(sessions):
     """The demo registry and one user of each role a person field of these forms may name."""
-    for name, role in [("organiser", "personnel_office"), ("secretary", "party_secretary"),
-                       ("inspector", "inspection_team")]:
-        make_actor(sessions, name, role)
+    actors = {name: make_actor(sessions, name, role) for name, role in [
+        ("organiser", "personnel_office"), ("secretary", "party_secretary"), ("inspector", "inspection_team"),
+        *((f"member{n}", "party_group") for n in range(1, 5))]}
     with sessions.begin() as session:
         seed_registry(session, AT.date())
-    return sessions
+    return Bureau(sessions, actors["secretary"])
 
 
-def submit(sessions, case: Case, changes: dict) -> dict:
+def submit(bureau: Bureau, case: Case, changes: dict) -> dict:
     form = FORM[case.form]
     changes = dict(changes)
     context = {**form.context, **changes.pop("context", {})}
-    with sessions.begin() as session:
-        return form_checks.prepare(session, schema_of(case.form), {**form.data, **changes}, context, form.at)
+    with bureau.sessions.begin() as session:
+        return form_checks.prepare(session, schema_of(case.form), {**form.data, **changes}, context, form.at,
+                                   actor=bureau.secretary)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.form}-{c.field}-{n}" for n, c in enumerate(CASES)])
