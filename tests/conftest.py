@@ -18,6 +18,7 @@ from workflows import accounts
 from workflows import deploy
 from workflows.actors import Actor
 from workflows.clock import FixedClock
+from workflows.demo_registry import seed_registry
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")
@@ -103,3 +104,11 @@ def two_lane(sessions, people, clock):
     with sessions.begin() as session:
         bundle = deploy.bundle_from_paths([DATA / "two_lane.bpmn"])
         return deploy.deploy(session, bundle, people["organiser"], clock.now())[0].process_id
+
+
+def organiser_of_a_registry(sessions, clock) -> Actor:
+    """The demo registry and its keeper: wangmin of the personnel office."""
+    actor = make_actor(sessions, "wangmin", "personnel_office")
+    with sessions.begin() as session:
+        seed_registry(session, clock.now().date())
+    return actor

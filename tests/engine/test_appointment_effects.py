@@ -10,11 +10,10 @@ from sqlalchemy import select
 
 from storage.models import Cadre
 from storage.models import Post
-from tests.conftest import make_actor
+from tests.conftest import organiser_of_a_registry
 from workflows import registry
 from workflows import registry_codes as codes
 from workflows import registry_edit
-from workflows.demo_registry import seed_registry
 from workflows.errors import EngineError
 from workflows.expressions import RestrictedEnvironment
 from workflows.registry_effects import EFFECTS
@@ -28,10 +27,7 @@ DEPUTY = {**CHIEF, "post_title": "副科长", "post_level": "deputy_section_chie
 
 @pytest.fixture
 def organiser(sessions, clock):
-    actor = make_actor(sessions, "wangmin", "personnel_office")
-    with sessions.begin() as session:
-        seed_registry(session, clock.now().date())
-    return actor
+    return organiser_of_a_registry(sessions, clock)
 
 
 def appoint(sessions, organiser, clock, staff_no: str, data: dict) -> Post:

@@ -13,6 +13,7 @@ from storage.models import AuditEvent
 from storage.models import Cadre
 from storage.models import PostHeadcount
 from tests.conftest import make_actor
+from tests.conftest import organiser_of_a_registry
 from tests.registry.sheets import counts
 from tests.registry.sheets import import_file
 from tests.registry.sheets import table
@@ -25,7 +26,6 @@ from workflows.cadre_export import export_workbook
 from workflows.cadre_import import CadreImportError
 from workflows.cadre_sheet import HEADCOUNT
 from workflows.cadre_sheet import SECTIONS
-from workflows.demo_registry import seed_registry
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 
@@ -34,10 +34,7 @@ NEW_SECTION = {"科室代码": "SJAQ", "科室名称": "数据安全科", "单�
 
 @pytest.fixture
 def organiser(sessions, clock):
-    actor = make_actor(sessions, "wangmin", "personnel_office")
-    with sessions.begin() as session:
-        seed_registry(session, clock.now().date())
-    return actor
+    return organiser_of_a_registry(sessions, clock)
 
 
 def table_of(sessions) -> dict[tuple[str, str], tuple]:

@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 from storage.migrate import upgrade
 from webapp import create_app
 from workflows import accounts
+from workflows.demo_registry import seed_registry
 
 
 @pytest.fixture
@@ -70,4 +71,14 @@ def make_app(db_url: str, clock, **settings):
         "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock, **settings,
     })
     upgrade(app.extensions["cadreflow.engine"])
+    return app
+
+
+def registry_site(app, clock):
+    """The app with the demo registry, an organiser, an auditor and the party secretary; CSRF off for posting."""
+    app.config["WTF_CSRF_ENABLED"] = False  # a CSRF test turns it back on
+    with app.extensions["cadreflow.sessions"].begin() as session:
+        seed_registry(session, clock.now().date())
+    for username, role in (("wangmin", "personnel_office"), ("zhouting", "auditor"), ("lihua", "party_secretary")):
+        add_user(app, username, role)
     return app

@@ -13,12 +13,11 @@ from storage.models import LeavePeriod
 from storage.models import TalkRecord
 from storage.models import User
 from tests.conftest import DATA
-from tests.webapp.conftest import add_user
+from tests.webapp.conftest import registry_site
 from tests.webapp.conftest import signed_in
 from workflows import cadre_file
 from workflows import commands
 from workflows.accounts import actor_for
-from workflows.demo_registry import seed_registry
 
 TALK = {"talk_date": "2026-02-10", "talk_kind": "heart_to_heart", "talkers": "郑晓燕",
         "summary": "肯定成绩，指出不足\n提出要求"}
@@ -26,12 +25,7 @@ TALK = {"talk_date": "2026-02-10", "talk_kind": "heart_to_heart", "talkers": "�
 
 @pytest.fixture
 def site(app, clock):
-    app.config["WTF_CSRF_ENABLED"] = False  # the CSRF test turns it back on
-    with app.extensions["cadreflow.sessions"].begin() as session:
-        seed_registry(session, clock.now().date())
-    for username, role in (("wangmin", "personnel_office"), ("zhouting", "auditor"), ("lihua", "party_secretary")):
-        add_user(app, username, role)
-    return app
+    return registry_site(app, clock)
 
 
 def cadre_id(app, staff_no: str = "QP0003") -> int:

@@ -12,11 +12,10 @@ from storage.models import PostHeadcount
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
-from tests.webapp.conftest import add_user
+from tests.webapp.conftest import registry_site
 from tests.webapp.conftest import signed_in
 from workflows import headcount
 from workflows.clock import FixedClock
-from workflows.demo_registry import seed_registry
 
 
 @pytest.fixture
@@ -26,12 +25,7 @@ def clock():
 
 @pytest.fixture
 def site(app, clock):
-    app.config["WTF_CSRF_ENABLED"] = False  # the CSRF test turns it back on
-    with app.extensions["cadreflow.sessions"].begin() as session:
-        seed_registry(session, clock.now().date())
-    for username, role in (("wangmin", "personnel_office"), ("zhouting", "auditor"), ("lihua", "party_secretary")):
-        add_user(app, username, role)
-    return app
+    return registry_site(app, clock)
 
 
 def approved(app) -> dict[tuple[str, str], int]:

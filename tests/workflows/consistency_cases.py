@@ -158,9 +158,11 @@ CASES = [
     future("selection_meeting_recommendation", "meeting_date"),
     Case("selection_interview", "talks_other", "talks_leaders + talks_middle + talks_other >= 1",
          {"talks_leaders": 0, "talks_middle": 0, "talks_other": 0, "mentions": [
-             {"staff_no": "QP0003", "mentions": 0, "listed": True}, {"staff_no": "QP0010", "mentions": 0, "listed": True}]},
+             {"staff_no": "QP0003", "mentions": 0, "listed": True},
+             {"staff_no": "QP0010", "mentions": 0, "listed": True}]},
          {"talks_leaders": 0, "talks_middle": 0, "talks_other": 1, "mentions": [
-             {"staff_no": "QP0003", "mentions": 1, "listed": True}, {"staff_no": "QP0010", "mentions": 0, "listed": True}]}),
+             {"staff_no": "QP0003", "mentions": 1, "listed": True},
+             {"staff_no": "QP0010", "mentions": 0, "listed": True}]}),
     Case("selection_interview", "mentions", "len(listed(mentions, 'listed')) >= 2",
          {"mentions": [{"staff_no": "QP0003", "mentions": 12, "listed": True},
                        {"staff_no": "QP0010", "mentions": 6, "listed": False}]}, {}),
@@ -183,7 +185,8 @@ CASES = [
     Case("selection_inspection_conclusion", "appointee", "not proposal_ready or appointee in candidates",
          {"appointee": "QP0012"}, {"appointee": "QP0010"}),
     Case("selection_no_candidate", "no_candidate_decision",
-         "no_candidate_decision != 'redetermine' or len(without(without(recommended, dropped_candidates), candidates)) > 0",
+         "no_candidate_decision != 'redetermine' "
+         "or len(without(without(recommended, dropped_candidates), candidates)) > 0",
          {"context": {"recommended": ["QP0003", "QP0010"]}}, {}),
     Case("selection_registration", "registration_closed_on", "registration_closed_on >= registration_opened_on",
          {"registration_closed_on": "2026-09-01"}, {"registration_closed_on": "2026-09-02"}),
