@@ -7,6 +7,9 @@ import pytest
 from storage.models import Case
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
+from tests.procedures.diagram_checks import undrawn
+from tests.procedures.diagram_checks import untidy_edges
+from tests.procedures.driver import PACKAGED
 from tests.procedures.test_selection import competitive
 from tests.procedures.test_selection import everyone_leaves_at_the_checks
 from tests.procedures.test_selection import lateral_appointment
@@ -134,3 +137,15 @@ def test_the_record_sheet_lists_each_candidate_and_why_they_did_not_go_on(bureau
     squeezed = re.sub(r"\s", "", text)
     assert "人选情况" in squeezed and "群众公认度不高" in squeezed and "未确定为拟任人选" in squeezed
     assert "23（92.0%）" in squeezed and "孔浩俊（QP0018）" in squeezed
+
+
+# Edges through shapes the selection drawing had before the candidate list; issue 16 re-lays the model.
+EARLIER_CROSSINGS = {("f_revise_plan", "crosses end_no_eligible_candidate"),
+                     ("f_vote_passed", "crosses deferral_review"), ("f_deferral_reviewed", "crosses publicity_notice"),
+                     ("f_suspension_expired", "crosses end_rejected_after_publicity")}
+
+
+def test_the_new_steps_are_drawn_and_no_new_edge_runs_through_a_shape():
+    model = PACKAGED / "cadre_selection.bpmn"
+    assert undrawn(model) == []
+    assert set(untidy_edges(model)) <= EARLIER_CROSSINGS
