@@ -71,7 +71,13 @@ class Journey:
         self.page.click(f"table.tasks a:text-is('{name}')")
         fill(self.page)
         self.shot(shot)
-        with self.page.expect_navigation():
+        # A field the browser itself refuses (a number out of range, a required box) would keep the form from
+        # being sent at all: name it instead of waiting for a navigation that cannot come.
+        invalid = self.page.eval_on_selector(
+            "section.form form.grid", "form => [...form.elements].filter(e => !e.checkValidity())"
+                                      ".map(e => `${e.name}: ${e.validationMessage}`)")
+        assert not invalid, f"{name}: the browser refuses {invalid}"
+        with self.page.expect_navigation(timeout=90_000):  # the POST and the inbox, on a loaded machine
             self.page.click("section.form form.grid button[type=submit]")
         if self.page.url != f"{self.base}/inbox":  # refused: say which fields and why
             errors = self.page.locator(".field-error, .flash.error").all_inner_texts()
