@@ -149,3 +149,19 @@ def test_the_new_steps_are_drawn_and_no_new_edge_runs_through_a_shape():
     model = PACKAGED / "cadre_selection.bpmn"
     assert undrawn(model) == []
     assert set(untidy_edges(model)) <= EARLIER_CROSSINGS
+
+
+def test_a_member_recused_from_the_study_must_have_attended_and_is_named_in_the_record(bureau):
+    run = steps.start(bureau)
+    steps.to_work_plan(run)
+    steps.to_candidates(run, reference=steps.THREE)
+    study = {"study_date": "2026-09-08", "inspection_candidates": list(steps.THREE),
+             "determination_reasons": "综合研究", "recusal_reason": "与考察对象有亲属关系"}
+    with pytest.raises(InvalidData) as refused:
+        run.do("determine_candidates", {**study, "members_present": steps.MEMBERS[:5], "recused": ["member6"]},
+               by="secretary")
+    assert "出席" in refused.value.errors["recused"]
+    run.do("determine_candidates", {**study, "members_present": steps.MEMBERS, "recused": ["member6"]}, by="secretary")
+    data = run.data()
+    assert data["study_meeting"]["quorum"] is True and len(data["recused_names"]) == 1
+    assert run.pending() == ["inspection_notice"]
