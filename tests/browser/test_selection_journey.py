@@ -57,6 +57,9 @@ class Journey:
         self.page, self.base, self.shots = page, base, 0
 
     def as_(self, username: str) -> None:
+        # Leave the page first: a response still on its way (a stylesheet of the last page) carries the session
+        # cookie and, arriving after the cookies were cleared, would sign the last user in again.
+        self.page.goto("about:blank")
         self.page.context.clear_cookies()
         sign_in(self.page, self.base, username)
 
