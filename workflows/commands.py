@@ -1,6 +1,5 @@
 """User commands on cases: start, claim, unclaim, complete, cancel; each inside the caller's transaction."""
 
-import copy
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from workflows import form_checks
 from workflows import idempotency
 from workflows import projection
 from workflows import registry_effects
+from workflows import transitions
 from workflows.actors import Actor
 from workflows.caseio import check_version
 from workflows.caseio import fresh_task
@@ -71,10 +71,8 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     if not isinstance(title, str) or not title.strip() or len(title) > 300:
         raise InvalidData("案件标题有误", {"title": "案件标题为必填项，最多 300 个字符"})
     data = {**data, **about.data, "policy": policy.as_record()}
-    workflow = engine.new_workflow(spec.spec_json)
     with engine.running(at):
-        seed_start_data(workflow, data)
-        engine.advance(workflow)
+        workflow = transitions.started(spec.spec_json, data)
     case = Case(spec_id=spec.id, spec=spec, title=title.strip(), subject=subject, status="running",
                 cadre_id=cadre.id if cadre else None,
                 started_by_id=actor.user_id, started_at=at)
@@ -93,12 +91,6 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
-
-
-def seed_start_data(workflow, data: dict) -> None:
-    """Put the case's initial data on the start task, before the first engine step."""
-    for task in workflow.get_tasks(state=engine.TaskState.READY):
-        task.data.update(copy.deepcopy(data))
 
 
 def _plain_object(data) -> dict:
@@ -181,9 +173,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     key = engine.task_key(workflow, task)
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
-        task.data.update(copy.deepcopy(clean))
-        task.run()
-        engine.advance(workflow)
+        transitions.task_completed(workflow, task, clean)
     close_task(session, row, "completed", actor.user_id, at)
     tasks = save(session, case, workflow, at)
     audit.append(session, type_="task.completed", actor=actor.acting_as(row.lane), at=at,
@@ -209,7 +199,7 @@ def cancel_case(session: Session, actor: Actor, at: datetime, case_id: int, reas
         raise Conflict(f"案件状态为 {case.status}，不能撤销")
     workflow = load(case)
     with engine.running(at):
-        workflow.cancel()
+        transitions.cancelled(workflow)
     tasks = save(session, case, workflow, at, status="cancelled")
     audit.append(session, type_="case.cancelled", actor=actor.acting_as(role), at=at,
                  case_id=case.id, state_digest=case.state_digest, payload={"reason": reason.strip()})

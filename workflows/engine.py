@@ -9,7 +9,9 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -122,6 +124,24 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[object, str]]:
 def is_timer(task) -> bool:
     """Whether ``task`` is a timer event."""
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+def waiting_messages(workflow: BpmnWorkflow) -> list:
+    """The message events the workflow waits on now (e.g. a complaint during publicity)."""
+    return [task for task in workflow.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)]
+
+
+def waiting_for_message(workflow: BpmnWorkflow, name: str) -> list:
+    """The events waiting for message ``name``."""
+    return [task for task in waiting_messages(workflow) if task.task_spec.event_definition.name == name]
+
+
+def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:
+    """Hand message ``name`` to the event waiting for it (the caller checked that one waits)."""
+    # SpiffWorkflow matches events by their exact class, so send the catching event's own definition.
+    definition = waiting_for_message(workflow, name)[0].task_spec.event_definition
+    workflow.send_event(BpmnEvent(definition, payload))
 
 
 def find_task(workflow: BpmnWorkflow, task_id: str):

@@ -8,11 +8,10 @@ from sqlalchemy.orm import Session
 from storage.models import Case
 from workflows import audit
 from workflows import engine
+from workflows import transitions
 from workflows.clock import parse_iso
-from workflows.commands import seed_start_data
 from workflows.errors import CommandError
 from workflows.rules import calendar
-from workflows.triggers import deliver_message
 from workflows.views import case_events
 
 
@@ -33,25 +32,11 @@ class ReplayMismatch(Exception):
 
 
 def apply_event(workflow, event_type: str, payload: dict, spec_json: str):
-    """Apply one recorded event to ``workflow`` (None before ``case.started``); return the workflow."""
-    if event_type == "case.started":
-        workflow = engine.new_workflow(spec_json)
-        seed_start_data(workflow, payload.get("data") or {})
-        engine.advance(workflow)
-    elif event_type == "task.completed":
-        task = engine.task_by_key(workflow, payload["task"])
-        if task is None or task.state != engine.TaskState.READY:
-            raise ReplayMismatch(f"任务 {payload['task']} 在重放中不处于待办状态")
-        task.data.update(payload["data"])
-        task.run()
-        engine.advance(workflow)
-    elif event_type == "timer.fired":
-        engine.advance(workflow)
-    elif event_type == "message.received":
-        deliver_message(workflow, payload["message"], payload["payload"])
-    elif event_type == "case.cancelled":
-        workflow.cancel()
-    return workflow
+    """Apply one recorded event to ``workflow`` (None before ``case.started``) as the command did; return it."""
+    try:
+        return transitions.apply(workflow, event_type, payload, spec_json)
+    except transitions.NotReady:
+        raise ReplayMismatch(f"任务 {payload.get('task')} 在重放中不处于待办状态") from None
 
 
 def recorded_calendars(events) -> set[str]:

@@ -1,10 +1,7 @@
 """Commands the outside world triggers: firing due timers and receiving a message (e.g. a complaint)."""
 
-import copy
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.util import BpmnEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +10,7 @@ from workflows import audit
 from workflows import case_outcome
 from workflows import engine
 from workflows import registry_effects
+from workflows import transitions
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
 from workflows.caseio import load
@@ -67,7 +65,7 @@ def _fire(session: Session, case, due: list, at: datetime, actor: Actor, extra: 
     workflow = load(case)
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
-        engine.advance(workflow)
+        transitions.timers_fired(workflow)
     tasks = save(session, case, workflow, at)
     audit.append(session, type_="timer.fired", actor=actor, at=at, case_id=case.id,
                  state_digest=case.state_digest,
@@ -81,23 +79,7 @@ def _fire(session: Session, case, due: list, at: datetime, actor: Actor, extra: 
 
 def waiting_messages(workflow) -> list:
     """The message events the workflow waits on now (e.g. a complaint during publicity)."""
-    return [task for task in workflow.get_tasks(state=engine.TaskState.WAITING)
-            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)]
-
-
-def _waiting_for(workflow, name: str) -> list:
-    return [task for task in waiting_messages(workflow) if task.task_spec.event_definition.name == name]
-
-
-def deliver_message(workflow, name: str, payload: dict) -> None:
-    """Hand a message to the workflow (also used by replay)."""
-    waiting = _waiting_for(workflow, name)
-    if not waiting:
-        raise Conflict(f"案件当前不在等待消息「{name}」")
-    # SpiffWorkflow matches events by their exact class, so send the catching event's own definition.
-    definition = waiting[0].task_spec.event_definition
-    workflow.send_event(BpmnEvent(definition, copy.deepcopy(payload)))
-    engine.advance(workflow)
+    return engine.waiting_messages(workflow)
 
 
 def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, name: str,
@@ -112,7 +94,7 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
     if case.status != "running":
         raise Conflict(f"案件状态为 {case.status}，不能接收消息")
     workflow = load(case)
-    waiting = _waiting_for(workflow, name)
+    waiting = engine.waiting_for_message(workflow, name)
     if not waiting:
         raise Conflict(f"案件当前不在等待消息「{name}」")
     lanes = {task.task_spec.lane for task in waiting}
@@ -121,7 +103,7 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
         raise Forbidden(f"接收消息「{name}」需要角色：{'、'.join(sorted(map(str, lanes)))}")
     before = registry_effects.completed_ids(case, workflow)
     with engine.running(at):
-        deliver_message(workflow, name, payload)
+        transitions.message_received(workflow, name, payload)
     tasks = save(session, case, workflow, at)
     audit.append(session, type_="message.received", actor=actor.acting_as(role), at=at,
                  case_id=case.id, state_digest=case.state_digest,
