@@ -86,8 +86,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
                      "process": process_id, "version": spec.version, "spec_sha256": spec.sha256,
                      "title": case.title, "subject": subject, "data": data,
                      **({"override": override} if override else {})})
-    registry_effects.apply(session, actor, at, case, workflow, before=set())
-    _record_completion(session, case, workflow, actor, at)
+    settle(session, actor, at, case, workflow, before=set())
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
@@ -180,8 +179,7 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
                  case_id=case.id, state_digest=case.state_digest, payload={
                      "task_id": row.id, "task": key, "bpmn_id": row.bpmn_id, "name": row.name,
                      "data": clean})
-    registry_effects.apply(session, actor, at, case, workflow, before)
-    _record_completion(session, case, workflow, actor, at)
+    settle(session, actor, at, case, workflow, before)
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer
@@ -206,8 +204,10 @@ def cancel_case(session: Session, actor: Actor, at: datetime, case_id: int, reas
     return case_summary(session, case, tasks)
 
 
-def _record_completion(session: Session, case: Case, workflow, actor: Actor, at: datetime) -> None:
-    """Append ``case.completed`` (with the end reached) when the command just finished the workflow."""
+def settle(session: Session, actor: Actor, at: datetime, case: Case, workflow, before: set[str]) -> None:
+    """What every command does after its transition and its event: the registry effects of the elements it
+    completed, then ``case.completed`` (with the end reached) when it just finished the workflow."""
+    registry_effects.apply(session, actor, at, case, workflow, before)
     if case.status == "completed" and case.ended_at == at:
         audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
                      state_digest=case.state_digest, payload=case_outcome.completion_payload(case, workflow))

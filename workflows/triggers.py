@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Timer
 from workflows import audit
-from workflows import case_outcome
 from workflows import engine
 from workflows import registry_effects
 from workflows import transitions
@@ -17,6 +16,7 @@ from workflows.caseio import load
 from workflows.caseio import lock_case
 from workflows.caseio import save
 from workflows.clock import BEIJING
+from workflows.commands import settle
 from workflows.errors import Conflict
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
@@ -70,10 +70,7 @@ def _fire(session: Session, case, due: list, at: datetime, actor: Actor, extra: 
     audit.append(session, type_="timer.fired", actor=actor, at=at, case_id=case.id,
                  state_digest=case.state_digest,
                  payload={"timers": sorted(timer.bpmn_id for timer in due), **extra})
-    registry_effects.apply(session, actor, at, case, workflow, before)
-    if case.status == "completed":
-        audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
-                     state_digest=case.state_digest, payload=case_outcome.completion_payload(case, workflow))
+    settle(session, actor, at, case, workflow, before)
     return case_summary(session, case, tasks)
 
 
@@ -108,8 +105,5 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
     audit.append(session, type_="message.received", actor=actor.acting_as(role), at=at,
                  case_id=case.id, state_digest=case.state_digest,
                  payload={"message": name, "payload": payload})
-    registry_effects.apply(session, actor, at, case, workflow, before)
-    if case.status == "completed":
-        audit.append(session, type_="case.completed", actor=actor, at=at, case_id=case.id,
-                     state_digest=case.state_digest, payload=case_outcome.completion_payload(case, workflow))
+    settle(session, actor, at, case, workflow, before)
     return case_summary(session, case, tasks)
