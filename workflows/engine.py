@@ -137,11 +137,10 @@ def waiting_for_message(workflow: BpmnWorkflow, name: str) -> list:
     return [task for task in waiting_messages(workflow) if task.task_spec.event_definition.name == name]
 
 
-def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:
-    """Hand message ``name`` to the event waiting for it (the caller checked that one waits)."""
+def send_message(workflow: BpmnWorkflow, catching, payload: dict) -> None:
+    """Hand a message to ``catching``, an event waiting for it (see :func:`waiting_for_message`)."""
     # SpiffWorkflow matches events by their exact class, so send the catching event's own definition.
-    definition = waiting_for_message(workflow, name)[0].task_spec.event_definition
-    workflow.send_event(BpmnEvent(definition, payload))
+    workflow.send_event(BpmnEvent(catching.task_spec.event_definition, payload))
 
 
 def find_task(workflow: BpmnWorkflow, task_id: str):

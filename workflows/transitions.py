@@ -39,9 +39,10 @@ def timers_fired(workflow) -> None:
 
 def message_received(workflow, name: str, payload: dict) -> None:
     """Deliver message ``name`` to the event waiting for it."""
-    if not engine.waiting_for_message(workflow, name):
+    waiting = engine.waiting_for_message(workflow, name)
+    if not waiting:
         raise Conflict(f"案件当前不在等待消息「{name}」")
-    engine.send_message(workflow, name, copy.deepcopy(payload))
+    engine.send_message(workflow, waiting[0], copy.deepcopy(payload))
     engine.advance(workflow)
 
 

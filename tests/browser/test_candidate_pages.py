@@ -3,17 +3,17 @@ registry is refused beside that candidate's row, what was typed stays, and nothi
 
 import pytest
 
-from tests.browser.test_selection_journey import THREE
-from tests.browser.test_selection_journey import VOTES
-from tests.browser.test_selection_journey import Journey
-from tests.browser.test_selection_journey import both
-from tests.browser.test_selection_journey import dossier_rows
-from tests.browser.test_selection_journey import per_candidate
-from tests.browser.test_selection_journey import picks
-from tests.browser.test_selection_journey import run_timers
-from tests.browser.test_selection_journey import selection_site
-from tests.browser.test_selection_journey import start_to_work_plan
-from tests.browser.test_selection_journey import texts
+from tests.browser.journey import THREE
+from tests.browser.journey import VOTES
+from tests.browser.journey import Journey
+from tests.browser.journey import both
+from tests.browser.journey import dossier_rows
+from tests.browser.journey import per_candidate
+from tests.browser.journey import picks
+from tests.browser.journey import run_timers
+from tests.browser.journey import selection_site
+from tests.browser.journey import start_to_work_plan
+from tests.browser.journey import texts
 from tests.procedures.driver import beijing
 
 CATEGORIES = ("votes_leaders", "votes_middle", "votes_other")

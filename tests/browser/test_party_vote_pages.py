@@ -4,14 +4,14 @@ ballots the other members cannot read before the tally, the secretary last, and 
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_selection_journey import Journey
-from tests.browser.test_selection_journey import both
-from tests.browser.test_selection_journey import dossier_rows
-from tests.browser.test_selection_journey import per_candidate
-from tests.browser.test_selection_journey import run_timers
-from tests.browser.test_selection_journey import selection_site
-from tests.browser.test_selection_journey import start_to_work_plan
-from tests.browser.test_selection_journey import texts
+from tests.browser.journey import Journey
+from tests.browser.journey import both
+from tests.browser.journey import dossier_rows
+from tests.browser.journey import per_candidate
+from tests.browser.journey import run_timers
+from tests.browser.journey import selection_site
+from tests.browser.journey import start_to_work_plan
+from tests.browser.journey import texts
 from tests.procedures.driver import beijing
 
 CANDIDATES = ("崔英", "严桂秀", "曾欣")  # QP0003, QP0010, QP0004 of the demo registry
