@@ -22,14 +22,14 @@ from storage.migrate import upgrade
 from storage.models import AuditCheckpoint
 from storage.models import AuditEvent
 from storage.models import Case
-from workflows import audit
-from workflows import checkpoints
-from workflows import record_check
-from workflows import replay
-from workflows.canonical import digest_with_text
-from workflows.clock import FixedClock
-from workflows.clock import iso
-from workflows.clock import parse_iso
+from workflows.engine.clock import FixedClock
+from workflows.engine.clock import iso
+from workflows.engine.clock import parse_iso
+from workflows.record import audit
+from workflows.record import checkpoints
+from workflows.record import replay
+from workflows.record import verification
+from workflows.record.canonical import digest_with_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERY = 100  # events per signed checkpoint
@@ -189,7 +189,7 @@ def median_ms(sessions, call) -> tuple[float, float, object]:
 def profile_verify(sessions, trusted, kept, top: int = 12) -> None:
     profiler = cProfile.Profile()
     with sessions() as session:
-        profiler.runcall(record_check.verify_log, session, trusted, kept)
+        profiler.runcall(verification.verify_log, session, trusted, kept)
     stats = pstats.Stats(profiler)
     print(f"\ncProfile of verify_log: top {top} by own time (s, calls)")
     for (file, line, name), (_, calls, own, _, _) in sorted(stats.stats.items(), key=lambda i: -i[1][2])[:top]:
@@ -230,14 +230,14 @@ def main() -> None:
     elif events != args.events:
         print(f"(reused: it holds {events:,} events, not the {args.events:,} asked for)")
 
-    verify_s, verdict = timed(sessions, lambda session: record_check.verify_log(session, trusted, kept))
+    verify_s, verdict = timed(sessions, lambda session: verification.verify_log(session, trusted, kept))
     chain_s, chain = timed(sessions, audit.verify_chain)
     if not (verdict.ok and chain.ok):
         sys.exit(f"the record does not verify: seq {verdict.first_bad_seq or chain.first_bad_seq}: "
                  f"{verdict.reason or chain.reason}")
     replay_ms, replay_max, replayed = median_ms(sessions, lambda s: replay.replay_case(s, s.get(Case, case_id)))
     case_ms, case_max, case_verdict = median_ms(
-        sessions, lambda s: record_check.verify_case(s, s.get(Case, case_id), trusted))
+        sessions, lambda s: verification.verify_case(s, s.get(Case, case_id), trusted))
     if not (replayed.ok and case_verdict.ok):
         sys.exit(f"case {case_id} does not verify: {replayed.reason or case_verdict.reason}")
 

@@ -13,7 +13,7 @@ from storage.models import CaseAuditHead
 from storage.models import HumanTask
 from storage.models import Timer
 from storage.models import User
-from workflows.clock import iso
+from workflows.engine.clock import iso
 
 CLAIMED = 0.1  # share of open lane tasks someone has claimed
 BATCH = 2000  # cases per insert transaction

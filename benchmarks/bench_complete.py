@@ -20,12 +20,12 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlalchemy import select
 
-import workflows.audit
-import workflows.caseio
 import workflows.commands
+import workflows.commands.case_state
+import workflows.commands.projection
 import workflows.engine
-import workflows.forms
-import workflows.projection
+import workflows.forms.json_schema
+import workflows.record.audit
 from storage import make_engine
 from storage import make_session_factory
 from storage.migrate import upgrade
@@ -33,8 +33,8 @@ from storage.models import AuditEvent
 from storage.models import Case
 from storage.models import HumanTask
 from workflows import accounts
-from workflows import deploy
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.processes import deploy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "data" / "two_lane.bpmn"
@@ -116,15 +116,15 @@ def bare_step(state_json: str, spec_json: str, at: datetime) -> str:
 # (label, owner, attribute): what the breakdown pass wraps; indented labels nest in the one above.
 PHASES = [
     ("lock case + reread task", workflows.commands, "_open_task_locked"),
-    ("form validate", workflows.forms, "validate"),
+    ("form validate", workflows.forms.json_schema, "validate"),
     ("load (restore workflow)", workflows.commands, "load"),
     ("task_key", workflows.engine, "task_key"),
     ("engine.advance", workflows.engine, "advance"),
     ("save (total)", workflows.commands, "save"),
     ("  engine.dump", workflows.engine, "dump"),
     ("  engine.state_digest", workflows.engine, "state_digest"),
-    ("  projection.sync", workflows.projection, "sync"),
-    ("audit.append", workflows.audit, "append"),
+    ("  projection.sync", workflows.commands.projection, "sync"),
+    ("audit.append", workflows.record.audit, "append"),
     ("case_summary", workflows.commands, "case_summary"),
 ]
 

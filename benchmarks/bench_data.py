@@ -26,8 +26,8 @@ from storage.models import HumanTask
 from storage.models import Timer
 from workflows import accounts
 from workflows import commands
-from workflows import triggers
-from workflows.clock import FixedClock
+from workflows.commands import triggers
+from workflows.engine.clock import FixedClock
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["cadre_selection.bpmn", "rotation_approval.bpmn", "second_line_approval.bpmn"]

@@ -22,13 +22,13 @@ from storage.models import HumanTask
 from storage.models import User
 from webapp import create_app
 from workflows import accounts
-from workflows import case_history
 from workflows import commands
 from workflows import diagram
-from workflows import meeting_view
-from workflows import views
-from workflows import worklists
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.queries import case_history
+from workflows.queries import case_reads
+from workflows.queries import meeting
+from workflows.queries import worklists
 
 WARMUP = 20
 
@@ -118,7 +118,7 @@ def case_breakdown(app, actor, case_ids: list[int]) -> dict[str, list[float]]:
 
     for case_id in case_ids:
         with sessions() as session:
-            case = clock("load case + spec (visible_case)", views.visible_case, session, actor, case_id)
+            case = clock("load case + spec (visible_case)", case_reads.visible_case, session, actor, case_id)
             clock("  workflow_state (deferred load)", getattr, case, "workflow_state")
             workflow = clock("case_history.load (restore)", case_history.load, case)
             marks = clock("case_history.marks (walk)", case_history.marks, case, workflow)
@@ -126,7 +126,7 @@ def case_breakdown(app, actor, case_ids: list[int]) -> dict[str, list[float]]:
             clock("case_history.drawing (marks + render)", case_history.drawing, case, workflow)
             clock("case_history.waiting_messages", case_history.waiting_messages, workflow)
             clock("case_history.steps", case_history.steps, session, case)
-            clock("meeting_view.board", meeting_view.board, session, case)
+            clock("meeting_view.board", meeting.board, session, case)
             clock("commands.open_tasks", commands.open_tasks, session, case.id)
             clock("worklists.inbox_count (navigation)", worklists.inbox_count, session, actor)
     return spent
@@ -138,7 +138,7 @@ def inbox_breakdown(app, actor, rounds: int) -> dict[str, list[float]]:
     parts = [("worklists.inbox", lambda s: worklists.inbox(s, actor)),
              ("worklists.tab_counts", lambda s: worklists.tab_counts(s, actor)),
              ("worklists.inbox_count (navigation)", lambda s: worklists.inbox_count(s, actor)),
-             ("views.processes", views.processes)]
+             ("views.processes", case_reads.processes)]
     for _ in range(rounds):
         with sessions() as session:
             for label, function in parts:

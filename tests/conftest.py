@@ -15,10 +15,10 @@ from storage import make_engine
 from storage import make_session_factory
 from storage.migrate import upgrade
 from workflows import accounts
-from workflows import deploy
 from workflows.actors import Actor
-from workflows.clock import FixedClock
-from workflows.demo_registry import seed_registry
+from workflows.engine.clock import FixedClock
+from workflows.processes import deploy
+from workflows.registry.demo import seed_registry
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")

@@ -11,11 +11,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tests.signed_log import SignedLog
-from workflows import audit
-from workflows import checkpoints
-from workflows.canonical import canonical_text
-from workflows.canonical import sha256_hex
-from workflows.checkpoints import Checkpoint
+from workflows.record import audit
+from workflows.record import checkpoints
+from workflows.record.canonical import canonical_text
+from workflows.record.canonical import sha256_hex
+from workflows.record.checkpoints import Checkpoint
 
 CONTENT = ("case_id", "type", "actor_id", "actor", "role", "at", "payload", "state_digest",
            "case_prev_hash", "prev_hash", "hash")

@@ -12,16 +12,16 @@ from sqlalchemy.orm import Session
 from storage.models import AuditHead
 from tests.conftest import DATA
 from workflows import accounts
-from workflows import audit
-from workflows import checkpoints
 from workflows import commands
-from workflows import deploy
-from workflows import triggers
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
-from workflows.checkpoints import Checkpoint
-from workflows.checkpoints import Signer
-from workflows.clock import FixedClock
+from workflows.commands import triggers
+from workflows.engine.clock import FixedClock
+from workflows.processes import deploy
+from workflows.record import audit
+from workflows.record import checkpoints
+from workflows.record.checkpoints import Checkpoint
+from workflows.record.checkpoints import Signer
 
 PROCESS = "two_lane_review"
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -22,6 +22,42 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
+def import_graph() -> dict[str, set[str]]:
+    """Each project module's project imports, by dotted name (``from a import b`` names ``a.b`` when it is a module)."""
+    names = {module_name(path) for package in ("storage", "workflows", "webapp") for path in modules(package)}
+    graph = {}
+    for package in ("storage", "workflows", "webapp"):
+        for path in modules(package):
+            imported = set()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported |= {alias.name for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    imported |= {f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in names
+                                 else node.module for alias in node.names}
+            graph[module_name(path)] = (imported & names) - {module_name(path)}
+    return graph
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    """A path of imports from ``start`` back to itself, or None."""
+    stack, seen = [(start, [start])], set()
+    while stack:
+        node, path = stack.pop()
+        for nxt in graph.get(node, ()):
+            if nxt == start:
+                return [*path, start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
+
+
 def modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
@@ -38,10 +74,24 @@ def test_workflows_imports_no_flask_and_not_webapp():
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
-def test_spiffworkflow_is_imported_only_in_workflows():
-    for package in ("storage", "webapp"):
+def test_spiffworkflow_is_imported_only_in_the_engine_package():
+    engine = ROOT / "workflows" / "engine"
+    importers = {path.relative_to(ROOT).as_posix() for package in ("storage", "workflows", "webapp")
+                 for path in modules(package) if "SpiffWorkflow" in imported_roots(path)}
+    assert importers and all(path.startswith("workflows/engine/") for path in importers), importers
+    assert {path.name for path in engine.glob("*.py")} >= {"__init__.py", "transitions.py", "parser.py"}
+
+
+def test_flask_is_imported_only_in_webapp():
+    for package in ("storage", "workflows", "bpmn"):
         for path in modules(package):
-            assert "SpiffWorkflow" not in imported_roots(path), path.relative_to(ROOT)
+            assert not imported_roots(path) & FLASK_MODULES, path.relative_to(ROOT)
+
+
+def test_no_module_imports_itself_back_through_a_cycle():
+    graph = import_graph()
+    cycles = [cycle for cycle in map(lambda start: find_cycle(graph, start), graph) if cycle]
+    assert cycles == []
 
 
 def test_modules_stay_under_300_lines():

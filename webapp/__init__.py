@@ -9,29 +9,29 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; nothing happens at import time."""
-    from webapp import admin_pages
     from webapp import api
-    from webapp import audit_pages
-    from webapp import auth
-    from webapp import case_pages
-    from webapp import case_start
     from webapp import checkpointing
-    from webapp import cli
     from webapp import config
     from webapp import db
     from webapp import errors
-    from webapp import headcount_pages
-    from webapp import pages
-    from webapp import registry_pages
-    from webapp import registry_tools
-    from webapp import task_pages
+    from webapp.cli import commands
     from webapp.extensions import babel
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
     from webapp.i18n import select_locale
+    from webapp.pages import admin
+    from webapp.pages import audit
+    from webapp.pages import auth
+    from webapp.pages import case_start
+    from webapp.pages import cases
+    from webapp.pages import headcount
+    from webapp.pages import home
+    from webapp.pages import registry as registry_pages
+    from webapp.pages import registry_tools
+    from webapp.pages import tasks
     from webapp.security import install_response_hooks
-    from workflows.clock import SystemClock
-    from workflows.local_rules import load_policy
+    from workflows.engine.clock import SystemClock
+    from workflows.processes.local_rules import load_policy
 
     app = Flask(__name__, instance_relative_config=True)
     settings = config.load(app.instance_path, test_config)
@@ -62,19 +62,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     app.register_blueprint(auth.bp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(home.bp)
     app.register_blueprint(registry_pages.bp)
     app.register_blueprint(registry_tools.bp)
-    app.register_blueprint(headcount_pages.bp)
+    app.register_blueprint(headcount.bp)
     app.register_blueprint(case_start.bp)
-    app.register_blueprint(case_pages.bp)
-    app.register_blueprint(admin_pages.bp)
-    app.register_blueprint(task_pages.bp)
-    app.register_blueprint(audit_pages.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(audit.bp)
     # Bearer tokens are not sent by browsers on their own, so the API needs no CSRF token.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     install_response_hooks(app)
-    cli.register(app)
+    commands.register(app)
     return app

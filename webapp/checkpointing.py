@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import OperationalError
 
-from workflows import checkpoints
+from workflows.record import checkpoints
 
 
 def init_app(app: Flask) -> None:

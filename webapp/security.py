@@ -18,7 +18,7 @@ from webapp.extensions import login_manager
 from workflows import accounts
 from workflows import commands
 from workflows.actors import Actor
-from workflows.clock import local_date
+from workflows.engine.clock import local_date
 
 
 def now():

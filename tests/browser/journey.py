@@ -14,11 +14,11 @@ from tests.procedures.driver import beijing
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import make_app
 from tests.webapp.conftest import serving
-from workflows import deploy
-from workflows import registry
 from workflows.actors import SYSTEM
-from workflows.clock import FixedClock
-from workflows.demo_registry import seed_registry
+from workflows.engine.clock import FixedClock
+from workflows.processes import deploy
+from workflows.registry import cadre_records
+from workflows.registry.demo import seed_registry
 
 SELECTION = Path(__file__).resolve().parents[2] / "bpmn" / "cadre_selection.bpmn"
 PEOPLE = {"organiser": ("personnel_office",), "secretary": ("party_secretary", "party_group"),
@@ -138,7 +138,7 @@ def dossier_rows(app, staff_nos) -> dict[str, dict]:
     rows = {}
     with app.extensions["cadreflow.sessions"]() as session:
         for staff_no in staff_nos:
-            record = registry.record_of(session, registry.find_cadre(session, staff_no))
+            record = cadre_records.record_of(session, cadre_records.find_cadre(session, staff_no))
             rows[staff_no] = {"birth_date": record["birth_date"], "work_start_date": record["work_start_date"],
                               "education": record["ft_education_level"] or "bachelor", "work_history": "consistent",
                               "cadre_identity": "consistent", "dossier_result": "ok"}

@@ -13,8 +13,8 @@ from tests.procedures.test_selection import appointed_and_confirmed
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import make_app
 from tests.webapp.conftest import serving
-from workflows import checkpoints
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.record import checkpoints
 
 
 @pytest.fixture(scope="module")

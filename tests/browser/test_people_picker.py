@@ -11,8 +11,8 @@ from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
 from tests.webapp.conftest import make_app
 from tests.webapp.conftest import serving
-from workflows import registry
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.registry import cadre_records
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_a_cadre_picked_by_name_shows_by_name_in_the_record(page, site):
     steps.to_work_plan(run)
     run.do("work_plan", steps.WORK_PLAN)
     with bureau.sessions() as session:
-        picked = registry.find_cadre(session, "QP0003")
+        picked = cadre_records.find_cadre(session, "QP0003")
         shown = f"{picked.name}（{picked.current_post.section.name} {picked.current_post.title}）"
     sign_in(page, base, "organiser")
     page.goto(f"{base}/inbox")

@@ -11,8 +11,8 @@ from tests.browser.conftest import sign_in
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import make_app
 from tests.webapp.conftest import serving
-from workflows.clock import FixedClock
-from workflows.demo_registry import seed_registry
+from workflows.engine.clock import FixedClock
+from workflows.registry.demo import seed_registry
 
 
 @pytest.fixture(scope="module")

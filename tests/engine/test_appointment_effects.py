@@ -11,12 +11,12 @@ from sqlalchemy import select
 from storage.models import Cadre
 from storage.models import Post
 from tests.conftest import organiser_of_a_registry
-from workflows import registry
-from workflows import registry_codes as codes
-from workflows import registry_edit
+from workflows.engine.expressions import RestrictedEnvironment
 from workflows.errors import EngineError
-from workflows.expressions import RestrictedEnvironment
-from workflows.registry_effects import EFFECTS
+from workflows.registry import cadre_records
+from workflows.registry import codes as codes
+from workflows.registry import edit
+from workflows.registry.effects import EFFECTS
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "bpmn" / "forms"
 # QP0002: 办公室副科长 since 2018, 四级主任科员. QP0004: 办公室, a non-leadership post (a rank as its title).
@@ -38,7 +38,7 @@ def appoint(sessions, organiser, clock, staff_no: str, data: dict) -> Post:
 
 def current(sessions, staff_no: str) -> Post:
     with sessions() as session:
-        post = registry.find_cadre(session, staff_no).current_post
+        post = cadre_records.find_cadre(session, staff_no).current_post
         session.expunge_all()
         return post
 
@@ -83,7 +83,7 @@ def test_promotion_has_a_probation_year_and_a_lateral_appointment_none(sessions,
 
 def test_the_model_and_the_registry_judge_promotion_from_the_same_record(sessions, organiser, clock):
     with sessions() as session:
-        record = registry.record_of(session, registry.find_cadre(session, "QP0002"))  # as x-cadre attaches it
+        record = cadre_records.record_of(session, cadre_records.find_cadre(session, "QP0002"))  # as x-cadre attaches it
     env = RestrictedEnvironment()
     check = "appointment_is_promotion(appointee_records, post_level)"
     assert env.evaluate(check, {"appointee_records": record, "post_level": "section_chief"}) is True
@@ -91,8 +91,8 @@ def test_the_model_and_the_registry_judge_promotion_from_the_same_record(session
     assert env.evaluate(check, {"appointee_records": None, "post_level": "deputy_section_chief"}) is True
     # The case's record decides even if the registry changed after the proposal (here: made 正科 meanwhile).
     with sessions.begin() as session:
-        cadre = registry.find_cadre(session, "QP0002")
-        registry_edit.appoint(session, organiser, clock.now(), cadre.id, {
+        cadre = cadre_records.find_cadre(session, "QP0002")
+        edit.appoint(session, organiser, clock.now(), cadre.id, {
             "section_id": cadre.current_post.section_id, "title": "科长", "level": "section_chief",
             "is_leadership": True, "start_date": date(2026, 2, 1), "appointment_mode": "promotion"})
     post = appoint(sessions, organiser, clock, "QP0002", {**CHIEF, "appointee_records": record})
@@ -103,9 +103,9 @@ def test_a_failed_probation_restores_the_post_and_rank_held_before_the_appointme
     before = current(sessions, "QP0002")
     appoint(sessions, organiser, clock, "QP0002", {**CHIEF, "civil_service_rank": "三级主任科员"})
     with sessions.begin() as session:  # a correction during the probation year: a new row of the same post
-        cadre = registry.find_cadre(session, "QP0002")
+        cadre = cadre_records.find_cadre(session, "QP0002")
         trial = cadre.current_post
-        registry_edit.appoint(session, organiser, clock.now(), cadre.id, {
+        edit.appoint(session, organiser, clock.now(), cadre.id, {
             "section_id": trial.section_id, "title": "科长", "level": "section_chief", "is_leadership": True,
             "civil_service_rank": "二级主任科员", "start_date": date(2026, 6, 1), "appointment_mode": "other"})
     with sessions.begin() as session:

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from storage.models import Case
 from storage.models import ProcessSpec
 from workflows import commands
-from workflows import coverage
 from workflows import engine
+from workflows.engine import taken_flows
 
 PREPARE = {"candidate": "张三", "years_in_post": 3}
 
@@ -26,7 +26,7 @@ def taken(sessions) -> tuple[set[str], set[str]]:
     with sessions() as session:
         spec = session.scalar(select(ProcessSpec))
         workflows = [engine.restore(case.workflow_state, spec.spec_json) for case in session.scalars(select(Case))]
-        return coverage.flows_taken(spec.sources, workflows), set(coverage.sequence_flows(spec.sources))
+        return taken_flows.flows_taken(spec.sources, workflows), set(taken_flows.sequence_flows(spec.sources))
 
 
 def test_a_straight_approval_leaves_the_loop_back_untaken(sessions, people, clock, two_lane):

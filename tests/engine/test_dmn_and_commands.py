@@ -5,11 +5,11 @@ import pytest
 from storage.models import Case
 from tests.conftest import DATA
 from workflows import commands
-from workflows import deploy
-from workflows import replay
 from workflows.errors import Conflict
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
+from workflows.processes import deploy
+from workflows.record import replay
 
 
 @pytest.fixture

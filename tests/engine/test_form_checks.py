@@ -10,18 +10,18 @@ import pytest
 from storage.models import User
 from tests.conftest import DATA
 from tests.conftest import make_actor
-from workflows import deploy
-from workflows import form_checks
-from workflows.clock import engine_time
-from workflows.demo_registry import seed_registry
+from workflows.engine.clock import engine_time
 from workflows.errors import DeployError
 from workflows.errors import InvalidData
-from workflows.local_rules import set_calendar_override
-from workflows.model_functions import date_timer
-from workflows.model_functions import months_timer
-from workflows.model_functions import recommendation_quorum
-from workflows.model_functions import today
-from workflows.model_functions import without
+from workflows.forms import form_checks
+from workflows.processes import deploy
+from workflows.processes.local_rules import set_calendar_override
+from workflows.processes.model_functions import date_timer
+from workflows.processes.model_functions import months_timer
+from workflows.processes.model_functions import recommendation_quorum
+from workflows.processes.model_functions import today
+from workflows.processes.model_functions import without
+from workflows.registry.demo import seed_registry
 
 MEETING = {
     "type": "object",

@@ -9,11 +9,11 @@ from storage.models import Case
 from tests.conftest import DATA
 from tests.conftest import make_actor
 from workflows import commands
-from workflows import deploy
-from workflows import replay
-from workflows import triggers
-from workflows.expressions import ExpressionRefused
-from workflows.expressions import RestrictedEnvironment
+from workflows.commands import triggers
+from workflows.engine.expressions import ExpressionRefused
+from workflows.engine.expressions import RestrictedEnvironment
+from workflows.processes import deploy
+from workflows.record import replay
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from storage.models import Case
 from tests.conftest import DATA
 from tests.conftest import make_actor
 from workflows import commands
-from workflows import deploy
-from workflows import replay
-from workflows import views
 from workflows.errors import Forbidden
+from workflows.processes import deploy
+from workflows.queries import case_reads
+from workflows.record import replay
 
 MEMBERS = ["zhangqiang", "chenjing", "liuyang"]
 
@@ -27,7 +27,7 @@ def vote(sessions, people, clock):
 
 def ballot_of(sessions, member):
     with sessions() as session:
-        (row,) = views.inbox(session, member)
+        (row,) = case_reads.inbox(session, member)
         return row
 
 
@@ -55,6 +55,6 @@ def test_all_ballots_cast_finish_the_vote_and_replay(sessions, vote, clock):
     assert answer["status"] == "completed"
     with sessions.begin() as session:
         stored = session.get(Case, case["id"])
-        data = views.case_data(stored)
+        data = case_reads.case_data(stored)
         assert sorted(data["ballots"]) == ["approve", "approve", "defer"]
         assert replay.replay_case(session, stored).ok

@@ -12,10 +12,10 @@ from storage.models import Post
 from storage.models import ProcessSpec
 from tests.conftest import DATA
 from workflows import commands
-from workflows import deploy
-from workflows.demo_registry import seed_registry
 from workflows.errors import DeployError
 from workflows.errors import EngineError
+from workflows.processes import deploy
+from workflows.registry.demo import seed_registry
 
 
 @pytest.fixture

@@ -10,18 +10,18 @@ from storage.models import Cadre
 from storage.models import Case
 from tests.conftest import DATA
 from tests.workflows.test_record_sheet import pdf_text
-from workflows import case_history
 from workflows import commands
-from workflows import deploy
-from workflows import form_checks
-from workflows import people as people_module
-from workflows import record_check
-from workflows import record_sheet
-from workflows import views
-from workflows.demo_registry import seed_registry
 from workflows.errors import DeployError
 from workflows.errors import InvalidData
-from workflows.people import People
+from workflows.forms import form_checks
+from workflows.processes import deploy
+from workflows.queries import case_history
+from workflows.queries import case_reads
+from workflows.queries import people as people_module
+from workflows.queries.people import People
+from workflows.record import record_sheet
+from workflows.record import verification
+from workflows.registry.demo import seed_registry
 
 CANDIDATES = ["QP0003", "QP0010", "QP0011"]
 STRANGER = "QP0020"
@@ -63,9 +63,9 @@ def refused(sessions, actor, clock, case, data) -> dict[str, str]:
     with pytest.raises(InvalidData) as error:
         complete(sessions, actor, clock, case, data)
     with sessions() as session:  # nothing saved: the same task still open, no completion on record
-        assert [row.bpmn_id for row in views.inbox(session, actor)] == ["vote"]
+        assert [row.bpmn_id for row in case_reads.inbox(session, actor)] == ["vote"]
         stored = session.get(Case, case["id"])
-        assert stored.version == case["version"] and "results" not in views.case_data(stored)
+        assert stored.version == case["version"] and "results" not in case_reads.case_data(stored)
     return error.value.errors
 
 
@@ -75,7 +75,7 @@ def test_one_row_per_listed_cadre_is_taken_in_any_order_with_their_records_attac
     answer = complete(sessions, people["organiser"], clock, summary, reordered)
     assert [task["bpmn_id"] for task in answer["open_tasks"]] == ["appraise"]
     with sessions() as session:
-        data = views.case_data(session.get(Case, summary["id"]))
+        data = case_reads.case_data(session.get(Case, summary["id"]))
     assert [record["staff_no"] for record in data["results_records"]] == list(reversed(CANDIDATES))
     assert {"annual_grades", "sanctions", "under_investigation"} <= set(data["results_records"][0])
 
@@ -169,9 +169,9 @@ def test_the_record_sheet_and_the_replay_read_the_rows_by_name(sessions, people,
     complete(sessions, people["organiser"], clock, summary, ALL)
     with sessions() as session:
         stored = session.get(Case, summary["id"])
-        text = pdf_text(record_sheet.render_pdf(session, stored, record_check.verify_case(session, stored, set())),
+        text = pdf_text(record_sheet.render_pdf(session, stored, verification.verify_case(session, stored, set())),
                         tmp_path)
-        data = views.case_data(stored)
+        data = case_reads.case_data(stored)
         replayed = people_module.reader(session, stored.spec.forms)("results", data["results"], data)
     assert all(names[no] in text and no in text for no in CANDIDATES)
     assert "得票数" in text and "不同意" in text and "disagree" not in text

@@ -9,10 +9,10 @@ import pytest
 
 from storage.models import Cadre
 from storage.models import Post
-from workflows.cadre_fields import attach_records
+from workflows.engine.expressions import RestrictedEnvironment
 from workflows.errors import InvalidData
-from workflows.expressions import RestrictedEnvironment
-from workflows.forms import validate
+from workflows.forms.cadre_fields import attach_records
+from workflows.forms.json_schema import validate
 
 ROSTER = {"type": "object", "properties": {
     "roster": {"type": "array", "items": {"type": "string"}, "x-cadre": True, "title": "拟审查人员"}}}

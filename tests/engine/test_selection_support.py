@@ -7,12 +7,12 @@ from sqlalchemy import select
 from storage.models import Cadre
 from storage.models import Post
 from tests.conftest import make_actor
-from workflows import registry
-from workflows import registry_effects
-from workflows.cadre_fields import attach_records
-from workflows.demo_registry import seed_registry
+from workflows.engine.expressions import RestrictedEnvironment
 from workflows.errors import InvalidData
-from workflows.expressions import RestrictedEnvironment
+from workflows.forms.cadre_fields import attach_records
+from workflows.registry import cadre_records
+from workflows.registry import effects as registry_effects
+from workflows.registry.demo import seed_registry
 
 SCHEMA = {"type": "object", "properties": {
     "candidates": {"type": "array", "items": {"type": "string"}, "x-cadre": True, "title": "考察对象"},
@@ -57,7 +57,7 @@ def test_appointment_then_failed_probation_writes_the_post_and_the_return(sessio
                 "decision_date": "2026-03-01", "return_date": "2027-03-01"}
         effects["appointment.made"](session, organiser, clock.now(), None, data)
     with sessions.begin() as session:
-        post = registry.find_cadre(session, "QP0002").current_post
+        post = cadre_records.find_cadre(session, "QP0002").current_post
         assert (post.title, post.probation_end.isoformat(), post.probation_result) == ("科长", "2027-03-01", None)
         effects["probation.failed"](session, organiser, clock.now(), None, data)
     with sessions.begin() as session:

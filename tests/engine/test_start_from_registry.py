@@ -7,11 +7,11 @@ from storage.models import Cadre
 from storage.models import Case
 from tests.conftest import DATA
 from workflows import commands
-from workflows import deploy
-from workflows import replay
-from workflows import views
-from workflows.demo_registry import seed_registry
 from workflows.errors import InvalidData
+from workflows.processes import deploy
+from workflows.queries import case_reads
+from workflows.record import replay
+from workflows.registry.demo import seed_registry
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_case_for_a_cadre_carries_the_registry_snapshot(sessions, people, clock,
         case = session.get(Case, answer["id"])
         assert (case.cadre_id, case.subject) == (cadre.id, "QP0001")
         assert answer["title"] == f"两级审核（测试）：{cadre.name}"
-        snapshot = views.case_data(case)["cadre"]
+        snapshot = case_reads.case_data(case)["cadre"]
         assert snapshot["name"] == cadre.name and snapshot["post_title"] == "科长"
         assert snapshot["birth_date"] == cadre.birth_date.isoformat()
         assert replay.replay_case(session, case).ok

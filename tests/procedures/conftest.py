@@ -4,7 +4,7 @@ import pytest
 
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 
 START = beijing("2026-09-01 09:00")
 

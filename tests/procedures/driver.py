@@ -11,13 +11,13 @@ from storage.models import Case
 from storage.models import ProcessSpec
 from tests.conftest import make_actor
 from workflows import commands
-from workflows import coverage
-from workflows import deploy
 from workflows import engine
-from workflows import replay
-from workflows import triggers
-from workflows import views
-from workflows.demo_registry import seed_registry
+from workflows.commands import triggers
+from workflows.engine import taken_flows
+from workflows.processes import deploy
+from workflows.queries import case_reads
+from workflows.record import replay
+from workflows.registry.demo import seed_registry
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
 
@@ -73,7 +73,7 @@ class Bureau:
             spec = session.scalar(select(ProcessSpec).where(ProcessSpec.process_id == process))
             cases = session.scalars(select(Case).where(Case.spec_id == spec.id))
             workflows = [engine.restore(case.workflow_state, spec.spec_json) for case in cases]
-            return coverage.flows_taken(spec.sources, workflows), set(coverage.sequence_flows(spec.sources))
+            return taken_flows.flows_taken(spec.sources, workflows), set(taken_flows.sequence_flows(spec.sources))
 
 
 class CaseRun:
@@ -123,7 +123,7 @@ class CaseRun:
 
     def data(self) -> dict:
         with self.bureau.sessions() as session:
-            return views.case_data(session.get(Case, self.id))
+            return case_reads.case_data(session.get(Case, self.id))
 
     def timers(self) -> dict[str, datetime]:
         """The timers the case waits on: {BPMN id: due time}."""

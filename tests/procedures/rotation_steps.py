@@ -10,8 +10,8 @@ from datetime import date
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
-from workflows import registry
-from workflows import registry_edit
+from workflows.registry import cadre_records
+from workflows.registry import edit
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
 
@@ -43,8 +43,8 @@ def key_post(bureau: Bureau, staff_no: str, category: str = "finance", since: da
     outside leadership too): classified through the registry command; the start date set directly, since the
     demo registry has no non-leader a decade in the same post."""
     with bureau.sessions.begin() as session:
-        cadre = registry.find_cadre(session, staff_no)
-        registry_edit.classify_post(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, category)
+        cadre = cadre_records.find_cadre(session, staff_no)
+        edit.classify_post(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, category)
         cadre.current_post.same_post_start = since
     return staff_no
 

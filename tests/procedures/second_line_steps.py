@@ -4,8 +4,8 @@ from datetime import date
 
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
-from workflows import registry
-from workflows import registry_edit
+from workflows.registry import cadre_records
+from workflows.registry import edit
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
 
@@ -19,8 +19,8 @@ IN_WINDOW = "QP0009"
 def place_in_window(bureau: Bureau, staff_no: str, birth: date = date(1968, 11, 15)) -> str:
     """Give a leadership cadre of the demo registry a man's birth date that puts them inside the window."""
     with bureau.sessions.begin() as session:
-        cadre = registry.find_cadre(session, staff_no)
-        registry_edit.update_person(session, bureau.people["organiser"], bureau.clock.now(), cadre.id,
+        cadre = cadre_records.find_cadre(session, staff_no)
+        edit.update_person(session, bureau.people["organiser"], bureau.clock.now(), cadre.id,
                                     {"birth_date": birth, "gender": "male", "retirement_category": "male"})
     return staff_no
 

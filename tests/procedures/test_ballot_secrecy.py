@@ -11,10 +11,10 @@ from tests.webapp.conftest import serving
 from tests.webapp.test_pages import sign_in
 from tests.workflows.test_record_sheet import pdf_text
 from workflows import accounts
-from workflows import ballot_secrecy
-from workflows import record_check
-from workflows import record_sheet
 from workflows.accounts import find_user
+from workflows.queries import ballot_secrecy
+from workflows.record import record_sheet
+from workflows.record import verification
 
 MODELS = ["cadre_selection.bpmn"]
 OPINION = "此人不宜提拔，另有隐情"  # member1's reason, which member2 must not read before voting
@@ -112,6 +112,6 @@ def test_the_record_sheet_of_a_secret_ballot_is_filed_with_the_counts_only(burea
     run.do("secretary_ballot", {"secretary_ballot": "approve", "minutes": "会议纪要"}, by="secretary")
     with sessions() as session:
         case = session.get(Case, run.id)
-        text = pdf_text(record_sheet.render_pdf(session, case, record_check.verify_case(session, case)), tmp_path)
+        text = pdf_text(record_sheet.render_pdf(session, case, verification.verify_case(session, case)), tmp_path)
     assert "表决方式：无记名投票" in text and "合计同意4票，不同意1票，缓议0票" in text
     assert OPINION not in text and "不同意此人" not in text and ballot_secrecy.SEALED_SECRET in text

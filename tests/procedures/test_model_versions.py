@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tests.procedures import selection_steps as steps
 from tests.procedures.driver import PACKAGED
-from workflows import deploy
+from workflows.processes import deploy
 
 MODELS: list[str] = []
 # cadre_selection.bpmn and its forms as they were before decisions became explicit choices (commit 1f8bdd2).

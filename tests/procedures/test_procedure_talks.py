@@ -16,18 +16,18 @@ from tests.procedures import second_line_steps
 from tests.procedures import selection_steps
 from tests.procedures.driver import beijing
 from workflows import commands
-from workflows import deploy
-from workflows import procedure_talks
-from workflows import registry
 from workflows.errors import DeployError
 from workflows.errors import EngineError
+from workflows.forms import talk_records
+from workflows.processes import deploy
+from workflows.registry import cadre_records
 
 MODELS = ["cadre_selection.bpmn", "rotation_approval.bpmn", "second_line_approval.bpmn"]
 
 
 def talks(bureau, staff_no: str) -> list[tuple]:
     with bureau.sessions() as session:
-        cadre = registry.find_cadre(session, staff_no)
+        cadre = cadre_records.find_cadre(session, staff_no)
         return [(row.kind, row.held_on.isoformat(), row.talkers, row.summary, row.case_id, row.created_by_id)
                 for row in session.scalars(select(TalkRecord).where(TalkRecord.cadre_id == cadre.id)
                                            .order_by(TalkRecord.id))]
@@ -95,7 +95,7 @@ def talk_model(tmp_path, keyword: dict) -> list:
     shutil.copy(DATA / "leave_post.bpmn", tmp_path / "leave_post.bpmn")
     form = json.loads((tmp_path / "forms" / "exit.json").read_text())
     form["properties"].update(TALK_FIELDS)
-    form[procedure_talks.KEYWORD] = keyword
+    form[talk_records.KEYWORD] = keyword
     (tmp_path / "forms" / "exit.json").write_text(json.dumps(form, ensure_ascii=False))
     return [tmp_path / "leave_post.bpmn"]
 
@@ -131,4 +131,4 @@ def test_the_talk_and_the_registry_effect_are_written_together_or_not_at_all(ses
     assert talks(bureau, "QP0009") == [
         ("leadership_exit", "2026-09-01", "王敏", "说明政策，本人无异议", case["id"], organiser.user_id)]
     with sessions() as session:
-        assert registry.find_cadre(session, "QP0009").current_post.title == "一级主任科员"
+        assert cadre_records.find_cadre(session, "QP0009").current_post.title == "一级主任科员"

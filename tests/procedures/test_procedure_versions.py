@@ -8,8 +8,8 @@ from tests.procedures import rotation_steps
 from tests.procedures import second_line_steps
 from tests.procedures.driver import PACKAGED
 from tests.procedures.driver import beijing
-from workflows import deploy
-from workflows import registry
+from workflows.processes import deploy
+from workflows.registry import cadre_records
 
 MODELS: list[str] = []
 START = beijing(rotation_steps.DAY_ONE)
@@ -41,7 +41,7 @@ def test_a_rotation_on_the_earlier_model_finishes_on_it_and_new_cases_take_the_n
     assert (case.spec.version, case.status, old.ended_at()) == (1, "completed", "end_rotated")
     assert old.replays()
     with bureau.sessions() as session:  # its registry effect as its model promised: from the handover
-        post = registry.find_cadre(session, "QP0001").current_post
+        post = cadre_records.find_cadre(session, "QP0001").current_post
         assert (post.section.code, post.start_date) == ("SJYY", date(2026, 10, 14))
 
     new = rotation_steps.start(bureau, "QP0057")

@@ -4,7 +4,7 @@ from datetime import date
 
 from storage.models import Case
 from tests.procedures import selection_steps as steps
-from workflows import replay
+from workflows.record import replay
 from workflows.rules import calendar
 
 MODELS = ["cadre_selection.bpmn"]

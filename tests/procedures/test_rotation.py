@@ -8,9 +8,9 @@ from tests.procedures import rotation_steps as steps
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
-from workflows import registry
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 from workflows.errors import InvalidData
+from workflows.registry import cadre_records
 
 # A 四级主任科员 of 办公室 (no leadership post) whom the tests put in a 财务 post since 2015.
 KEY_POST_CADRE = "QP0004"
@@ -169,7 +169,7 @@ EXPECTED_POST = {
 
 def current_post(bureau: Bureau, staff_no: str):
     with bureau.sessions() as session:
-        post = registry.find_cadre(session, staff_no).current_post
+        post = cadre_records.find_cadre(session, staff_no).current_post
         return post, post.section.code
 
 
@@ -219,7 +219,7 @@ def test_completed_rotation_writes_the_new_post_from_the_decision_and_resets_the
     assert (post.decision_date, post.notice_date) == (date(2026, 9, 21), date(2026, 9, 28))
     assert (run.data()["new_post_counts_from"], run.data()["new_post_start"]) == ("decision", "2026-09-21")
     with bureau.sessions() as session:
-        cadre = registry.find_cadre(session, "QP0001")
+        cadre = cadre_records.find_cadre(session, "QP0001")
         old = next(p for p in cadre.posts if p.end_date is not None)
         assert (old.section.code, old.title, old.end_date) == ("BGS", "科长", date(2026, 9, 21))
 

@@ -12,8 +12,8 @@ from tests.procedures.diagram_checks import undrawn
 from tests.procedures.diagram_checks import untidy_edges
 from tests.procedures.driver import PACKAGED
 from tests.procedures.driver import beijing
-from workflows import registry
 from workflows.errors import InvalidData
+from workflows.registry import cadre_records
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
 
@@ -98,7 +98,7 @@ def test_the_new_post_counts_from_the_handover_when_the_policy_says_so(bureau):
     steps.notify(run, "2026-09-28")
     steps.hand_over(run, "2026-10-14")
     with bureau.sessions() as session:
-        post = registry.find_cadre(session, "QP0001").current_post
+        post = cadre_records.find_cadre(session, "QP0001").current_post
         assert (post.start_date, post.same_post_start, post.decision_date) == (
             date(2026, 10, 14), date(2026, 10, 14), date(2026, 9, 21))
     data = run.data()
@@ -127,7 +127,7 @@ def test_the_new_post_s_category_goes_into_the_registry(bureau):
     steps.notify(run)
     steps.hand_over(run, "2026-10-12")
     with bureau.sessions() as session:
-        post = registry.find_cadre(session, "QP0006").current_post
+        post = cadre_records.find_cadre(session, "QP0006").current_post
         assert (post.section.code, post.category, post.is_leadership, post.start_date) == (
             "SJZY", "procurement", False, date(2026, 9, 21))
 

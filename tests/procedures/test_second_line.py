@@ -9,9 +9,9 @@ from tests.procedures import second_line_steps as steps
 from tests.procedures.driver import PACKAGED
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
-from workflows import registry
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 from workflows.errors import InvalidData
+from workflows.registry import cadre_records
 from workflows.rules.cadres import second_line_window
 from workflows.rules.dates import add_years
 from workflows.rules.retirement import statutory_retirement_month
@@ -135,7 +135,7 @@ def test_scenario(bureau, name):
     assert run.replays()
     snapshot = run.data()["cadre"]
     with bureau.sessions() as session:
-        post = registry.find_cadre(session, snapshot["staff_no"]).current_post
+        post = cadre_records.find_cadre(session, snapshot["staff_no"]).current_post
         if name in LEFT_LEADERSHIP:
             assert (post.is_leadership, post.appointment_mode, post.title) == (False, "second_line", "专项工作督导")
         else:  # the registry is left as it was
@@ -173,8 +173,8 @@ def test_window_dates_follow_the_2025_retirement_reform(bureau, staff_no):
     run = steps.start(bureau, staff_no)
     data = run.data()
     with bureau.sessions() as session:
-        cadre = registry.find_cadre(session, staff_no)
-        facts = next(f for f in registry.all_facts(session) if f.cadre_id == staff_no)
+        cadre = cadre_records.find_cadre(session, staff_no)
+        facts = next(f for f in cadre_records.all_facts(session) if f.cadre_id == staff_no)
     retires = statutory_retirement_month(cadre.birth_date, cadre.retirement_category)
     assert data["statutory_retirement_month"] == retires.isoformat()
     assert data["window_open"] == add_years(retires, -5).isoformat()
@@ -196,12 +196,12 @@ def test_the_window_of_a_man_born_1968_09(bureau):
 
 def test_exit_removes_the_leadership_post_and_keeps_the_rank(bureau):
     with bureau.sessions() as session:
-        before = registry.find_cadre(session, steps.IN_WINDOW).current_post
+        before = cadre_records.find_cadre(session, steps.IN_WINDOW).current_post
         rank, section = before.civil_service_rank, before.section_id
     assert before.is_leadership and rank == "二级主任科员"
     exit_with_filing(bureau)
     with bureau.sessions() as session:
-        cadre = registry.find_cadre(session, steps.IN_WINDOW)
+        cadre = cadre_records.find_cadre(session, steps.IN_WINDOW)
         post = cadre.current_post
         assert (post.title, post.is_leadership, post.level) == ("专项工作督导", False, None)
         assert (post.civil_service_rank, post.section_id) == (rank, section)

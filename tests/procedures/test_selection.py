@@ -6,9 +6,9 @@ import pytest
 
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
-from workflows import cadre_file
-from workflows import registry
-from workflows import registry_edit
+from workflows.registry import cadre_file
+from workflows.registry import cadre_records
+from workflows.registry import edit
 
 MEMBERS = steps.MEMBERS
 ALL_APPROVE = {member: "approve" for member in MEMBERS}
@@ -80,8 +80,8 @@ def candidate_sanctioned_after_recommendation(bureau):
     steps.to_work_plan(run)
     steps.to_candidates(run, reference=("QP0003", "QP0012"))
     with bureau.sessions.begin() as session:
-        cadre = registry.find_cadre(session, "QP0012")
-        registry_edit.record_sanction(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, "诫勉",
+        cadre = cadre_records.find_cadre(session, "QP0012")
+        edit.record_sanction(session, bureau.people["organiser"], bureau.clock.now(), cadre.id, "诫勉",
                                       date(2026, 9, 7), date(2027, 3, 7))
     steps.determine(run, candidates=["QP0012"])
     run.do("no_candidate_decision", {"no_candidate_decision": "terminate", "no_candidate_opinion": "终止",
@@ -230,7 +230,7 @@ def probation_extended_by_leave(bureau):
     run.wait_for("publicity_period")
     steps.appoint(run)
     with bureau.sessions.begin() as session:
-        cadre = registry.find_cadre(session, "QP0026")
+        cadre = cadre_records.find_cadre(session, "QP0026")
         cadre_file.add(session, bureau.people["organiser"], bureau.clock.now(), cadre_file.LEAVE, cadre.id,
                        {"leave_kind": "sick", "leave_start": date(2026, 11, 1), "leave_end": date(2027, 6, 30)})
     run.wait_for("probation_year")

@@ -15,11 +15,11 @@ from tests.procedures.test_selection import everyone_leaves_at_the_checks
 from tests.procedures.test_selection import lateral_appointment
 from tests.procedures.test_selection import three_candidates
 from tests.workflows.test_record_sheet import pdf_text
-from workflows import candidate_view
-from workflows import record_check
-from workflows import record_sheet
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
+from workflows.queries import candidate_view
+from workflows.record import record_sheet
+from workflows.record import verification
 
 MODELS = ["cadre_selection.bpmn"]
 
@@ -132,7 +132,7 @@ def test_the_record_sheet_lists_each_candidate_and_why_they_did_not_go_on(bureau
     run = three_candidates(bureau)
     with sessions() as session:
         case = session.get(Case, run.id)
-        text = pdf_text(record_sheet.render_pdf(session, case, record_check.verify_case(session, case, set())),
+        text = pdf_text(record_sheet.render_pdf(session, case, verification.verify_case(session, case, set())),
                         tmp_path)
     squeezed = re.sub(r"\s", "", text)
     assert "人选情况" in squeezed and "群众公认度不高" in squeezed and "未确定为拟任人选" in squeezed

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from storage.models import AuditEvent
 from storage.models import Case
 from tests.procedures import selection_steps as steps
-from workflows import audit
-from workflows import case_history
-from workflows import headcount
 from workflows.errors import InvalidData
+from workflows.queries import case_history
+from workflows.record import audit
+from workflows.registry import headcount
 
 MODELS = ["cadre_selection.bpmn"]
 # 数据资源科 (SJZY) has one 科长 and two 副科长 in the demo registry; the case selects its 科长.

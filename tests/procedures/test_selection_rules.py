@@ -12,9 +12,9 @@ from tests.procedures.conftest import START
 from tests.procedures.driver import beijing
 from tests.procedures.test_selection import suspended
 from tests.procedures.test_selection import suspended_then_cleared
-from workflows import registry
 from workflows.errors import InvalidData
-from workflows.local_rules import set_calendar_override
+from workflows.processes.local_rules import set_calendar_override
+from workflows.registry import cadre_records
 from workflows.rules.policy import Policy
 
 MODELS = ["cadre_selection.bpmn"]
@@ -111,23 +111,23 @@ def test_the_appointment_and_the_confirmation_write_the_post_history(bureau, ses
     steps.publish(run)
     run.wait_for("publicity_period")
     with sessions() as session:
-        former = registry.find_cadre(session, "QP0003").current_post.title
+        former = cadre_records.find_cadre(session, "QP0003").current_post.title
     steps.appoint(run)
     with sessions() as session:
-        post = registry.find_cadre(session, "QP0003").current_post
+        post = cadre_records.find_cadre(session, "QP0003").current_post
         assert (post.title, post.level, post.decision_date, post.probation_end) == (
             "科长", "section_chief", date(2026, 9, 21), date(2027, 9, 21))
     assert run.timers() == {"probation_year": beijing("2027-09-21 00:00")}
     steps.probation(run, "confirmed")
     with sessions() as session:
-        post = registry.find_cadre(session, "QP0003").current_post
+        post = cadre_records.find_cadre(session, "QP0003").current_post
         assert (post.title, post.probation_result) == ("科长", "passed")
         assert post.section.code == "SJZY" and former == "副科长"
 
 
 def test_a_failed_probation_returns_the_cadre_to_the_former_level(bureau, sessions):
     with sessions() as session:
-        former = registry.find_cadre(session, "QP0010").current_post.title
+        former = cadre_records.find_cadre(session, "QP0010").current_post.title
     run = suspended_then_cleared(bureau)
     assert run.ended_at() == "end_probation_failed"
     with sessions() as session:

@@ -9,9 +9,9 @@ from storage.models import AuditEvent
 from storage.models import Case
 from tests.procedures import selection_steps as steps
 from tests.workflows.test_record_sheet import pdf_text
-from workflows import record_check
-from workflows import record_sheet
 from workflows.errors import InvalidData
+from workflows.record import record_sheet
+from workflows.record import verification
 
 MODELS = ["cadre_selection.bpmn"]
 
@@ -79,7 +79,7 @@ def test_a_secretary_refusing_the_motion_terminates_the_case_with_the_reason_on_
     assert run.replays()
     with bureau.sessions() as session:
         case = session.get(Case, run.id)
-        sheet = pdf_text(record_sheet.render_pdf(session, case, record_check.verify_case(session, case, None)),
+        sheet = pdf_text(record_sheet.render_pdf(session, case, verification.verify_case(session, case, None)),
                          tmp_path)
     assert "状态已终止：动议终止" in sheet and "终止理由本年度职数另有安排，暂不启动" in sheet
     assert "我确认终止本案件" in sheet  # the confirmation is on record with the step

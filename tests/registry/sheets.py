@@ -13,14 +13,14 @@ from storage.models import Sanction
 from storage.models import Section
 from storage.models import SectionAssessment
 from storage.models import Unit
-from workflows.cadre_import import import_cadres
-from workflows.cadre_import import read_workbook
-from workflows.cadre_sheet import ASSESSMENTS
-from workflows.cadre_sheet import CADRES
-from workflows.cadre_sheet import SANCTIONS
-from workflows.cadre_sheet import SECTION_ASSESSMENTS
-from workflows.cadre_sheet import SECTIONS
-from workflows.cadre_sheet import Sheet
+from workflows.registry.workbook.importing import import_cadres
+from workflows.registry.workbook.importing import read_workbook
+from workflows.registry.workbook.sheets import ASSESSMENTS
+from workflows.registry.workbook.sheets import CADRES
+from workflows.registry.workbook.sheets import SANCTIONS
+from workflows.registry.workbook.sheets import SECTION_ASSESSMENTS
+from workflows.registry.workbook.sheets import SECTIONS
+from workflows.registry.workbook.sheets import Sheet
 
 TABLES = (Unit, Section, Cadre, Post, AnnualAssessment, Sanction, SectionAssessment)
 POST = {"科室代码": "BGS", "现任职务": "副科长", "职务层次": "副科", "是否实职": "是", "任现职日期": "2023-03-01",

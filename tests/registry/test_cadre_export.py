@@ -13,20 +13,20 @@ from tests.registry.sheets import person
 from tests.registry.sheets import snapshot
 from tests.registry.sheets import table
 from tests.registry.sheets import workbook
-from workflows.cadre_cells import Choice
-from workflows.cadre_cells import YesNo
-from workflows.cadre_export import export_csv
-from workflows.cadre_export import export_workbook
-from workflows.cadre_export import registry_rows
-from workflows.cadre_export import template_workbook
-from workflows.cadre_import import CadreImportError
-from workflows.cadre_import import import_cadres
-from workflows.cadre_import import read_workbook
-from workflows.cadre_sheet import CADRES
-from workflows.cadre_sheet import GUIDE_SHEET
-from workflows.cadre_sheet import SECTIONS
-from workflows.cadre_sheet import SHEETS
-from workflows.demo_registry import seed_registry
+from workflows.registry.demo import seed_registry
+from workflows.registry.workbook.cells import Choice
+from workflows.registry.workbook.cells import YesNo
+from workflows.registry.workbook.exporting import export_csv
+from workflows.registry.workbook.exporting import export_workbook
+from workflows.registry.workbook.exporting import registry_rows
+from workflows.registry.workbook.exporting import template_workbook
+from workflows.registry.workbook.importing import CadreImportError
+from workflows.registry.workbook.importing import import_cadres
+from workflows.registry.workbook.importing import read_workbook
+from workflows.registry.workbook.sheets import CADRES
+from workflows.registry.workbook.sheets import GUIDE_SHEET
+from workflows.registry.workbook.sheets import SECTIONS
+from workflows.registry.workbook.sheets import SHEETS
 
 
 def test_an_export_re_imports_unchanged(sessions, clock):

@@ -13,15 +13,15 @@ from storage.models import AuditEvent
 from storage.models import Filing
 from storage.models import LeavePeriod
 from storage.models import TalkRecord
-from workflows import cadre_fields
-from workflows import cadre_file
-from workflows import registry
-from workflows.cadre_file import FILING
-from workflows.cadre_file import LEAVE
-from workflows.cadre_file import TALK
-from workflows.demo_registry import seed_registry
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
+from workflows.forms import cadre_fields
+from workflows.registry import cadre_file
+from workflows.registry import cadre_records
+from workflows.registry.cadre_file import FILING
+from workflows.registry.cadre_file import LEAVE
+from workflows.registry.cadre_file import TALK
+from workflows.registry.demo import seed_registry
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 2026-03-02 in Beijing
 TALK_VALUES = {"talk_date": date(2026, 2, 10), "talk_kind": "heart_to_heart", "talkers": "郑晓燕、王敏",
@@ -32,7 +32,7 @@ TALK_VALUES = {"talk_date": date(2026, 2, 10), "talk_kind": "heart_to_heart", "t
 def cadre_id(sessions, clock):
     with sessions.begin() as session:
         seed_registry(session, clock.now().date())
-        return registry.find_cadre(session, "QP0003").id
+        return cadre_records.find_cadre(session, "QP0003").id
 
 
 def events(sessions, prefix: str = "registry.") -> list[tuple[str, dict]]:
@@ -134,7 +134,7 @@ def test_records_are_listed_newest_first_corrected_and_deleted_on_record(session
 def test_another_cadres_record_is_not_found(sessions, people, cadre_id):
     talk = add(sessions, people["organiser"], TALK, cadre_id, TALK_VALUES)
     with sessions.begin() as session:
-        other = registry.find_cadre(session, "QP0004").id
+        other = cadre_records.find_cadre(session, "QP0004").id
     with pytest.raises(NotFound), sessions.begin() as session:
         cadre_file.delete(session, people["organiser"], AT, TALK, other, talk)
 

@@ -15,13 +15,13 @@ from tests.registry.sheets import snapshot
 from tests.registry.sheets import table
 from tests.registry.sheets import valid_sheets
 from tests.registry.sheets import workbook
-from workflows.cadre_export import export_workbook
-from workflows.cadre_export import registry_rows
-from workflows.cadre_export import template_workbook
-from workflows.cadre_import import CadreImportError
-from workflows.cadre_sheet import FILINGS
-from workflows.cadre_sheet import LEAVES
-from workflows.cadre_sheet import TALKS
+from workflows.registry.workbook.exporting import export_workbook
+from workflows.registry.workbook.exporting import registry_rows
+from workflows.registry.workbook.exporting import template_workbook
+from workflows.registry.workbook.importing import CadreImportError
+from workflows.registry.workbook.sheets import FILINGS
+from workflows.registry.workbook.sheets import LEAVES
+from workflows.registry.workbook.sheets import TALKS
 
 FILE_TABLES = (TalkRecord, Filing, LeavePeriod)
 

@@ -18,15 +18,15 @@ from tests.registry.sheets import person
 from tests.registry.sheets import table
 from tests.registry.sheets import valid_sheets
 from tests.registry.sheets import workbook
-from workflows.cadre_import import CadreImportError
-from workflows.cadre_import import import_cadres
-from workflows.cadre_import import read_workbook
-from workflows.cadre_sheet import ASSESSMENTS
-from workflows.cadre_sheet import CADRES
-from workflows.cadre_sheet import SANCTIONS
-from workflows.cadre_sheet import SECTION_ASSESSMENTS
-from workflows.cadre_sheet import SECTIONS
 from workflows.errors import InvalidData
+from workflows.registry.workbook.importing import CadreImportError
+from workflows.registry.workbook.importing import import_cadres
+from workflows.registry.workbook.importing import read_workbook
+from workflows.registry.workbook.sheets import ASSESSMENTS
+from workflows.registry.workbook.sheets import CADRES
+from workflows.registry.workbook.sheets import SANCTIONS
+from workflows.registry.workbook.sheets import SECTION_ASSESSMENTS
+from workflows.registry.workbook.sheets import SECTIONS
 
 
 def test_a_valid_workbook_imports_every_sheet(sessions):

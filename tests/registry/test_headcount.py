@@ -18,16 +18,16 @@ from tests.registry.sheets import counts
 from tests.registry.sheets import import_file
 from tests.registry.sheets import table
 from tests.registry.sheets import workbook
-from workflows import audit
-from workflows import headcount
-from workflows import registry
-from workflows import registry_edit
-from workflows.cadre_export import export_workbook
-from workflows.cadre_import import CadreImportError
-from workflows.cadre_sheet import HEADCOUNT
-from workflows.cadre_sheet import SECTIONS
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
+from workflows.record import audit
+from workflows.registry import cadre_records
+from workflows.registry import edit
+from workflows.registry import headcount
+from workflows.registry.workbook.exporting import export_workbook
+from workflows.registry.workbook.importing import CadreImportError
+from workflows.registry.workbook.sheets import HEADCOUNT
+from workflows.registry.workbook.sheets import SECTIONS
 
 NEW_SECTION = {"科室代码": "SJAQ", "科室名称": "数据安全科", "单位代码": "QPSJJ", "单位名称": "上海市青浦区数据局"}
 
@@ -51,10 +51,10 @@ def test_posts_held_count_active_cadres_in_current_leadership_posts(sessions, or
     assert view["SJZY", "section_chief"] == (1, 1, 0, 0) and view["SJZY", "deputy_section_chief"] == (3, 2, 1, 0)
     assert view["BGS", "section_chief"] == (None, 1, 0, 0)  # no entry: nothing approved, nothing vacant
     with sessions.begin() as session:  # a deputy leaves the pool, another becomes a second 科长 of SJZY
-        deputies = [c for c in registry.search(session, registry.CadreFilter(level="deputy_section_chief"))[0]
+        deputies = [c for c in cadre_records.search(session, cadre_records.CadreFilter(level="deputy_section_chief"))[0]
                     if c.current_post.section.code == "SJZY"]
         deputies[0].active = False
-        registry_edit.appoint(session, organiser, clock.now(), deputies[1].id, {
+        edit.appoint(session, organiser, clock.now(), deputies[1].id, {
             "section_id": deputies[1].current_post.section_id, "title": "科长", "level": "section_chief",
             "is_leadership": True, "start_date": date(2026, 3, 1), "appointment_mode": "promotion"})
     view = table_of(sessions)

@@ -21,12 +21,12 @@ from tests.registry.test_registry_edit import refused
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import make_app
 from tests.webapp.conftest import signed_in
-from workflows import registry
-from workflows import registry_edit
-from workflows.cadre_export import export_workbook
-from workflows.cadre_read import CadreImportError
-from workflows.cadre_sheet import CADRES
-from workflows.demo_registry import seed_registry
+from workflows.registry import cadre_records
+from workflows.registry import edit as registry_edit
+from workflows.registry.demo import seed_registry
+from workflows.registry.workbook.exporting import export_workbook
+from workflows.registry.workbook.reading import CadreImportError
+from workflows.registry.workbook.sheets import CADRES
 
 
 def test_classify_post_sets_the_current_post_s_category_on_record(sessions):
@@ -39,9 +39,9 @@ def test_classify_post_sets_the_current_post_s_category_on_record(sessions):
     with sessions() as session:
         payloads = [json.loads(e.payload) for e in session.scalars(select(AuditEvent))]
         assert payloads == [{"cadre": "QP0003", "changes": {"post_category": [None, "finance"]}}]
-        facts = next(f for f in registry.all_facts(session) if f.cadre_id == "QP0003")
+        facts = next(f for f in cadre_records.all_facts(session) if f.cadre_id == "QP0003")
         assert facts.post.category == "finance"
-        assert registry.snapshot(registry.find_cadre(session, "QP0003"))["post_category"] == "finance"
+        assert cadre_records.snapshot(cadre_records.find_cadre(session, "QP0003"))["post_category"] == "finance"
 
 
 def test_a_category_outside_the_list_is_refused_naming_the_field(sessions):
@@ -61,7 +61,7 @@ def test_an_appointment_records_the_new_post_s_category(sessions):
             "section_id": ids["S2"], "title": "二级主任科员", "is_leadership": False,
             "start_date": date(2026, 1, 5), "appointment_mode": "transfer", "category": "audit"})
     with sessions() as session:
-        post = registry.find_cadre(session, "QP0003").current_post
+        post = cadre_records.find_cadre(session, "QP0003").current_post
         assert (post.category, post.same_post_start) == ("audit", date(2026, 1, 5))
 
 
@@ -107,7 +107,7 @@ def test_the_cadre_page_sets_the_category_of_the_current_post(app, clock):
     sessions = app.extensions["cadreflow.sessions"]
     with sessions.begin() as session:
         seed_registry(session, clock.now().date())
-        target = registry.find_cadre(session, "QP0004").id
+        target = cadre_records.find_cadre(session, "QP0004").id
     add_user(app, "wangmin", "personnel_office")
     client = signed_in(app, "wangmin")
     assert "岗位类别" in client.get(f"/registry/{target}").get_data(as_text=True)
@@ -115,4 +115,4 @@ def test_the_cadre_page_sets_the_category_of_the_current_post(app, clock):
     bad = client.post(f"/registry/{target}/post-category", data={"category": "canteen"})
     assert bad.status_code == 422 and "岗位类别" in bad.get_data(as_text=True)
     with sessions() as session:
-        assert registry.find_cadre(session, "QP0004").current_post.category == "finance"
+        assert cadre_records.find_cadre(session, "QP0004").current_post.category == "finance"

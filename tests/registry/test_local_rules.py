@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from storage.models import AuditEvent
 from tests.conftest import make_actor
-from workflows import local_rules
-from workflows import scans
 from workflows.errors import InvalidData
+from workflows.processes import local_rules
+from workflows.registry import scans
 from workflows.rules.calendar import working_day_deadline
 
 

@@ -17,9 +17,9 @@ from storage.migrate import upgrade
 from storage.models import AuditEvent
 from storage.models import Cadre
 from webapp import create_app
-from workflows import scans
-from workflows.cadre_sheet import CADRES
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.registry import scans
+from workflows.registry.workbook.sheets import CADRES
 
 ON = date(2026, 11, 22)
 

@@ -17,11 +17,11 @@ from storage.models import Post
 from storage.models import Sanction
 from storage.models import Section
 from storage.models import Unit
-from workflows import registry
-from workflows import registry_edit
 from workflows.actors import Actor
-from workflows.demo_registry import seed_registry
 from workflows.errors import InvalidData
+from workflows.registry import cadre_records
+from workflows.registry import edit
+from workflows.registry.demo import seed_registry
 from workflows.rules.dates import full_years
 
 AT = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -73,7 +73,7 @@ def refused(sessions, change, *args) -> InvalidData:
 def test_update_person_changes_only_what_differs_and_records_old_and_new(sessions):
     ids = build(sessions)
     with sessions.begin() as session:
-        registry_edit.update_person(session, ACTOR, AT, ids["QP0001"], {
+        edit.update_person(session, ACTOR, AT, ids["QP0001"], {
             "name": "张叁", "ethnicity": "汉族", "work_start_date": date(2007, 8, 1), "under_investigation": True})
     with sessions() as session:
         cadre = session.get(Cadre, ids["QP0001"])
@@ -86,7 +86,7 @@ def test_update_person_changes_only_what_differs_and_records_old_and_new(session
 def test_an_update_that_changes_nothing_is_not_recorded(sessions):
     ids = build(sessions)
     with sessions.begin() as session:
-        registry_edit.update_person(session, ACTOR, AT, ids["QP0001"], {"name": "张三", "gender": "male"})
+        edit.update_person(session, ACTOR, AT, ids["QP0001"], {"name": "张三", "gender": "male"})
     assert events(sessions) == []
 
 
@@ -99,7 +99,7 @@ def test_an_update_that_changes_nothing_is_not_recorded(sessions):
 ], ids=["no-name", "unknown-gender", "under-16", "work-before-birth"])
 def test_a_bad_field_is_named_in_chinese_and_nothing_is_written(sessions, values, field, message):
     ids = build(sessions)
-    error = refused(sessions, registry_edit.update_person, ids["QP0001"], values)
+    error = refused(sessions, edit.update_person, ids["QP0001"], values)
     assert error.errors == {field: message}
     assert error.message == f"干部信息有误：{message}"
     with sessions() as session:
@@ -110,7 +110,7 @@ def test_a_bad_field_is_named_in_chinese_and_nothing_is_written(sessions, values
 
 def test_every_bad_field_is_listed_at_once(sessions):
     ids = build(sessions)
-    error = refused(sessions, registry_edit.update_person, ids["QP0001"], {"name": None, "gender": "x"})
+    error = refused(sessions, edit.update_person, ids["QP0001"], {"name": None, "gender": "x"})
     assert set(error.errors) == {"name", "gender"}
 
 
@@ -120,12 +120,12 @@ def test_every_bad_field_is_listed_at_once(sessions):
 def test_the_age_limits_count_full_years_on_the_day_of_the_change(sessions, birth, accepted):
     ids = build(sessions)
     values = {"birth_date": birth, "work_start_date": None}
-    assert (16 <= registry.age_on(birth, AT.date()) <= 70) == accepted
+    assert (16 <= cadre_records.age_on(birth, AT.date()) <= 70) == accepted
     if accepted:
         with sessions.begin() as session:
-            registry_edit.update_person(session, ACTOR, AT, ids["QP0001"], values)
+            edit.update_person(session, ACTOR, AT, ids["QP0001"], values)
     else:
-        assert "birth_date" in refused(sessions, registry_edit.update_person, ids["QP0001"], values).errors
+        assert "birth_date" in refused(sessions, edit.update_person, ids["QP0001"], values).errors
 
 
 def test_today_is_the_day_in_beijing_not_the_utc_day(sessions):
@@ -133,7 +133,7 @@ def test_today_is_the_day_in_beijing_not_the_utc_day(sessions):
     ids = build(sessions)
     early_morning = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     with sessions.begin() as session:
-        registry_edit.update_person(session, ACTOR, early_morning, ids["QP0001"],
+        edit.update_person(session, ACTOR, early_morning, ids["QP0001"],
                                     {"party_join_date": date(2026, 11, 23)})
     assert events(sessions)[0][1]["changes"] == {"party_join_date": [None, "2026-11-23"]}
 
@@ -145,16 +145,16 @@ def test_appoint_closes_the_open_post_and_keeps_the_same_post_start_only_for_the
         sessions, section, title, same_post_start):
     ids = build(sessions)
     with sessions.begin() as session:
-        registry_edit.appoint(session, ACTOR, AT, ids["QP0001"], {
+        edit.appoint(session, ACTOR, AT, ids["QP0001"], {
             "section_id": ids[section], "title": title, "level": LEVELS[title], "is_leadership": True,
             "start_date": date(2026, 4, 1), "appointment_mode": "transfer"})
     with sessions() as session:
-        old, new = registry.get_cadre(session, ids["QP0001"]).posts
+        old, new = cadre_records.get_cadre(session, ids["QP0001"]).posts
         assert (old.end_date, old.end_reason) == (date(2026, 4, 1), f"改任{title}")
         assert (new.section_id, new.title, new.start_date, new.decision_date, new.end_date) == (
             ids[section], title, date(2026, 4, 1), date(2026, 4, 1), None)
         assert new.same_post_start == same_post_start
-        assert registry.get_cadre(session, ids["QP0001"]).current_post.id == new.id
+        assert cadre_records.get_cadre(session, ids["QP0001"]).current_post.id == new.id
     assert events(sessions) == [("registry.appointed", {
         "cadre": "QP0001", "title": title, "section_id": ids[section], "start_date": "2026-04-01",
         "appointment_mode": "transfer"})]
@@ -163,18 +163,19 @@ def test_appoint_closes_the_open_post_and_keeps_the_same_post_start_only_for_the
 @pytest.mark.parametrize("start", [date(2020, 3, 1), date(2019, 6, 1)], ids=["same-day", "earlier"])
 def test_appoint_refuses_a_start_not_after_the_current_post(sessions, start):
     ids = build(sessions)
-    error = refused(sessions, registry_edit.appoint, ids["QP0001"], {
+    error = refused(sessions, edit.appoint, ids["QP0001"], {
         "section_id": ids["S2"], "title": "科长", "start_date": start, "appointment_mode": "transfer"})
     assert error.errors == {"start_date": "「任现职日期」应晚于现任职务的起始日期 2020-03-01"}
     with sessions() as session:
-        assert [(p.title, p.end_date) for p in registry.get_cadre(session, ids["QP0001"]).posts] == [("科长", None)]
+        posts = cadre_records.get_cadre(session, ids["QP0001"]).posts
+        assert [(p.title, p.end_date) for p in posts] == [("科长", None)]
 
 
 def test_record_assessment_corrects_a_year_in_place_and_records_the_previous_grade(sessions):
     ids = build(sessions)
     for grade in ("excellent", "competent"):
         with sessions.begin() as session:
-            registry_edit.record_assessment(session, ACTOR, AT, ids["QP0002"], 2025, grade)
+            edit.record_assessment(session, ACTOR, AT, ids["QP0002"], 2025, grade)
     with sessions() as session:
         assert session.execute(select(AnnualAssessment.year, AnnualAssessment.grade)).all() == [(2025, "competent")]
     assert [payload["previous"] for _type, payload in events(sessions)] == [None, "excellent"]
@@ -184,17 +185,17 @@ def test_record_assessment_corrects_a_year_in_place_and_records_the_previous_gra
 
 def test_record_assessment_refuses_a_future_year_and_an_unknown_grade(sessions):
     ids = build(sessions)
-    error = refused(sessions, registry_edit.record_assessment, ids["QP0002"], 2027, "good")
+    error = refused(sessions, edit.record_assessment, ids["QP0002"], 2027, "good")
     assert set(error.errors) == {"year", "grade"}
 
 
 def test_record_sanction_refuses_an_impact_period_ending_before_the_decision(sessions):
     ids = build(sessions)
-    error = refused(sessions, registry_edit.record_sanction, ids["QP0002"], "诫勉", date(2026, 1, 15),
+    error = refused(sessions, edit.record_sanction, ids["QP0002"], "诫勉", date(2026, 1, 15),
                     date(2026, 1, 14))
     assert error.errors == {"impact_until": "「影响期至」不能早于决定日期"}
     with sessions.begin() as session:
-        registry_edit.record_sanction(session, ACTOR, AT, ids["QP0002"], "诫勉", date(2026, 1, 15), date(2026, 1, 15))
+        edit.record_sanction(session, ACTOR, AT, ids["QP0002"], "诫勉", date(2026, 1, 15), date(2026, 1, 15))
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Sanction)) == 1
     assert [kind for kind, _payload in events(sessions)] == ["registry.sanctioned"]
@@ -202,7 +203,7 @@ def test_record_sanction_refuses_an_impact_period_ending_before_the_decision(ses
 
 def names(sessions, page: int = 1, **wanted) -> tuple[list[str], int]:
     with sessions() as session:
-        rows, total = registry.search(session, registry.CadreFilter(**wanted), page)
+        rows, total = cadre_records.search(session, cadre_records.CadreFilter(**wanted), page)
         return [row.name for row in rows], total
 
 
@@ -228,10 +229,10 @@ def test_search_pages_through_the_registry_page_size_at_a_time(sessions):
     with sessions.begin() as session:
         seed_registry(session, AT.date())
     with sessions() as session:
-        pages = [registry.search(session, registry.CadreFilter(), page) for page in (0, 1, 2, 3)]
+        pages = [cadre_records.search(session, cadre_records.CadreFilter(), page) for page in (0, 1, 2, 3)]
         active = set(session.scalars(select(Cadre.staff_no).where(Cadre.active.is_(True))))
-    assert [(len(rows), total) for rows, total in pages] == [(registry.PAGE_SIZE, 80), (registry.PAGE_SIZE, 80),
-                                                             (80 - registry.PAGE_SIZE, 80), (0, 80)]
+    size = cadre_records.PAGE_SIZE
+    assert [(len(rows), total) for rows, total in pages] == [(size, 80), (size, 80), (80 - size, 80), (0, 80)]
     assert [c.id for c in pages[0][0]] == [c.id for c in pages[1][0]]  # page 0 is the first page
     assert {c.staff_no for c in pages[1][0]} | {c.staff_no for c in pages[2][0]} == active
 
@@ -242,13 +243,13 @@ def test_search_pages_through_the_registry_page_size_at_a_time(sessions):
     (date(1984, 2, 29), date(2025, 3, 1), 41),
 ], ids=["birthday-today", "birthday-tomorrow", "29-feb-leap", "28-feb-leap", "1-mar-common"])
 def test_age_on_counts_full_years(birth, on, age):
-    assert registry.age_on(birth, on) == age
+    assert cadre_records.age_on(birth, on) == age
 
 
 def test_the_age_pages_show_is_the_age_the_rules_count_for_29_february_births():
     # The structure rule counts "40岁及以下" with rules.dates.full_years (a 29 February birthday falls on
-    # 28 February in a common year); the registry pages show registry.age_on. They must agree every day.
+    # 28 February in a common year); the registry pages show cadre_records.age_on. They must agree every day.
     birth = date(1984, 2, 29)
     for offset in range(5 * 366):
         on = date(2024, 1, 1) + timedelta(days=offset)
-        assert registry.age_on(birth, on) == full_years(birth, on), on
+        assert cadre_records.age_on(birth, on) == full_years(birth, on), on

@@ -15,10 +15,10 @@ from storage.models import Post
 from storage.models import Section
 from storage.models import SectionAssessment
 from storage.models import Unit
-from workflows import registry_edit
-from workflows import scans
 from workflows.actors import Actor
-from workflows.demo_registry import seed_registry
+from workflows.registry import edit
+from workflows.registry import scans
+from workflows.registry.demo import seed_registry
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
 from workflows.rules.retirement import retirement_rule_version
@@ -165,7 +165,7 @@ def test_a_post_category_set_in_the_registry_is_what_the_scan_reads(sessions):
     build_registry(sessions)
     with sessions.begin() as session:
         target = session.scalar(select(Cadre).where(Cadre.staff_no == "K02"))
-        registry_edit.classify_post(session, ACTOR, AT, target.id, "procurement")
+        edit.classify_post(session, ACTOR, AT, target.id, "procurement")
     with sessions() as session:
         assert "K02" in found(scans.scan(session, ON))["rotation"]
         event = session.scalars(select(AuditEvent).where(AuditEvent.type == "registry.updated")).one()

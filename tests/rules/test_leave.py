@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from workflows.expressions import RestrictedEnvironment
-from workflows.model_functions import probation_leave_days
+from workflows.engine.expressions import RestrictedEnvironment
+from workflows.processes.model_functions import probation_leave_days
 from workflows.rules.leave import leave_days_within
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.rules.builders import cadre
-from workflows.registry_codes import EDUCATION_LEVEL
+from workflows.registry.codes import EDUCATION_LEVEL
 from workflows.rules.eligibility import candidate_exclusions
 from workflows.rules.eligibility import screen_candidate
 from workflows.rules.facts import PostHistoryFacts

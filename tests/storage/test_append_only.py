@@ -17,11 +17,11 @@ from storage.append_only import REFUSAL
 from storage.migrate import upgrade
 from tests.conftest import DATA
 from workflows import accounts
-from workflows import audit
-from workflows import checkpoints
 from workflows import commands
-from workflows import deploy
 from workflows.actors import SYSTEM
+from workflows.processes import deploy
+from workflows.record import audit
+from workflows.record import checkpoints
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ON_POSTGRES = pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],

@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 from storage.migrate import upgrade
 from webapp import create_app
 from workflows import accounts
-from workflows.demo_registry import seed_registry
+from workflows.registry.demo import seed_registry
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
 from workflows import commands
-from workflows.demo_registry import seed_registry
+from workflows.registry.demo import seed_registry
 
 PACKAGED = Path(__file__).resolve().parents[2] / "bpmn"
 SELECTION = PACKAGED / "cadre_selection.bpmn"

@@ -16,8 +16,8 @@ from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import signed_in
 from tests.webapp.test_task_pages import open_task
-from workflows.attachments import MAX_BYTES
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.forms.attachments import MAX_BYTES
 
 ANALYSIS = {"vacancy_exists": "1", "headcount_note": "核定 1 名，空缺 1 名", "analysis": "原科长轮岗后空缺，需选拔"}
 PDF = b"%PDF-1.7\n" + "干部职数核定表".encode() * 50

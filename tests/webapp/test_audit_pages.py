@@ -19,8 +19,8 @@ from tests.procedures.driver import Bureau
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
-from workflows import checkpoints
-from workflows import registry
+from workflows.record import checkpoints
+from workflows.registry import cadre_records
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def site(app, clock, tmp_path):
     app.extensions["cadreflow.signer"] = signer
     with sessions.begin() as session:
         kept = checkpoints.make(session, signer, clock.now())
-        cadre_id = registry.find_cadre(session, "QP0003").id
+        cadre_id = cadre_records.find_cadre(session, "QP0003").id
     tokens = {name: add_user(app, name, role) for name, role in (("zhouting", "auditor"), ("root", "admin"))}
     return {"app": app, "case": run.id, "task": run.open_tasks()[0].id, "kept": kept, "signer": signer,
             "cadre": cadre_id, "tokens": tokens}

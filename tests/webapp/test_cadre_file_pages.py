@@ -15,9 +15,9 @@ from storage.models import User
 from tests.conftest import DATA
 from tests.webapp.conftest import registry_site
 from tests.webapp.conftest import signed_in
-from workflows import cadre_file
 from workflows import commands
 from workflows.accounts import actor_for
+from workflows.registry import cadre_file
 
 TALK = {"talk_date": "2026-02-10", "talk_kind": "heart_to_heart", "talkers": "郑晓燕",
         "summary": "肯定成绩，指出不足\n提出要求"}

@@ -11,8 +11,8 @@ from tests.procedures.driver import Bureau
 from tests.procedures.test_selection import three_candidates
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import signed_in
-from workflows import audit
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.record import audit
 
 
 @pytest.fixture

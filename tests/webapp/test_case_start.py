@@ -8,10 +8,10 @@ from sqlalchemy import select
 from storage.models import Case
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import signed_in
-from workflows import deploy
-from workflows import scans
 from workflows.actors import SYSTEM
-from workflows.demo_registry import seed_registry
+from workflows.processes import deploy
+from workflows.registry import scans
+from workflows.registry.demo import seed_registry
 
 PACKAGED = Path(__file__).resolve().parents[2] / "bpmn"
 PROCEDURES = ["cadre_selection.bpmn", "rotation_approval.bpmn", "second_line_approval.bpmn"]

@@ -11,7 +11,7 @@ from tests.conftest import DATA
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import make_app
-from workflows import checkpoints
+from workflows.record import checkpoints
 
 
 @pytest.fixture

@@ -29,11 +29,11 @@ from tests.webapp.test_demo_serve import CADREFLOW
 from tests.webapp.test_demo_serve import free_port
 from tests.webapp.test_demo_serve import wait_for
 from workflows import commands
-from workflows import deploy
 from workflows.actors import SYSTEM
-from workflows.demo_registry import seed_registry
 from workflows.errors import DuplicateCase
 from workflows.errors import InvalidData
+from workflows.processes import deploy
+from workflows.registry.demo import seed_registry
 
 PACKAGED = Path(__file__).resolve().parents[2] / "bpmn"
 START = {"trigger_reason": "scan_10_years", "trigger_note": "干部信息库轮岗扫描发现", "scan_date": "2026-03-02"}

@@ -8,7 +8,7 @@ from tests.procedures.driver import Bureau
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 
 REFUSAL = {"motion_agreed": "false", "secretary_opinion_on_motion": "暂不启动本次选任",
            "termination_reason": "本年度职数另有安排"}

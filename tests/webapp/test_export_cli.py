@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.webapp.conftest import make_app
 from tests.workflows import recorded_case
-from webapp import export_cli
+from webapp.cli import exports
 
 recorded = recorded_case.recorded
 
@@ -29,7 +29,7 @@ def audit(app, *args):
 
 def offline(*args):
     """Run a command of the audit group with no application at all: no configuration, no database."""
-    return CliRunner().invoke(export_cli.audit_group, list(args))
+    return CliRunner().invoke(exports.audit_group, list(args))
 
 
 def test_record_sheet_is_written_for_a_case(app, recorded, tmp_path):

@@ -18,7 +18,7 @@ from tests.procedures.driver import Bureau
 from tests.webapp.test_demo_serve import CADREFLOW
 from tests.webapp.test_demo_serve import free_port
 from tests.webapp.test_waiting_states import in_notice_period
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,8 @@ from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import registry_site
 from tests.webapp.conftest import signed_in
-from workflows import headcount
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.registry import headcount
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ from tests.procedures.driver import PACKAGED
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import signed_in
 from tests.workflows.test_record_sheet import pdf_text
-from workflows import cadre_fields
 from workflows import commands
-from workflows import form_checks
-from workflows import record_check
-from workflows import record_sheet
-from workflows import registry
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 from workflows.errors import InvalidData
+from workflows.forms import cadre_fields
+from workflows.forms import form_checks
+from workflows.record import record_sheet
+from workflows.record import verification
+from workflows.registry import cadre_records
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def bureau(app, sessions, clock):
 def label(sessions, staff_no: str) -> str:
     """"姓名（科室 职务）" of a cadre of the demo registry."""
     with sessions() as session:
-        cadre = registry.find_cadre(session, staff_no)
+        cadre = cadre_records.find_cadre(session, staff_no)
         post = cadre.current_post
         return f"{cadre.name}（{post.section.name} {post.title}）"
 
@@ -114,7 +114,7 @@ def test_the_record_sheet_shows_names_sections_and_a_table_of_vote_rows(bureau, 
     run = to_recommended(bureau)
     with sessions() as session:
         case = session.get(Case, run.id)
-        text = pdf_text(record_sheet.render_pdf(session, case, record_check.verify_case(session, case, set())),
+        text = pdf_text(record_sheet.render_pdf(session, case, verification.verify_case(session, case, set())),
                         tmp_path)
     assert "staff_no" not in text and "SJZY" not in text
     assert "数据资源科" in text and re.sub(r"\s", "", label(sessions, "QP0003")) in text
@@ -136,6 +136,6 @@ def test_a_withdrawn_case_reads_withdrawn_not_its_status_code(app, bureau, sessi
         commands.cancel_case(session, bureau.people["organiser"], bureau.clock.now(), run.id, "重复发起")
     client = signed_in(app, "organiser")
     with sessions() as session:
-        cadre_id = registry.find_cadre(session, "QP0003").id
+        cadre_id = cadre_records.find_cadre(session, "QP0003").id
     page = client.get(f"/registry/{cadre_id}").get_data(as_text=True)
     assert "已撤销" in page and "cancelled" not in page

@@ -13,7 +13,7 @@ from tests.conftest import DATA
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
-from workflows.demo_registry import seed_registry
+from workflows.registry.demo import seed_registry
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import signed_in
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 
 
 @pytest.fixture

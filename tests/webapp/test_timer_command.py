@@ -8,7 +8,7 @@ from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests.procedures.driver import Bureau
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
 from workflows import accounts
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 
 NOTICE = {"notice_date": "2026-09-09", "notice_working_days": 3, "inspection_team": ["inspector", "organiser"],
           "hotline": "021-59700000", "notice_text": "预告"}

@@ -22,8 +22,8 @@ from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
-from workflows import checkpoints
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.record import checkpoints
 
 MEMBERS = steps.MEMBERS
 # The member who votes against, with the opinion selection_steps.vote writes for a vote other than approve.

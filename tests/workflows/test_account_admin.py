@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from storage.models import AuditEvent
 from tests.conftest import make_actor
-from workflows import account_admin
-from workflows import process_versions
+from workflows.accounts import admin as account_admin
 from workflows.errors import DeployError
 from workflows.errors import InvalidData
+from workflows.processes import process_versions
 
 BPMN = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from tests.workflows import recorded_case
-from workflows import archive
-from workflows import bundle_check
-from workflows import checkpoints
+from workflows.record import archive
+from workflows.record import bundle_check
+from workflows.record import checkpoints
 
 recorded = recorded_case.recorded
 FIRST_DAY = date(2026, 9, 1)  # the driven case starts at 09:00 that day (tests.procedures.conftest.START)

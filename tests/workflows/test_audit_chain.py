@@ -7,10 +7,10 @@ from sqlalchemy import text
 
 from tests.tampering import guards_lifted
 from webapp import create_app
-from workflows import audit
 from workflows import commands
-from workflows import triggers
-from workflows.canonical import canonical_text
+from workflows.commands import triggers
+from workflows.record import audit
+from workflows.record.canonical import canonical_text
 
 PREPARED = {"candidate": "Zhang San", "years_in_post": 3}
 REJECTED = {"approved": False, "opinion": "再议"}

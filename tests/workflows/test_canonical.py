@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from workflows.canonical import canonical_text
-from workflows.canonical import digest
-from workflows.canonical import digest_with_text
-from workflows.canonical import fast_digest
+from workflows.record.canonical import canonical_text
+from workflows.record.canonical import digest
+from workflows.record.canonical import digest_with_text
+from workflows.record.canonical import fast_digest
 
 # Strings RFC 8785 escapes in its own way (control characters, quotes, backslash), non-BMP characters,
 # U+2028 and DEL, which some encoders escape and RFC 8785 does not.

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from storage.models import AuditEvent
 from storage.models import Case
 from tests.workflows import recorded_case
-from workflows import audit
-from workflows import bundle_check
-from workflows import case_bundle
-from workflows import checkpoints
-from workflows.canonical import canonical_text
-from workflows.canonical import digest
+from workflows.record import audit
+from workflows.record import bundle_check
+from workflows.record import case_bundle
+from workflows.record import checkpoints
+from workflows.record.canonical import canonical_text
+from workflows.record.canonical import digest
 
 recorded = recorded_case.recorded
 

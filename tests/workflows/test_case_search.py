@@ -10,10 +10,10 @@ from storage.models import User
 from tests.procedures import selection_steps as steps
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
-from workflows import case_search
 from workflows import commands
-from workflows.case_search import Criteria
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
+from workflows.queries import case_search
+from workflows.queries.case_search import Criteria
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from tests.workflows.consistency_cases import FORM
 from tests.workflows.consistency_cases import FORMS
 from tests.workflows.consistency_cases import ROOT
 from tests.workflows.consistency_cases import Case
-from workflows import form_checks
 from workflows.actors import Actor
-from workflows.demo_registry import seed_registry
 from workflows.errors import InvalidData
+from workflows.forms import form_checks
+from workflows.registry.demo import seed_registry
 
 
 def schema_of(form: str) -> dict:

@@ -11,12 +11,12 @@ from storage.models import AuditEvent
 from storage.models import ProcessSpec
 from tests.conftest import DATA
 from workflows import commands
-from workflows import deploy
-from workflows import triggers
+from workflows.commands import triggers
+from workflows.engine.expressions import ExpressionRefused
+from workflows.engine.expressions import RestrictedEnvironment
 from workflows.errors import DeployError
-from workflows.expressions import ExpressionRefused
-from workflows.expressions import RestrictedEnvironment
-from workflows.modelcheck import MAX_FILE_BYTES
+from workflows.processes import deploy
+from workflows.processes.xml_checks import MAX_FILE_BYTES
 
 SOURCE = (DATA / "two_lane.bpmn").read_text(encoding="utf-8")
 BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'

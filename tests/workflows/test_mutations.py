@@ -20,8 +20,8 @@ from tests.record_attacks import ATTACKS
 from tests.record_attacks import FLIPS
 from tests.record_attacks import drop_checkpoint_and_rechain
 from tests.tampering import tampered_then_undone
-from workflows import checkpoints
-from workflows import record_check
+from workflows.record import checkpoints
+from workflows.record import verification
 
 LOG_EVENTS = 10_000
 SMALL_LOG_EVENTS = 800
@@ -90,8 +90,8 @@ def empty_database(request, tmp_path_factory):
 def test_untouched_log_raises_no_alarm(big_log):
     engine, log = big_log
     with Session(engine) as session:
-        verdict = record_check.verify_log(session, log.trusted_keys, [log.kept])
-        cases = [record_check.verify_case(session, session.get(Case, case_id), log.trusted_keys, with_replay=False)
+        verdict = verification.verify_log(session, log.trusted_keys, [log.kept])
+        cases = [verification.verify_case(session, session.get(Case, case_id), log.trusted_keys, with_replay=False)
                  for case_id in log.case_ids]
     assert (verdict.ok, verdict.first_bad_seq, verdict.reason) == (True, None, "")
     assert (verdict.checked, verdict.checkpoints, verdict.latest.seq) == (LOG_EVENTS, LOG_EVENTS // 100, LOG_EVENTS)
@@ -105,7 +105,7 @@ def test_each_attack_is_named_at_its_first_bad_seq(big_log, attack, position):
     engine, log = big_log
     with tampered_then_undone(engine) as session:
         strike = attack(session, log, POSITIONS[position](log.last_seq), None)
-        verdict = record_check.verify_log(session, log.trusted_keys, strike.kept)
+        verdict = verification.verify_log(session, log.trusted_keys, strike.kept)
     assert (verdict.ok, verdict.first_bad_seq) == (False, strike.first_bad), verdict.reason
 
 
@@ -116,7 +116,7 @@ def test_a_chain_rewritten_under_a_deleted_checkpoint_is_named_at_that_checkpoin
     engine, log = big_log
     with tampered_then_undone(engine) as session:
         strike = drop_checkpoint_and_rechain(session, log, POSITIONS[position](log.last_seq))
-        verdict = record_check.verify_log(session, log.trusted_keys, strike.kept if with_kept else [])
+        verdict = verification.verify_log(session, log.trusted_keys, strike.kept if with_kept else [])
     assert (verdict.ok, verdict.first_bad_seq) == (False, strike.first_bad), verdict.reason
 
 
@@ -128,7 +128,7 @@ def test_a_deleted_checkpoint_row_alone_is_reported(big_log):
         from_seq = session.execute(text("SELECT from_seq FROM audit_checkpoint WHERE seq = :seq"),
                                    {"seq": middle}).scalar()
         session.execute(text("DELETE FROM audit_checkpoint WHERE seq = :seq"), {"seq": middle})
-        verdict = record_check.verify_log(session, log.trusted_keys, [])
+        verdict = verification.verify_log(session, log.trusted_keys, [])
     assert (verdict.ok, verdict.first_bad_seq) == (False, from_seq + 1), verdict.reason
     assert "检查点缺失" in verdict.reason
 
@@ -162,7 +162,7 @@ def test_random_single_attacks_are_named_at_their_first_bad_seq(small_log):
         attack, at = rng.choice(ATTACKS), rng.randint(1, log.last_seq)
         with tampered_then_undone(engine) as session:
             strike = attack(session, log, at, rng)
-            verdict = record_check.verify_log(session, log.trusted_keys, strike.kept)
+            verdict = verification.verify_log(session, log.trusted_keys, strike.kept)
         if (verdict.ok, verdict.first_bad_seq) != (False, strike.first_bad):
             misses.append(f"#{number} {attack.__name__} at {at}: want seq {strike.first_bad}, "
                           f"got {verdict.first_bad_seq} ({verdict.reason})")
@@ -191,8 +191,8 @@ def test_random_untouched_logs_raise_no_alarm(empty_database, tmp_path):
             log = signed_log.build(session, signer, **shape)
             older = checkpoints.stored(session)[rng.randrange(len(log.checkpoint_seqs))]
             kept = [log.kept, checkpoints.parse_text(older.to_text())]
-            verdict = record_check.verify_log(session, log.trusted_keys, kept)
-            cases = [record_check.verify_case(session, session.get(Case, case_id), log.trusted_keys,
+            verdict = verification.verify_log(session, log.trusted_keys, kept)
+            cases = [verification.verify_case(session, session.get(Case, case_id), log.trusted_keys,
                                               with_replay=False) for case_id in log.case_ids]
         where = f"seed {SEED}, log #{number} {shape}"
         assert log.last_seq >= shape["events"], where

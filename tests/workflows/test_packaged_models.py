@@ -6,8 +6,8 @@ import pytest
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
-from workflows import deploy
 from workflows.actors import LANE_ROLES
+from workflows.processes import deploy
 
 PACKAGED = Path(__file__).resolve().parents[2] / "bpmn"
 MODEL = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"

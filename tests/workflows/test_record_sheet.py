@@ -7,10 +7,10 @@ from pathlib import Path
 from storage.models import Case
 from tests.procedures.driver import PACKAGED
 from tests.workflows import recorded_case
-from workflows import case_history
-from workflows import checkpoints
-from workflows import record_check
-from workflows import record_sheet
+from workflows.queries import case_history
+from workflows.record import checkpoints
+from workflows.record import record_sheet
+from workflows.record import verification
 
 recorded = recorded_case.recorded
 
@@ -35,10 +35,10 @@ def as_printed(name: str) -> str:
     return re.sub("[\u2460-\u2473]", lambda m: f"({ord(m.group()) - 0x2460 + 1})", name)
 
 
-def render(recorded, case_id: int, trusted: set[str] | None) -> tuple[bytes, record_check.CaseVerdict, list]:
+def render(recorded, case_id: int, trusted: set[str] | None) -> tuple[bytes, verification.CaseVerdict, list]:
     with recorded.sessions() as session:
         case = session.get(Case, case_id)
-        verdict = record_check.verify_case(session, case, trusted)
+        verdict = verification.verify_case(session, case, trusted)
         return record_sheet.render_pdf(session, case, verdict), verdict, case_history.steps(session, case)
 
 

@@ -10,14 +10,14 @@ from storage.models import Case
 from tests.conftest import DATA
 from tests.conftest import make_actor
 from tests.tampering import guards_lifted
-from workflows import audit
 from workflows import commands
-from workflows import deploy
-from workflows import replay
-from workflows import triggers
-from workflows.canonical import canonical_text
+from workflows.commands import triggers
 from workflows.errors import Conflict
 from workflows.errors import Forbidden
+from workflows.processes import deploy
+from workflows.record import audit
+from workflows.record import replay
+from workflows.record.canonical import canonical_text
 
 PREPARED = {"candidate": "Zhang San", "years_in_post": 3}
 REJECTED = {"approved": False, "opinion": "再议"}

@@ -16,12 +16,12 @@ from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
 from tests.procedures.test_selection import appointed_and_confirmed
-from workflows import local_rules
-from workflows import replay_view
-from workflows import views
-from workflows.canonical import canonical_text
-from workflows.clock import FixedClock
+from workflows.engine.clock import FixedClock
 from workflows.errors import NotFound
+from workflows.processes import local_rules
+from workflows.queries import case_reads
+from workflows.record import replay_view
+from workflows.record.canonical import canonical_text
 from workflows.rules import calendar
 from workflows.rules.policy import DEFAULT_POLICY
 
@@ -71,7 +71,7 @@ class RecordingBureau(Bureau):
             self.snapshots.append({
                 "seq": session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.case_id == case_id)),
                 "digest": case.state_digest, "tasks": sorted(tuple(row) for row in tasks),
-                "data": views.case_data(case)})
+                "data": case_reads.case_data(case)})
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of /api/v1, written out by hand so that it stays readable."""
 
-from webapp import __version__
+from importlib.metadata import version
 
 
 def _error(description: str) -> dict:
@@ -39,7 +39,7 @@ def document() -> dict:
     """The OpenAPI document."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "cadreflow API", "version": __version__},
+        "info": {"title": "cadreflow API", "version": version("cadreflow")},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {

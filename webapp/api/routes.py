@@ -5,22 +5,22 @@ from flask import g
 from flask import request
 
 from webapp import db
-from webapp import waiting_text
-from webapp.api import bp
+from webapp.api.blueprint import bp
+from webapp.pages import waiting_text
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
-from workflows import audit
-from workflows import ballot_secrecy
 from workflows import commands
-from workflows import replay
-from workflows import triggers
-from workflows import views
-from workflows import waiting
-from workflows import worklists
+from workflows.commands import triggers
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
+from workflows.queries import ballot_secrecy
+from workflows.queries import case_reads
+from workflows.queries import waiting
+from workflows.queries import worklists
+from workflows.record import audit
+from workflows.record import replay
 
 
 def _body() -> dict:
@@ -32,11 +32,11 @@ def _body() -> dict:
 
 def _visible_case(case_id: int):
     g.case_id = case_id
-    return views.visible_case(db.session(), current_actor(), case_id)
+    return case_reads.visible_case(db.session(), current_actor(), case_id)
 
 
 def _visible_task(task_id: str):
-    row = views.get_task(db.session(), task_id)
+    row = case_reads.get_task(db.session(), task_id)
     if row is None:
         raise NotFound(f"任务 {task_id} 不存在")
     g.case_id = row.case_id
@@ -49,7 +49,7 @@ def _visible_task(task_id: str):
 def list_processes():
     return {"processes": [
         {"process": p.process_id, "name": p.name, "version": p.version, "sha256": p.sha256,
-         "deployed_at": p.deployed_at.isoformat()} for p in views.processes(db.session())]}
+         "deployed_at": p.deployed_at.isoformat()} for p in case_reads.processes(db.session())]}
 
 
 @bp.post("/cases")
@@ -68,7 +68,7 @@ def list_cases():
     """The cases I started (``all=1``: everyone's, for the office, admins and auditors), newest first."""
     args, actor = request.args, current_actor()
     everyone = args.get("all") == "1"
-    if everyone and not actor.roles & views.READ_ALL_ROLES:
+    if everyone and not actor.roles & case_reads.READ_ALL_ROLES:
         raise Forbidden("只有人事组织部门、管理员和审计人员可以查看全部案件")
     rows, total = worklists.cases(db.session(), actor, now(), status=args.get("status", "running") or None,
                                   process=args.get("process") or None, text=args.get("q", ""), mine=not everyone,
@@ -84,8 +84,8 @@ def list_cases():
 @bp.get("/cases/<int:case_id>")
 def get_case(case_id: int):
     case = _visible_case(case_id)
-    return {**views.case_summary(db.session(), case),
-            "data": ballot_secrecy.readable_data(db.session(), case, views.case_data(case), current_actor()),
+    return {**case_reads.case_summary(db.session(), case),
+            "data": ballot_secrecy.readable_data(db.session(), case, case_reads.case_data(case), current_actor()),
             "waiting": [waiting_text.as_json(wait) for wait in waiting.of_case(db.session(), case.id)]}
 
 
@@ -106,14 +106,14 @@ def send_message(case_id: int):
 
 @bp.get("/inbox")
 def inbox():
-    return {"tasks": [views.task_summary(row) for row in views.inbox(db.session(), current_actor())]}
+    return {"tasks": [case_reads.task_summary(row) for row in case_reads.inbox(db.session(), current_actor())]}
 
 
 @bp.get("/tasks/<task_id>")
 def get_task(task_id: str):
     row = _visible_task(task_id)
-    case = views.get_case(db.session(), row.case_id)
-    return {**views.task_summary(row), "case": {"id": case.id, "title": case.title,
+    case = case_reads.get_case(db.session(), row.case_id)
+    return {**case_reads.task_summary(row), "case": {"id": case.id, "title": case.title,
                                                  "version": case.version},
             "form": case.spec.forms.get(row.bpmn_id)}
 
@@ -145,14 +145,14 @@ def complete(task_id: str):
 
 
 def _known_task_case(task_id: str) -> int | None:
-    row = views.get_task(db.session(), task_id)
+    row = case_reads.get_task(db.session(), task_id)
     return row.case_id if row else None
 
 
 @bp.get("/cases/<int:case_id>/events")
 def case_events(case_id: int):
     case = _visible_case(case_id)
-    events = views.case_events(db.session(), case_id)
+    events = case_reads.case_events(db.session(), case_id)
     # A ballot withheld from this reader comes with "sealed" (why) instead of its choice.
     secrecy = ballot_secrecy.for_reader(events, current_actor(), case.status == "running")
     return {"events": [

@@ -1,0 +1,1 @@
+"""The ``cadreflow`` command line (also ``flask --app webapp …``)."""

@@ -1,0 +1,123 @@
+"""Timers from the command line: the scheduler loop (also inside `serve --with-timers`) and the demo's fast-forward."""
+
+import getpass
+import sys
+import threading
+import time
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from webapp import checkpointing
+from workflows import accounts
+from workflows.actors import SYSTEM
+from workflows.actors import Actor
+from workflows.commands import triggers
+from workflows.engine.clock import BEIJING
+from workflows.errors import CommandError
+from workflows.registry import scans
+
+
+def _sessions():
+    return current_app.extensions["cadreflow.sessions"]
+
+
+def _now():
+    return current_app.extensions["cadreflow.clock"].now()
+
+
+def timer_pass() -> int:
+    """Fire every due timer, one transaction per case; how many cases moved."""
+    fired = 0
+    with _sessions()() as session:
+        case_ids = triggers.due_case_ids(session, _now())
+    for case_id in case_ids:
+        with _sessions().begin() as session:
+            fired += triggers.fire_timers(session, case_id, _now()) is not None
+    checkpointing.checkpoint_if_due(_now())
+    return fired
+
+
+def daily_scan() -> None:
+    with _sessions().begin() as session:
+        if scans.scan_if_due(session, SYSTEM, _now(), current_app.extensions["cadreflow.policy"]):
+            click.echo("已完成今日干部信息库扫描")
+
+
+@click.command("run-timers")
+@click.option("--loop", is_flag=True, help="keep running, one pass every TIMER_INTERVAL seconds")
+@with_appcontext
+def run_timers(loop):
+    """Fire every due timer, one transaction per case; with --loop also run the registry scan once a day."""
+    while True:
+        click.echo(f"已触发 {timer_pass()} 个案件的到期定时器")
+        if not loop:
+            return
+        daily_scan()
+        time.sleep(current_app.config["TIMER_INTERVAL"])
+
+
+def start_loop(app) -> threading.Thread:
+    """Run the timer loop beside the web server, in the same process (``serve --with-timers``).
+
+    A daemon thread: it ends when the server does, so the demo has one process to start and stop. A pass that
+    fails is reported and the loop goes on, as a separate ``run-timers --loop`` would be restarted.
+    """
+    def loop():
+        with app.app_context():
+            interval = current_app.config["TIMER_INTERVAL"]
+            click.echo(f"定时器循环已启动：每 {interval} 秒触发一次到期定时器")
+            while True:
+                try:
+                    fired = timer_pass()
+                    if fired:
+                        click.echo(f"已触发 {fired} 个案件的到期定时器")
+                    daily_scan()
+                except Exception:  # noqa: BLE001  (one bad pass must not stop the demo's timers)
+                    current_app.logger.exception("timer pass failed")
+                time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="cadreflow-timers", daemon=True)
+    thread.start()
+    return thread
+
+
+class _Moment(click.ParamType):
+    """An ISO date and time; without an offset it is Beijing time."""
+
+    name = "time"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"「{value}」不是 ISO 时间，例如 2026-12-10T00:00+08:00", param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+
+
+@click.command("fire-timers")
+@click.option("--case", "case_id", required=True, type=int, help="the case to fast-forward")
+@click.option("--at", "at", required=True, type=_Moment(),
+              help="fire what is due by this time, e.g. 2026-12-10T00:00+08:00 (Beijing time without an offset)")
+@click.option("--by", "username", help="the admin user it is recorded for (default: cli:<login name>)")
+@with_appcontext
+def fire_timers(case_id, at, username):
+    """Fast-forward a demo case: fire its timers due by --at, recorded as a fast-forward (admins only)."""
+    try:
+        with _sessions().begin() as session:
+            actor = (accounts.actor_for(accounts.find_user(session, username)) if username
+                     else Actor(None, f"cli:{getpass.getuser()}", frozenset({"admin"}), "admin"))
+            answer = triggers.fast_forward(session, actor, at, case_id, _now())
+    except CommandError as error:
+        click.echo(f"错误：{error.message}", err=True)
+        sys.exit(1)
+    steps = "、".join(task["name"] for task in answer["open_tasks"]) or "—"
+    click.echo(f"已快进案件 {case_id} 至 {at.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间），触发定时器 "
+               f"{'、'.join(answer['fired_timers'])}；状态 {answer['status']}，当前环节：{steps}")
+
+
+COMMANDS = [run_timers, fire_timers]

@@ -1,0 +1,93 @@
+"""Registry tools for the personnel office: the scans, the structure dashboard, import and export."""
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from webapp import db
+from webapp.security import current_actor
+from webapp.security import now
+from webapp.security import policy
+from webapp.security import roles_required
+from webapp.security import today
+from workflows.errors import InvalidData
+from workflows.registry import cadre_records
+from workflows.registry import edit
+from workflows.registry import headcount
+from workflows.registry import scans
+from workflows.registry.workbook import exporting
+from workflows.rules.structure import structure_statistics
+
+bp = Blueprint("registry_tools", __name__, url_prefix="/registry")
+READERS = ("personnel_office", "admin", "auditor")
+EDITORS = ("personnel_office", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SCAN_BUTTONS = {"rotation": "发起轮岗审批", "second_line": "发起退二线审批"}
+
+
+@bp.get("/scan")
+@roles_required(*READERS)
+def scan():
+    report = scans.scan(db.session(), today(), policy())
+    # Only the personnel office starts cases; auditors and admins read the scan.
+    starts = SCAN_BUTTONS if "personnel_office" in current_actor().roles else {}
+    return render_template("registry/scan.html", report=report, kinds=scans.KINDS, scan_starts=starts)
+
+
+@bp.get("/structure")
+@roles_required(*READERS)
+def structure():
+    metrics = structure_statistics(cadre_records.all_facts(db.session()), today(), policy())
+    return render_template("registry/structure.html", metrics=metrics, as_of=today(),
+                           vacancies=headcount.overview(db.session()))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def import_form():
+    if request.method == "GET":
+        return render_template("registry/import.html", errors=[])
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("registry/import.html", errors=["请选择要导入的文件（.xlsx 或 .csv）"]), 422
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return render_template("registry/import.html",
+                               errors=[f"文件过大：上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB"]), 422
+    try:
+        summary = edit.import_file(db.session(), current_actor(), now(), data, upload.filename)
+    except InvalidData as invalid:
+        db.rollback()
+        lines = [str(cell) for cell in getattr(invalid, "cell_errors", [])] or list(invalid.errors.values())
+        return render_template("registry/import.html", errors=lines), 422
+    flash(f"导入完成：{summary}", "ok")
+    return redirect(url_for("registry.index"))
+
+
+@bp.get("/template.xlsx")
+@roles_required(*READERS)
+def template():
+    return _download(exporting.template_workbook(), "干部信息导入模板.xlsx", XLSX)
+
+
+@bp.get("/export.<kind>")
+@roles_required(*READERS)
+def export(kind: str):
+    if kind == "csv":
+        return _download(exporting.export_csv(db.session()), "干部信息.csv", "text/csv; charset=utf-8")
+    if kind != "xlsx":
+        return render_template("errors/error.html", status=404, message="只能导出 xlsx 或 csv", errors={}), 404
+    return _download(exporting.export_workbook(db.session()), "干部信息.xlsx", XLSX)
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    current_app.logger.info("registry download %s (%d bytes)", filename, len(data))
+    return response

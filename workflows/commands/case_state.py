@@ -1,0 +1,110 @@
+"""Loading and saving a case inside a command: the row lock, the workflow, the digest and the status."""
+
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import bindparam
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import undefer
+from sqlalchemy.orm.attributes import set_committed_value
+
+from storage.models import Case
+from storage.models import HumanTask
+from workflows import engine
+from workflows.commands import projection
+from workflows.engine.clock import parse_iso
+from workflows.errors import Conflict
+from workflows.errors import NotFound
+from workflows.processes import case_outcome
+
+
+def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> Case | None:
+    """The case row, locked for this transaction (PostgreSQL row lock; SQLite holds the write lock).
+
+    With ``skip_locked`` a case another transaction holds gives None instead of waiting.
+    """
+    case = session.scalar(_lock_statement(session.get_bind().dialect.name, skip_locked),
+                          {"locked_case": case_id})
+    if case is None and not skip_locked:
+        raise NotFound(f"案件 {case_id} 不存在")
+    return case
+
+
+@cache
+def _lock_statement(dialect: str, skip_locked: bool):
+    # Every command restores the workflow next, so its state comes with the lock.
+    query = (select(Case).where(Case.id == bindparam("locked_case"))
+             .options(undefer(Case.workflow_state)).execution_options(populate_existing=True))
+    if dialect == "postgresql":
+        query = query.with_for_update(of=Case, skip_locked=skip_locked)
+    return query
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a command sent against an older version of the case."""
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict(f"案件已被他人更新（当前版本 {case.version}，提交时版本 {expected_version}），请刷新后重试")
+
+
+def fresh_task(session: Session, task_id: str) -> HumanTask:
+    """An inbox row read again after the case lock, so it shows what committed before us."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite took the write lock at BEGIN, before the row was first read: it is fresh.
+        row = session.get(HumanTask, task_id)
+    else:
+        row = session.scalar(select(HumanTask).where(HumanTask.id == task_id)
+                             .execution_options(populate_existing=True))
+    if row is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    return row
+
+
+def load(case: Case):
+    """The case's workflow, restored against its pinned spec version."""
+    return engine.restore(case.workflow_state, case.spec.spec_json)
+
+
+def save(session: Session, case: Case, workflow, at: datetime, *, status: str | None = None) -> list[dict]:
+    """Store the workflow, its digest and status, and bring the projection in step.
+
+    One UPDATE guarded by the version the command read (a plain statement: this runs
+    inside every command); ``status`` ends the case another way than completion (cancelled).
+    Returns the case's open tasks.
+    """
+    had_timers = case.next_timer_at is not None
+    values = state_values(case, workflow, at)
+    if status is not None:
+        values.update(status=status, ended_at=at)
+    values["version"] = case.version + 1
+    result = session.execute(_update_statement(), {**values, "of_case": case.id,
+                                                   "seen_version": case.version})
+    if result.rowcount != 1:
+        raise Conflict("案件已被他人更新，请刷新后重试")
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    return projection.sync(session, case, workflow, at, had_timers=had_timers)
+
+
+@cache
+def _update_statement():
+    table = Case.__table__
+    return update(table).where(table.c.id == bindparam("of_case"),
+                               table.c.version == bindparam("seen_version"))
+
+
+def state_values(case: Case, workflow, at: datetime) -> dict:
+    """The case row's columns that follow the workflow: state, digest, next timer, status."""
+    due = [parse_iso(value) for _task, value in engine.waiting_timers(workflow)]
+    status, ended_at = case.status, case.ended_at
+    end = {"end_event": case.end_event, "end_name": case.end_name, "outcome": case.outcome}
+    if workflow.completed and status == "running":
+        status, ended_at = "completed", at
+        found = case_outcome.end_of(workflow) or {"end_event": None, "end_name": None, "outcome": "completed"}
+        end = {key: found[key] for key in end}
+    return {
+        "workflow_state": engine.dump(workflow), "serializer_version": engine.serializer().VERSION,
+        "state_digest": engine.state_digest(workflow), "next_timer_at": min(due) if due else None,
+        "status": status, "ended_at": ended_at, **end,
+    }

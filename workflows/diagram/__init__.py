@@ -1,0 +1,198 @@
+"""Draw a process model's BPMN diagram interchange as a standalone SVG, with a case's progress marked on it."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+
+from lxml import etree
+
+from workflows.diagram.edges import draw_edge
+from workflows.diagram.interchange import CONTAINERS
+from workflows.diagram.interchange import Diagram
+from workflows.diagram.interchange import Edge
+from workflows.diagram.interchange import Shape
+from workflows.diagram.interchange import find_diagram
+from workflows.diagram.interchange import local_name
+from workflows.diagram.interchange import read_diagram
+from workflows.diagram.shapes import OUTER_LABEL_WIDTH
+from workflows.diagram.shapes import OUTER_LABELS
+from workflows.diagram.shapes import draw_shape
+from workflows.diagram.svg import FONT
+from workflows.diagram.svg import INK
+from workflows.diagram.svg import WHITE
+from workflows.diagram.svg import Paint
+from workflows.diagram.svg import esc
+from workflows.diagram.svg import num
+from workflows.diagram.svg import text_width
+from workflows.errors import DeployError
+from workflows.processes.xml_checks import parse_xml
+
+MARGIN = 20
+COMPLETED = Paint(stroke="#2e7d32", fill="#e8f5e9")
+OPEN = Paint(stroke="#e8710a", fill="#fff3e0", emphasis=True)
+TAKEN = Paint(stroke="#2e7d32", emphasis=True)
+BADGE = "#1a4fa0"
+STATE_NAMES = {"completed": "已完成", "open": "待办", "taken": "已流经"}
+_ENCODING_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
+
+
+@dataclass(frozen=True)
+class Marks:
+    """A case's progress to show on the diagram; every field holds BPMN element ids."""
+
+    completed: frozenset[str] = frozenset()   # elements finished at least once
+    taken_flows: frozenset[str] = frozenset()  # sequence flows taken
+    open: frozenset[str] = frozenset()         # elements with a READY or WAITING task
+    counts: Mapping[str, int] = field(default_factory=dict)  # element id -> times it ran (badge when > 1)
+
+
+def render_svg(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram: str | None = None,
+               labels: Mapping[str, str] | None = None) -> str:
+    """The SVG of the first diagram in the first .bpmn of ``sources`` (or the diagram with id ``diagram``).
+
+    ``labels`` maps a lane or pool name (a role code) to the title shown for it. Raises DeployError
+    naming the file and element when the diagram interchange cannot be drawn.
+    """
+    file, root = _find_source(sources, diagram)
+    drawing = read_diagram(root, file, diagram)
+    labels = labels or {}
+    groups = [_group(item, drawing, marks, labels) for item in sorted(drawing.items, key=_layer)]
+    left, top, right, bottom = _extent(drawing)
+    width, height = right - left, bottom - top
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bpmn-diagram" role="img" '
+        f'viewBox="{num(left)} {num(top)} {num(width)} {num(height)}" width="{num(width)}" height="{num(height)}" '
+        f'font-family="{FONT}">'
+        f"<title>{esc(drawing.title)}</title>"
+        f'<rect x="{num(left)}" y="{num(top)}" width="{num(width)}" height="{num(height)}" fill="{WHITE}"/>'
+        + "".join(groups) + "</svg>"
+    )
+
+
+def _as_bytes(data: str | bytes) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    # Text is already decoded: a declaration naming another encoding would make the parser decode it twice.
+    return _ENCODING_DECLARATION.sub(r'\1"UTF-8"', data, count=1).encode("utf-8")
+
+
+def _find_source(sources: Mapping[str, str | bytes], diagram_id: str | None) -> tuple[str, etree._Element]:
+    """The .bpmn file to draw: the first with a diagram, or the one holding diagram ``diagram_id``."""
+    first = None
+    for name, data in sources.items():
+        if not name.lower().endswith(".bpmn"):
+            continue
+        root = parse_xml(_as_bytes(data), name)
+        if find_diagram(root, diagram_id) is not None:
+            return name, root
+        first = first or (name, root)
+    if first is None:
+        raise DeployError("没有可绘制的 BPMN 文件")
+    if diagram_id is not None:
+        raise DeployError(f"找不到图形 {diagram_id}", first[0], diagram_id)
+    return first  # read_diagram reports that it has no diagram
+
+
+def _depth(element: etree._Element | None, kinds: set[str]) -> int:
+    """How many ancestors of ``element`` are of one of ``kinds`` (lanes in lanes, sub-processes in sub-processes)."""
+    depth = 0
+    while element is not None:
+        element = element.getparent()
+        if element is not None and local_name(element) in kinds:
+            depth += 1
+    return depth
+
+
+def _layer(item: Shape | Edge) -> tuple[int, int]:
+    """Draw order: pools, lanes, expanded sub-processes, other shapes, flows, boundary events; DI order within."""
+    if isinstance(item, Edge):
+        return 4, 0  # over the shapes they join, so that no task hides an arrowhead or a flow's name
+    if item.kind == "participant":
+        return 0, 0
+    if item.kind == "lane":
+        return 1, _depth(item.element, {"lane"})
+    if item.kind in CONTAINERS and item.expanded:
+        return 2, _depth(item.element, CONTAINERS)
+    if item.kind == "boundaryEvent":
+        return 5, 0
+    return 3, 0
+
+
+def _paint(item: Shape | Edge, marks: Marks) -> tuple[Paint, list[str]]:
+    """The colours for an item and its state classes: the model's own colours unless the case marks it."""
+    element_id = item.element_id
+    if isinstance(item, Edge):
+        if element_id in marks.taken_flows:
+            return TAKEN, ["taken"]
+        return Paint(stroke=item.stroke or INK), []
+    states = []
+    if item.kind not in ("participant", "lane"):
+        states = [state for state, ids in (("completed", marks.completed), ("open", marks.open))
+                  if element_id in ids]
+    if "open" in states:
+        return OPEN, states
+    if "completed" in states:
+        return COMPLETED, states
+    return Paint(stroke=item.stroke or INK, fill=item.fill or WHITE), states
+
+
+def _group(item: Shape | Edge, drawing: Diagram, marks: Marks, labels: Mapping[str, str]) -> str:
+    paint, states = _paint(item, marks)
+    kind = "edge" if isinstance(item, Edge) else "shape"
+    classes = " ".join([f"bpmn-{kind}", f"bpmn-{item.kind or 'unknown'}", *states])
+    body = draw_edge(item, drawing, paint) if kind == "edge" else draw_shape(item, drawing, paint, labels)
+    count = marks.counts.get(item.element_id, 0) if kind == "shape" else 0
+    tooltip = _tooltip(drawing.name_of(item.element), states, count)
+    badge = _badge(item, count) if count > 1 else ""
+    return (f'<g class="{esc(classes)}" data-element="{esc(item.element_id)}" data-kind="{kind}">'
+            f"{tooltip}{body}{badge}</g>")
+
+
+def _tooltip(name: str, states: list[str], count: int) -> str:
+    """A <title> the browser shows on hover, without JavaScript: the name and the case's progress."""
+    if not name:
+        return ""
+    details = [STATE_NAMES[state] for state in states]
+    if count > 1:
+        details.append(f"执行 {count} 次")
+    text = name + (f"（{'，'.join(details)}）" if details else "")
+    return f"<title>{esc(text)}</title>"
+
+
+def _badge(shape: Shape, count: int) -> str:
+    """The loop count "×3" in a pill at the shape's top right corner."""
+    text = f"×{count}"
+    width = text_width(text, 11) + 10
+    x, y = shape.bounds.right - width / 2 - 2, shape.bounds.y - 8
+    return (f'<g class="count"><rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="16" rx="8" '
+            f'fill="{BADGE}"/><text x="{num(x + width / 2)}" y="{num(y + 12)}" font-size="11" fill="{WHITE}" '
+            f'text-anchor="middle">{esc(text)}</text></g>')
+
+
+def _extent(drawing: Diagram) -> tuple[float, float, float, float]:
+    """The diagram's bounds with a margin, including names drawn outside shapes and beside flows."""
+    xs, ys = [], []
+
+    def cover(x: float, y: float, width: float = 0, height: float = 0) -> None:
+        xs.extend((x, x + width))
+        ys.extend((y, y + height))
+
+    for item in drawing.items:
+        if item.label is not None:
+            cover(item.label.x, item.label.y, item.label.width, item.label.height)
+        named = bool(drawing.name_of(item.element))
+        if isinstance(item, Edge):
+            for x, y in item.points:
+                cover(x, y)
+            if named and item.label is None:
+                x, y = item.points[len(item.points) // 2]
+                cover(x - OUTER_LABEL_WIDTH / 2, y - 40, OUTER_LABEL_WIDTH, 80)
+            continue
+        box = item.bounds
+        cover(box.x, box.y - 10, box.width, box.height + 10)  # room for a count badge
+        if named and item.label is None and item.kind in OUTER_LABELS:
+            cover(box.cx - OUTER_LABEL_WIDTH / 2, box.bottom, OUTER_LABEL_WIDTH, 45)
+    if not xs:
+        return 0, 0, 100, 100
+    return min(xs) - MARGIN, min(ys) - MARGIN, max(xs) + MARGIN, max(ys) + MARGIN

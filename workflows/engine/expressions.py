@@ -1,0 +1,111 @@
+"""The expression allow-list: what BPMN and DMN may compute, checked at deploy and at every evaluation."""
+
+import ast
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
+
+from workflows.processes import model_functions
+from workflows.processes import selection_functions
+
+MAX_EXPRESSION_LENGTH = 4000
+
+# Builtins a model may call; each is pure and cheap on small data.
+SAFE_BUILTINS: dict[str, Callable[..., Any]] = {
+    "abs": abs, "all": all, "any": any, "bool": bool, "float": float, "int": int,
+    "len": len, "max": max, "min": min, "round": round, "sorted": sorted,
+    "str": str, "sum": sum,
+}
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.Pass,
+    ast.Name, ast.Load, ast.Store, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp,
+    ast.BinOp, ast.IfExp, ast.Subscript, ast.Slice, ast.Dict, ast.List, ast.Tuple,
+    ast.Call, ast.keyword, ast.JoinedStr, ast.FormattedValue,
+    ast.And, ast.Or, ast.Not, ast.USub, ast.UAdd,
+    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
+    ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
+)
+
+_NODE_NAMES_ZH = {
+    ast.Attribute: "属性访问", ast.Lambda: "lambda 函数", ast.Import: "import 语句",
+    ast.ImportFrom: "import 语句", ast.ListComp: "推导式", ast.SetComp: "推导式",
+    ast.DictComp: "推导式", ast.GeneratorExp: "生成器表达式", ast.Pow: "乘方运算",
+    ast.FunctionDef: "函数定义", ast.ClassDef: "类定义", ast.While: "while 循环",
+    ast.For: "for 循环", ast.With: "with 语句", ast.Try: "try 语句", ast.Delete: "del 语句",
+    ast.Global: "global 语句", ast.NamedExpr: "海象赋值", ast.Await: "await",
+    ast.Yield: "yield", ast.Starred: "星号展开",
+}
+
+
+class ExpressionRefused(ValueError):
+    """An expression uses something outside the allow-list; the message says what, in Chinese."""
+
+
+def allowed_functions() -> dict[str, Callable[..., Any]]:
+    """Every function a model may call: the safe builtins and the registered domain rules."""
+    return {**SAFE_BUILTINS, **model_functions.FUNCTIONS, **selection_functions.FUNCTIONS}
+
+
+def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozenset()) -> ast.AST:
+    """Parse ``source`` and refuse anything outside the allow-list; returns the tree."""
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionRefused(f"表达式过长（超过 {MAX_EXPRESSION_LENGTH} 个字符）")
+    try:
+        tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
+    except SyntaxError as error:
+        raise ExpressionRefused(f"语法错误：{error.msg}（第 {error.lineno} 行）") from None
+    callable_names = set(allowed_functions()) | extra_names
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            what = _NODE_NAMES_ZH.get(type(node), type(node).__name__)
+            raise ExpressionRefused(f"不允许使用{what}")
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise ExpressionRefused(f"不允许使用以下划线开头的名称 {node.id}")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in callable_names:
+                name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+                raise ExpressionRefused(f"不允许调用 {name}（只能调用已登记的函数）")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+            if len(node.value) > MAX_EXPRESSION_LENGTH:
+                raise ExpressionRefused("字符串常量过长")
+    return tree
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str, mode: str, extra_names: frozenset[str]):
+    tree = check(source, mode, extra_names)
+    return compile(tree, "<bpmn expression>", mode)
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Evaluates only allow-listed code, with no builtins but the safe ones."""
+
+    def __init__(self):
+        super().__init__({"__builtins__": {}, **allowed_functions()})
+
+    def evaluate(self, expression, context, external_context=None):
+        names = frozenset(external_context or ())
+        code = _compiled(expression, "eval", names)
+        scope = {**self.globals, **(external_context or {}), **context}
+        return eval(code, scope)  # noqa: S307 (code passed the allow-list above)
+
+    def execute(self, script, context, external_context=None):
+        names = frozenset(external_context or ())
+        code = _compiled(script, "exec", names)
+        self.check_for_overwrite(context, external_context or {})
+        context.update(self.globals)
+        context.update(external_context or {})
+        try:
+            exec(code, context)  # noqa: S102 (code passed the allow-list above)
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+        return True
+
+
+def make_script_engine() -> PythonScriptEngine:
+    """The script engine every workflow of cadreflow runs with."""
+    return PythonScriptEngine(environment=RestrictedEnvironment())

@@ -1,0 +1,141 @@
+"""A case's record as people read it: each step with who, in what role, when, and what they decided."""
+
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from storage.models import Case
+from workflows import diagram
+from workflows import engine
+from workflows.actors import ROLE_NAMES
+from workflows.actors import Actor
+from workflows.commands import triggers
+from workflows.engine import taken_flows as coverage
+from workflows.engine.clock import parse_iso
+from workflows.queries import ballot_secrecy
+from workflows.queries.case_reads import case_events
+from workflows.queries.people import People
+from workflows.queries.people import Table
+
+# What the engine adds to task data for its own use; a person did not write it.
+_MACHINE_KEYS = ("policy", "cadre", "calendar_overrides", "members_roster", "recused_names", "headcount")
+# What the command adds and a reader needs: labelled like a form field would be.
+_ENGINE_FIELDS = {"calendar_version": {"title": "工作日历版本"},
+                  "headcount_status": {"title": "职数表核定与空缺（提交时）"},
+                  "members_due": {"title": "应到会成员人数（党组全体成员，含书记）"},
+                  "members_present_count": {"title": "实到人数（含书记和回避成员）"},
+                  "secretary": {"title": "主持会议的书记", "x-user": "party_secretary"}}
+ROLE_LABELS = {code: names[0] for code, names in ROLE_NAMES.items()}
+_TYPE_NAMES = {"case.started": "发起案件", "task.claimed": "认领", "task.unclaimed": "释放", "timer.fired": "期限届满",
+               "message.received": "收到消息", "case.cancelled": "撤销案件", "case.completed": "办结",
+               "access.denied": "拒绝访问"}
+
+
+@dataclass
+class Step:
+    """One event of the record, shown."""
+
+    seq: int
+    at: datetime
+    type: str
+    name: str
+    actor: str
+    role: str | None
+    fields: list[tuple[str, "str | Table"]] = field(default_factory=list)  # a Table for rows of objects
+    files: list[tuple[str, str]] = field(default_factory=list)  # (name, sha256) of the files attached
+    actor_name: str = ""  # the actor's display name (``actor`` is the username)
+
+
+def _labelled(data: dict, schema: dict | None, people: People) -> list[tuple[str, "str | Table"]]:
+    """Each field a person wrote, under its form's title, read by name (people, sections, choices, row tables)."""
+    properties = (schema or {}).get("properties") or {}
+    shown = []
+    for key, value in data.items():
+        if key in _MACHINE_KEYS or key.endswith("_records") or value in (None, "", []):
+            continue
+        if isinstance(value, list) and all(isinstance(item, dict) and "sha256" in item for item in value):
+            continue  # files are listed with their download links
+        prop = properties.get(key) or _ENGINE_FIELDS.get(key) or {"title": key}
+        shown.append((prop.get("title") or key, people.value(prop, value, data.get(f"{key}_records"))))
+    return shown
+
+
+def steps(session: Session, case: Case, english: bool = False, viewer: Actor | None = None) -> list[Step]:
+    """The events of ``case`` in order, with form data labelled by the form's own titles and read by name."""
+    forms, people = case.spec.forms, People(session, english)
+    start_id = next((b for b, info in case.spec.task_info.items() if info["kind"] == "start"), None)
+    shown = []
+    events = case_events(session, case.id)
+    # ``viewer`` None reads the full record (the auditor's replay); a person reads the ballots they may see.
+    secrecy = ballot_secrecy.for_reader(events, viewer, case.status == "running")
+    for event in events:
+        payload = ballot_secrecy.event_payload(secrecy, event)
+        if event.type == "task.completed":
+            schema = forms.get(payload.get("bpmn_id"))
+            name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema, people)
+        elif event.type == "case.started":
+            name, fields = _TYPE_NAMES[event.type], _labelled(payload.get("data") or {}, forms.get(start_id), people)
+        elif event.type == "message.received":
+            name, fields = f"收到消息：{payload.get('message')}", _labelled(payload.get("payload") or {}, None, people)
+        else:
+            name = _TYPE_NAMES.get(event.type, event.type)
+            fields = [(label, str(payload[key])) for key, label in (("name", "任务"), ("reason", "原因"))
+                      if payload.get(key)]
+        files = [(item["name"], item["sha256"]) for value in (payload.get("data") or {}).values()
+                 if isinstance(value, list) for item in value if isinstance(item, dict) and "sha256" in item]
+        shown.append(Step(event.seq, parse_iso(event.at), event.type, name, event.actor, event.role, fields, files,
+                          people.name(event.actor)))
+    return shown
+
+
+def load(case: Case):
+    """The case's workflow, restored once for all a page shows of it."""
+    return engine.restore(case.workflow_state, case.spec.spec_json)
+
+
+def marks(case: Case, workflow) -> "diagram.Marks":
+    """What the case's diagram marks: elements finished (and how often), flows taken, what is open now."""
+    runs: Counter[str] = Counter()
+    open_now = set()
+    for task in workflow.get_tasks():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        state = engine.TaskState.get_name(task.state)
+        before = coverage.element_before(task)
+        # A multi-instance child shares its parent's id: count the activity, not each member's ballot.
+        if state == "COMPLETED" and (before is None or before.task_spec.bpmn_id != bpmn_id):
+            runs[bpmn_id] += 1
+        elif state in ("READY", "WAITING", "STARTED"):
+            open_now.add(bpmn_id)
+    return diagram.Marks(completed=frozenset(runs), taken_flows=frozenset(coverage.flows_taken(case.spec.sources,
+                                                                                              [workflow])),
+                         open=frozenset(open_now), counts=dict(runs))
+
+
+def drawing(case: Case, workflow) -> str:
+    """The case's diagram as SVG, marked with where it has been and where it stands."""
+    return diagram.render_svg(case.spec.sources, marks(case, workflow), labels=ROLE_LABELS)
+
+
+def waiting_messages(workflow) -> list[tuple[str, str, str | None]]:
+    """(message name, the catching element's name, its lane) of every message the case waits for now."""
+    found = {}
+    for task in triggers.waiting_messages(workflow):
+        name = task.task_spec.event_definition.name
+        found.setdefault(name, (name, task.task_spec.bpmn_name or name, task.task_spec.lane))
+    return list(found.values())
+
+
+def task_data(case: Case, task_id: str, viewer: Actor | None = None) -> dict:
+    """The data an open task sees now (values of an earlier round prefill its form), less ballots kept secret."""
+    workflow = load(case)
+    task = engine.find_task(workflow, task_id)
+    data = dict(task.data) if task is not None else {}
+    if viewer is not None and viewer.roles.isdisjoint(ballot_secrecy.READ_ALWAYS):
+        # A ballot is decided afresh: no earlier round's choices prefill it or show through the form.
+        data = {key: value for key, value in data.items() if key not in ballot_secrecy.DATA_KEYS}
+    return data

@@ -1,0 +1,113 @@
+"""Read models for callers: case summaries, task details and inbox queries (no workflow deserialising)."""
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent
+from storage.models import Case
+from storage.models import HumanTask
+from storage.models import ProcessSpec
+from workflows import engine
+from workflows.actors import Actor
+from workflows.errors import Forbidden
+from workflows.errors import NotFound
+from workflows.processes import case_outcome
+
+
+def task_summary(row: HumanTask | dict) -> dict:
+    """The inbox view of one task (an ORM row or a row as a dict)."""
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+    due, created = get("due_at"), get("created_at")
+    return {
+        "id": get("id"), "case_id": get("case_id"), "bpmn_id": get("bpmn_id"), "name": get("name"),
+        "lane": get("lane"), "status": get("status"), "assignee_id": get("assignee_id"),
+        "claimed_by_id": get("claimed_by_id"), "has_form": get("has_form"),
+        "due_at": due.isoformat() if due else None,
+        "created_at": created.isoformat() if created else None,
+    }
+
+
+def case_summary(session: Session, case: Case, open_tasks: list[dict] | None = None) -> dict:
+    """Status, version and open tasks of a case (pass ``open_tasks`` when they are at hand)."""
+    rows = open_tasks if open_tasks is not None else session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+        .order_by(HumanTask.created_at, HumanTask.id))
+    return {
+        "id": case.id, "process": case.spec.process_id, "process_version": case.spec.version,
+        "title": case.title, "subject": case.subject, "status": case.status,
+        "outcome": case.outcome, "end_event": case.end_event, "end_name": case.end_name,
+        "status_label": case_outcome.label_of(case),
+        "version": case.version, "started_at": case.started_at.isoformat(),
+        "ended_at": case.ended_at.isoformat() if case.ended_at else None,
+        "open_tasks": [task_summary(row) for row in rows],
+    }
+
+
+def get_case(session: Session, case_id: int) -> Case | None:
+    """A case by id."""
+    return session.get(Case, case_id)
+
+
+# The office steers every case, admins keep the system, auditors read every record.
+READ_ALL_ROLES = frozenset({"personnel_office", "admin", "auditor"})
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case, if ``actor`` may read it: office, admins, auditors, its starter, whoever had a task in it."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"案件 {case_id} 不存在")
+    if actor.roles & READ_ALL_ROLES or case.started_by_id == actor.user_id:
+        return case
+    if any(t.assignee_id == actor.user_id or (t.assignee_id is None and t.lane in actor.roles)
+           for t in case_tasks(session, case_id)):
+        return case
+    raise Forbidden(f"您无权查看案件 {case_id}")
+
+
+def inbox(session: Session, actor: Actor) -> list[HumanTask]:
+    """Open tasks of my roles (not assigned to someone else) and those assigned to me."""
+    mine = HumanTask.assignee_id == actor.user_id
+    of_my_roles = HumanTask.lane.in_(sorted(actor.roles)) & HumanTask.assignee_id.is_(None)
+    query = (select(HumanTask).where(HumanTask.status == "open", or_(mine, of_my_roles))
+             .order_by(HumanTask.created_at, HumanTask.id))
+    return list(session.scalars(query))
+
+
+def processes(session: Session) -> list[ProcessSpec]:
+    """The newest version of every deployed process."""
+    rows = session.scalars(select(ProcessSpec).order_by(ProcessSpec.process_id,
+                                                        ProcessSpec.version.desc()))
+    newest: dict[str, ProcessSpec] = {}
+    for row in rows:
+        newest.setdefault(row.process_id, row)
+    return list(newest.values())
+
+
+def case_events(session: Session, case_id: int) -> list[AuditEvent]:
+    """The record of one case, in order."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id)
+                                .order_by(AuditEvent.seq)))
+
+
+def get_task(session: Session, task_id: str) -> HumanTask | None:
+    """An inbox row by its task id."""
+    return session.get(HumanTask, task_id)
+
+
+def case_tasks(session: Session, case_id: int) -> list[HumanTask]:
+    """Every inbox row, open or closed, of a case."""
+    return list(session.scalars(select(HumanTask).where(HumanTask.case_id == case_id)))
+
+
+def case_data(case: Case) -> dict:
+    """The case's current workflow data: of the last completed task, or the final data."""
+    return workflow_data(engine.restore(case.workflow_state, case.spec.spec_json))
+
+
+def workflow_data(workflow) -> dict:
+    """A restored workflow's current data: of the last completed task, or the final data."""
+    if workflow.completed and workflow.data:
+        return workflow.data
+    return workflow.last_task.data if workflow.last_task is not None else {}

@@ -1,0 +1,136 @@
+"""The auditor's search over every case: by cadre, process, status, period, step and actor, in SQL alone."""
+
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+
+from sqlalchemy import JSON
+from sqlalchemy import cast
+from sqlalchemy import exists
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import type_coerce
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent
+from storage.models import Cadre
+from storage.models import Case
+from storage.models import ProcessSpec
+from storage.models import User
+from workflows.engine.clock import BEIJING
+from workflows.processes import case_outcome
+
+PAGE_SIZE = 50
+# Events that are someone acting in the case; a refused attempt (access.denied) is not.
+ACTED_TYPES = ("case.started", "task.claimed", "task.unclaimed", "task.completed", "timer.fired",
+               "message.received", "case.cancelled", "case.completed")
+# A cadre named in the record by staff number: at most this many cadres match one search text.
+NAMED_CADRES = 20
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the auditor asks for; every field is optional."""
+
+    cadre: str = ""
+    process: str = ""
+    status: str = ""
+    started_from: date | None = None
+    started_to: date | None = None
+    step: str = ""
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One case found."""
+
+    case: Case
+    process_name: str
+    cadre_name: str | None
+    cadre_staff_no: str | None
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere (its own % and _ taken literally)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _payload_field(session: Session, name: str):
+    """The text of the top-level key ``name`` of an event's JSON payload, in the database's own JSON functions."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(AuditEvent.payload, JSON)[name].as_string()
+    # SQLite reads JSON held as TEXT directly (a CAST to JSON would turn it into a number there).
+    return type_coerce(AuditEvent.payload, JSON)[name].as_string()
+
+
+def _of_case(*conditions):
+    """That the case has an event meeting ``conditions`` (the (case_id, seq) index finds its events)."""
+    return exists().where(AuditEvent.case_id == Case.id, *conditions)
+
+
+def _cadre_filter(session: Session, text: str):
+    like = _like(text)
+    named = list(session.scalars(select(Cadre.staff_no).where(
+        or_(Cadre.name.ilike(like, escape="\\"), Cadre.staff_no.ilike(like, escape="\\")))
+        .order_by(Cadre.staff_no).limit(NAMED_CADRES)))
+    # A case concerns a cadre, or its record names them by staff number (a roster, the appointee).
+    mentions = [AuditEvent.payload.like(_like(f'"{staff_no}"'), escape="\\") for staff_no in named]
+    conditions = [Case.cadre_id.in_(select(Cadre.id).where(Cadre.staff_no.in_(named)))] if named else []
+    if mentions:
+        conditions.append(_of_case(AuditEvent.type.in_(("case.started", "task.completed")), or_(*mentions)))
+    return or_(*conditions) if conditions else false()
+
+
+def _step_filter(session: Session, text: str):
+    name, bpmn_id = _payload_field(session, "name"), _payload_field(session, "bpmn_id")
+    return _of_case(AuditEvent.type == "task.completed",
+                    or_(bpmn_id == text, name.ilike(_like(text), escape="\\")))
+
+
+def _actor_filter(text: str):
+    like = _like(text)
+    by_user = select(User.id).where(or_(User.username.ilike(like, escape="\\"),
+                                        User.display_name.ilike(like, escape="\\")))
+    return _of_case(AuditEvent.type.in_(ACTED_TYPES),
+                    or_(AuditEvent.actor_id.in_(by_user), AuditEvent.actor.ilike(like, escape="\\")))
+
+
+def _beijing_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), BEIJING)
+
+
+def conditions(session: Session, criteria: Criteria) -> list:
+    """The WHERE clauses of a search."""
+    found = []
+    if criteria.cadre.strip():
+        found.append(_cadre_filter(session, criteria.cadre.strip()))
+    if criteria.process:
+        found.append(ProcessSpec.process_id == criteria.process)
+    if criteria.status:
+        found.append(case_outcome.status_filter(criteria.status))
+    if criteria.started_from:
+        found.append(Case.started_at >= _beijing_midnight(criteria.started_from))
+    if criteria.started_to:
+        found.append(Case.started_at < _beijing_midnight(criteria.started_to + timedelta(days=1)))
+    if criteria.step.strip():
+        found.append(_step_filter(session, criteria.step.strip()))
+    if criteria.actor.strip():
+        found.append(_actor_filter(criteria.actor.strip()))
+    return found
+
+
+def search(session: Session, criteria: Criteria, page: int = 1) -> tuple[list[Hit], int]:
+    """One page of the cases matching ``criteria``, newest first, and how many match in all."""
+    query = (select(Case, ProcessSpec.name, Cadre.name, Cadre.staff_no)
+             .join(ProcessSpec, ProcessSpec.id == Case.spec_id).outerjoin(Cadre, Cadre.id == Case.cadre_id)
+             .where(*conditions(session, criteria)))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.execute(query.order_by(Case.started_at.desc(), Case.id.desc())
+                           .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    return [Hit(*row) for row in rows], total

@@ -1,0 +1,187 @@
+"""The official record: append hash-chained events and verify the chain, globally or for one case."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent
+from storage.models import AuditHead
+from storage.models import CaseAuditHead
+from workflows.actors import Actor
+from workflows.engine.clock import iso
+from workflows.record.canonical import canonical_text
+from workflows.record.canonical import digest_with_text
+
+GENESIS_HASH = "0" * 64
+VERIFY_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class AppendedEvent:
+    """Where an appended event stands in the chain."""
+
+    seq: int
+    hash: str
+
+
+@cache
+def _statements(dialect: str) -> SimpleNamespace:
+    """The statements of :func:`append`, built once: this runs inside every command."""
+    events, heads, case_heads = AuditEvent.__table__, AuditHead.__table__, CaseAuditHead.__table__
+    head = select(heads.c.seq, heads.c.hash).where(heads.c.id == 1)
+    moved = {"seq": bindparam("new_seq"), "hash": bindparam("new_hash")}
+    return SimpleNamespace(
+        head=head.with_for_update() if dialect == "postgresql" else head,
+        case_head=select(case_heads.c.hash).where(case_heads.c.case_id == bindparam("of_case")),
+        insert_event=insert(events),
+        move_head=update(heads).where(heads.c.id == 1).values(moved),
+        insert_case_head=insert(case_heads),
+        move_case_head=update(case_heads).where(case_heads.c.case_id == bindparam("of_case"))
+        .values(moved),
+    )
+
+
+def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload: dict,
+           case_id: int | None = None, state_digest: str | None = None) -> AppendedEvent:
+    """Append one event after the head, in the caller's transaction."""
+    sql = _statements(session.get_bind().dialect.name)
+    head = session.execute(sql.head).one()
+    case_prev_hash = None
+    if case_id is not None:
+        case_prev_hash = session.scalar(sql.case_head, {"of_case": case_id})
+    payload_text = canonical_text(payload)
+    row = {
+        "seq": head.seq + 1, "case_id": case_id, "type": type_, "actor_id": actor.user_id,
+        "actor": actor.username, "role": actor.role, "at": iso(at), "payload": payload_text,
+        "state_digest": state_digest, "case_prev_hash": case_prev_hash, "prev_hash": head.hash,
+    }
+    row["hash"] = digest_with_text({k: v for k, v in row.items() if k != "payload"}, "payload", payload_text)
+    session.execute(sql.insert_event, row)
+    moved = {"new_seq": row["seq"], "new_hash": row["hash"]}
+    session.execute(sql.move_head, moved)
+    if case_id is None:
+        pass
+    elif case_prev_hash is None:
+        session.execute(sql.insert_case_head, {"case_id": case_id, "seq": row["seq"], "hash": row["hash"]})
+    else:
+        session.execute(sql.move_case_head, {"of_case": case_id, **moved})
+    return AppendedEvent(row["seq"], row["hash"])
+
+
+def payload_of(event) -> dict:
+    """An event's payload as a dict; ``{}`` when the stored text was damaged (verification names it)."""
+    try:
+        payload = json.loads(event.payload)
+    except (TypeError, ValueError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+@dataclass
+class ChainVerdict:
+    """The result of checking the chain: ``first_bad_seq`` and ``reason`` say where it broke."""
+
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+_COLUMNS = (
+    AuditEvent.seq, AuditEvent.case_id, AuditEvent.type, AuditEvent.actor_id, AuditEvent.actor,
+    AuditEvent.role, AuditEvent.at, AuditEvent.payload, AuditEvent.state_digest,
+    AuditEvent.case_prev_hash, AuditEvent.prev_hash, AuditEvent.hash,
+)
+
+
+def recompute_hash(row) -> str | None:
+    """The hash a stored row should have (None when its payload cannot be read).
+
+    The stored payload text goes into the hashed bytes as it is, so re-spacing or re-ordering it
+    changes the hash just as changing a value does.
+    """
+    fields = {"seq": row.seq, "case_id": row.case_id, "type": row.type, "actor_id": row.actor_id,
+              "actor": row.actor, "role": row.role, "at": row.at, "state_digest": row.state_digest,
+              "case_prev_hash": row.case_prev_hash, "prev_hash": row.prev_hash}
+    try:
+        return digest_with_text(fields, "payload", row.payload)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _row_fault(row, expected_seq: int, prev_hash: str, case_last: dict) -> str | None:
+    if row.seq != expected_seq:
+        return f"缺少 seq {expected_seq}（下一条记录是 seq {row.seq}）"
+    if row.prev_hash != prev_hash:
+        return "prev_hash 与前一条记录的 hash 不符"
+    if recompute_hash(row) != row.hash:
+        return "内容与 hash 不符（记录被改动）"
+    if row.case_id is not None and row.case_prev_hash != case_last.get(row.case_id):
+        return "case_prev_hash 与本案件前一条记录不符"
+    return None
+
+
+def verify_chain(session: Session) -> ChainVerdict:
+    """Check every event from seq 1: numbering, links, hashes, and the head row."""
+    expected, prev_hash, case_last = 1, GENESIS_HASH, {}
+    rows = session.execute(
+        select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=VERIFY_BATCH))
+    for row in rows:
+        fault = _row_fault(row, expected, prev_hash, case_last)
+        if fault:
+            return ChainVerdict(False, expected - 1, min(expected, row.seq), fault)
+        if row.case_id is not None:
+            case_last[row.case_id] = row.hash
+        expected, prev_hash = expected + 1, row.hash
+    head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq != expected - 1 or head_hash != prev_hash:
+        bad = min(head_seq, expected - 1) + 1 if head_seq != expected - 1 else expected - 1
+        return ChainVerdict(False, expected - 1, bad,
+                            f"记录末尾与链头不符（链头 seq {head_seq}，实际最后一条 seq {expected - 1}）")
+    return ChainVerdict(True, expected - 1)
+
+
+def verify_case_chain(session: Session, case_id: int) -> ChainVerdict:
+    """Check one case's events: their hashes, their links to each other and to the global chain."""
+    rows = session.execute(
+        select(*_COLUMNS).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)).all()
+    predecessors = dict(session.execute(
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.seq.in_([row.seq - 1 for row in rows]))).all())
+    predecessors[0] = GENESIS_HASH
+    last = None
+    for row in rows:
+        if recompute_hash(row) != row.hash:
+            return ChainVerdict(False, len(rows), row.seq, "内容与 hash 不符（记录被改动）")
+        if row.case_prev_hash != (last.hash if last else None):
+            return ChainVerdict(False, len(rows), row.seq, "本案件的前一条记录缺失或被改动")
+        if predecessors.get(row.seq - 1) != row.prev_hash:
+            return ChainVerdict(False, len(rows), row.seq, "与全局链的前一条记录不符")
+        last = row
+    return _check_case_head(session, case_id, last, len(rows))
+
+
+def _check_case_head(session: Session, case_id: int, last, count: int) -> ChainVerdict:
+    """The case's newest event must be the one its head row names."""
+    head = session.get(CaseAuditHead, case_id)
+    if head is None:
+        return ChainVerdict(last is None, count, last.seq if last else None,
+                            "" if last is None else "本案件缺少记录头")
+    last_seq = last.seq if last else 0
+    if head.seq == last_seq and head.hash == last.hash:
+        return ChainVerdict(True, count)
+    if head.seq > last_seq:
+        present = set(session.scalars(select(AuditEvent.seq).where(
+            AuditEvent.seq > last_seq, AuditEvent.seq <= head.seq)))
+        missing = next((s for s in range(last_seq + 1, head.seq + 1) if s not in present), head.seq)
+        return ChainVerdict(False, count, missing, f"本案件最后的记录缺失（应到 seq {head.seq}）")
+    return ChainVerdict(False, count, head.seq + 1, "本案件的记录头与最后一条记录不符")

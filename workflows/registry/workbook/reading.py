@@ -1,0 +1,246 @@
+"""Reading a registry workbook (.xlsx) or cadre list (.csv): every cell parsed, every problem within the file found."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from workflows.errors import InvalidData
+from workflows.registry.workbook.cells import BadCell
+from workflows.registry.workbook.cells import cell_text
+from workflows.registry.workbook.sheets import CADRES
+from workflows.registry.workbook.sheets import GUIDE_SHEET
+from workflows.registry.workbook.sheets import SANCTIONS
+from workflows.registry.workbook.sheets import SECTIONS
+from workflows.registry.workbook.sheets import SHEET_BY_NAME
+from workflows.registry.workbook.sheets import SHEETS
+from workflows.registry.workbook.sheets import CellError
+from workflows.registry.workbook.sheets import Sheet
+from workflows.rules.dates import add_years
+
+
+class CadreImportError(InvalidData):
+    """The file has errors and nothing was imported; ``cell_errors`` lists them in reading order.
+
+    ``errors`` keeps the {key: message} shape every :class:`InvalidData` has, for the pages and the CLI.
+    """
+
+    def __init__(self, errors: list[CellError]):
+        self.cell_errors = sorted(errors, key=CellError.order)
+        messages: dict[str, str] = {}
+        for error in self.cell_errors:
+            key = f"{error.sheet}/{error.row or ''}/{error.column or ''}"
+            messages[key if key not in messages else f"{key}/{len(messages)}"] = str(error)
+        super().__init__(f"导入失败：文件中有 {len(self.cell_errors)} 处错误，没有导入任何数据", messages)
+
+
+def refused(reason: str) -> CadreImportError:
+    """The error for a file that cannot be read at all."""
+    return CadreImportError([CellError("", None, None, reason)])
+
+
+@dataclass
+class ParsedRow:
+    """One data row: its number as Excel shows it, and the parsed value of each column the file has."""
+
+    number: int
+    values: dict[str, object]
+    bad: set[str] = field(default_factory=set)  # fields whose cell could not be read
+
+
+@dataclass
+class ParsedSheet:
+    """A sheet of the file: which columns it has (an absent optional column leaves stored values alone)."""
+
+    sheet: Sheet
+    fields: frozenset[str]
+    rows: list[ParsedRow]
+
+
+@dataclass
+class ParsedWorkbook:
+    """What :func:`read_workbook` found: the known sheets, parsed, and every problem within the file."""
+
+    filename: str
+    sheets: dict[str, ParsedSheet]
+    errors: list[CellError] = field(default_factory=list)
+
+    def rows(self, sheet: Sheet) -> list[ParsedRow]:
+        """The sheet's data rows; none when the file lacks the sheet."""
+        parsed = self.sheets.get(sheet.name)
+        return parsed.rows if parsed else []
+
+
+def read_workbook(data: bytes, filename: str) -> ParsedWorkbook:
+    """Parse an .xlsx workbook (the five sheets) or a .csv (the 干部 sheet only).
+
+    Cell problems are collected in ``errors``, not raised, so that the import can add the database's and report
+    all at once; a file that cannot be read at all raises :class:`CadreImportError`.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        tables = {CADRES.name: _csv_table(data)}
+    elif suffix in (".xlsx", ".xlsm"):
+        tables = _xlsx_tables(data)
+    else:
+        raise refused(f"只能导入 .xlsx 或 .csv 文件，收到“{filename}”（.xls 请先在 Excel 中另存为 .xlsx）")
+    parsed = ParsedWorkbook(filename, {})
+    for name, table in tables.items():
+        if name in SHEET_BY_NAME:
+            parsed.sheets[name] = _parse_sheet(SHEET_BY_NAME[name], table, parsed.errors)
+        elif name != GUIDE_SHEET and any(_filled(row) for row in table):
+            # A misnamed sheet would otherwise be skipped silently and its rows lost.
+            parsed.errors.append(CellError(name, None, None, "无法识别的工作表，工作表名称只能是："
+                                           + "、".join(sheet.name for sheet in SHEETS)))
+    if not parsed.sheets:
+        parsed.errors.append(CellError("", None, None, "文件中没有可导入的工作表，应有："
+                                       + "、".join(sheet.name for sheet in SHEETS)))
+    _check_within_file(parsed)
+    return parsed
+
+
+def _xlsx_tables(data: bytes) -> dict[str, list[tuple]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            tables = {}
+            for sheet in book.worksheets:
+                sheet.reset_dimensions()  # files not saved by Excel may state too small a sheet size
+                tables[sheet.title.strip()] = list(sheet.iter_rows(values_only=True))
+            return tables
+        finally:
+            book.close()
+    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
+        raise refused("无法作为 .xlsx 文件读取，请在 Excel 中打开后另存为 .xlsx") from None
+
+
+def _csv_table(data: bytes) -> list[tuple]:
+    # UTF-8 (with the BOM Excel writes, or without), else GB18030: what Excel saves as CSV on Chinese Windows.
+    encodings = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        except csv.Error as error:
+            raise refused(f"CSV 文件格式有误：{error}") from None
+    raise refused("无法识别 CSV 文件的编码，请另存为“CSV UTF-8”")
+
+
+def _filled(row: tuple) -> bool:
+    return any(cell_text(cell) for cell in row)
+
+
+def _parse_sheet(sheet: Sheet, table: list[tuple], errors: list[CellError]) -> ParsedSheet:
+    header = [cell_text(cell) for cell in table[0]] if table else []
+    known = {column.header: column for column in sheet.columns}
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if not text:
+            continue
+        if text not in known:
+            errors.append(CellError(sheet.name, 1, text, "无法识别的列名，可用的列名见模板"))
+        elif known[text].field in positions:
+            errors.append(CellError(sheet.name, 1, text, "列名重复"))
+        else:
+            positions[known[text].field] = index
+    for column in sheet.columns:
+        if column.required and column.field not in positions:
+            errors.append(CellError(sheet.name, None, column.header, "缺少必填列"))
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if _filled(cells):
+            rows.append(_parse_row(sheet, number, cells, positions, errors))
+    return ParsedSheet(sheet, frozenset(positions), rows)
+
+
+def _parse_row(sheet: Sheet, number: int, cells: tuple, positions: dict[str, int],
+               errors: list[CellError]) -> ParsedRow:
+    raw = {name: cells[index] if index < len(cells) else None for name, index in positions.items()}
+    in_group = any(cell_text(raw[name]) for name in sheet.group if name in raw)
+    row = ParsedRow(number, {})
+    for column in sheet.columns:
+        if column.field not in raw:
+            continue
+        try:
+            value = column.parser.parse(raw[column.field])
+        except BadCell as bad:
+            errors.append(CellError(sheet.name, number, column.header, str(bad)))
+            row.bad.add(column.field)
+            value = None
+        if value is None and column.required and column.field not in row.bad \
+                and (column.field not in sheet.group or in_group):
+            errors.append(CellError(sheet.name, number, column.header, "必填，不能为空"))
+            row.bad.add(column.field)
+        row.values[column.field] = value
+    return row
+
+
+def _check_within_file(parsed: ParsedWorkbook) -> None:
+    """Repeated keys and the checks across cells of one row."""
+    for part in parsed.sheets.values():
+        _check_repeats(part, parsed.errors)
+    for row in parsed.rows(CADRES):
+        values = row.values
+        birth, start = values.get("birth_date"), values.get("start_date")
+        if isinstance(birth, date) and isinstance(start, date) and start < _sixteenth_birthday(birth):
+            parsed.errors.append(CellError(CADRES.name, row.number, CADRES.column("start_date").header,
+                                           f"不能早于年满 16 周岁之日 {_sixteenth_birthday(birth).isoformat()}"))
+        _check_order(parsed, CADRES, row, "probation_start", "probation_end")
+    for row in parsed.rows(SANCTIONS):
+        _check_order(parsed, SANCTIONS, row, "decided_on", "impact_until")
+    _check_unit_names(parsed)
+
+
+def _check_repeats(part: ParsedSheet, errors: list[CellError]) -> None:
+    sheet = part.sheet
+    if not sheet.key:
+        return
+    seen: dict[tuple, list[int]] = defaultdict(list)
+    for row in part.rows:
+        if all(name in part.fields and name not in row.bad for name in sheet.key) \
+                and row.values.get(sheet.key[0]) is not None:
+            seen[tuple(row.values.get(name) for name in sheet.key)].append(row.number)
+    what = "与".join(f"「{sheet.column(name).header}」" for name in sheet.key)
+    for key, numbers in seen.items():
+        if len(numbers) > 1:
+            shown = "、".join(str(number) for number in numbers)
+            for number in numbers:
+                errors.append(CellError(sheet.name, number, sheet.column(sheet.key[0]).header,
+                                        f"{what}“{'、'.join(_shown(value) for value in key)}”在文件中重复"
+                                        f"（第 {shown} 行）"))
+
+
+def _check_order(parsed: ParsedWorkbook, sheet: Sheet, row: ParsedRow, first: str, last: str) -> None:
+    earlier, later = row.values.get(first), row.values.get(last)
+    if isinstance(earlier, date) and isinstance(later, date) and later < earlier:
+        parsed.errors.append(CellError(sheet.name, row.number, sheet.column(last).header,
+                                       f"不能早于「{sheet.column(first).header}」{earlier.isoformat()}"))
+
+
+def _check_unit_names(parsed: ParsedWorkbook) -> None:
+    # One unit, one name: two rows of the 科室 sheet must not rename the same unit differently.
+    names: dict[str, tuple[str, int]] = {}
+    for row in parsed.rows(SECTIONS):
+        code, name = row.values.get("unit_code"), row.values.get("unit_name")
+        if code is None or name is None:
+            continue
+        first = names.setdefault(code, (name, row.number))
+        if first[0] != name:
+            parsed.errors.append(CellError(SECTIONS.name, row.number, SECTIONS.column("unit_name").header,
+                                           f"单位代码“{code}”在第 {first[1]} 行的单位名称为“{first[0]}”，两处应一致"))
+
+
+def _sixteenth_birthday(birth: date) -> date:
+    return add_years(birth, 16)  # 29 February births: 28 February, as the rules count ages
+
+
+def _shown(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
