@@ -57,8 +57,12 @@ bench: $(VENV)/.installed-dev
 
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
-	$(BIN)/pybabel compile -d webapp/translations
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -l zh_Hans_CN
+	$(BIN)/pybabel compile -d webapp/translations -l zh_Hans_CN
+	# The domain's messages are Chinese templates (workflows/text.py); their catalog gives the English.
+	$(BIN)/pybabel extract -F babel-domain.cfg -k t --no-default-keywords -o webapp/translations/domain.pot .
+	$(BIN)/pybabel update -D domain -i webapp/translations/domain.pot -d webapp/translations -l en
+	$(BIN)/pybabel compile -D domain -d webapp/translations -l en
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,11 +1,15 @@
-"""Which language a page speaks: the user's choice, else Chinese (the bureau's language)."""
+"""Which language a page speaks: the user's choice, else Chinese (the bureau's language); domain messages in it."""
+
+from pathlib import Path
 
 from flask import current_app
 from flask import request
 from flask import session
+from flask_babel import Domain
 from flask_babel import get_locale
 
-from workflows import people
+from workflows.queries import people
+from workflows.text import Text
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -28,3 +32,23 @@ def english() -> bool:
 def status_name(code: str | None) -> str:
     """A case status in the page's language (已撤销, not "cancelled")."""
     return people.status_name(code, english())
+
+
+# The domain's own messages (Chinese templates from workflows/, see workflows/text.py) have a catalog of their
+# own: in Chinese they are already right, in English the ``domain`` catalog gives each template's English.
+DOMAIN_MESSAGES = Domain(translation_directories=str(Path(__file__).parent / "translations"), domain="domain")
+
+
+def translated(message):
+    """A domain message (or a dict or list of them) in the page's language; anything else as it is."""
+    if isinstance(message, Text):
+        template = DOMAIN_MESSAGES.gettext(message.msgid) if english() else message.msgid
+        try:
+            return template.format(**{name: translated(value) for name, value in message.params.items()})
+        except (KeyError, IndexError, ValueError):  # a translation that lost a field: the Chinese is still right
+            return str(message)
+    if isinstance(message, dict):
+        return {key: translated(value) for key, value in message.items()}
+    if isinstance(message, list | tuple):
+        return [translated(value) for value in message]
+    return message
