@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
     from webapp.i18n import select_locale
+    from webapp.i18n import translated
     from webapp.pages import admin
     from webapp.pages import audit
     from webapp.pages import auth
@@ -57,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     checkpointing.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # A domain message printed by a template ({{ error }}, a code's label) speaks the page's language.
+    app.jinja_env.finalize = translated
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
