@@ -18,6 +18,7 @@ from workflows.engine.clock import parse_iso
 from workflows.errors import Conflict
 from workflows.errors import NotFound
 from workflows.processes import case_outcome
+from workflows.text import t
 
 
 def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> Case | None:
@@ -28,7 +29,7 @@ def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> C
     case = session.scalar(_lock_statement(session.get_bind().dialect.name, skip_locked),
                           {"locked_case": case_id})
     if case is None and not skip_locked:
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound(t("案件 {case} 不存在", case=case_id))
     return case
 
 
@@ -45,7 +46,8 @@ def _lock_statement(dialect: str, skip_locked: bool):
 def check_version(case: Case, expected_version: int | None) -> None:
     """Refuse a command sent against an older version of the case."""
     if expected_version is not None and expected_version != case.version:
-        raise Conflict(f"案件已被他人更新（当前版本 {case.version}，提交时版本 {expected_version}），请刷新后重试")
+        raise Conflict(t("案件已被他人更新（当前版本 {current}，提交时版本 {sent}），请刷新后重试",
+                         current=case.version, sent=expected_version))
 
 
 def fresh_task(session: Session, task_id: str) -> HumanTask:
@@ -57,7 +59,7 @@ def fresh_task(session: Session, task_id: str) -> HumanTask:
         row = session.scalar(select(HumanTask).where(HumanTask.id == task_id)
                              .execution_options(populate_existing=True))
     if row is None:
-        raise NotFound(f"任务 {task_id} 不存在")
+        raise NotFound(t("任务 {task} 不存在", task=task_id))
     return row
 
 
@@ -81,7 +83,7 @@ def save(session: Session, case: Case, workflow, at: datetime, *, status: str | 
     result = session.execute(_update_statement(), {**values, "of_case": case.id,
                                                    "seen_version": case.version})
     if result.rowcount != 1:
-        raise Conflict("案件已被他人更新，请刷新后重试")
+        raise Conflict(t("案件已被他人更新，请刷新后重试"))
     for key, value in values.items():
         set_committed_value(case, key, value)
     return projection.sync(session, case, workflow, at, had_timers=had_timers)

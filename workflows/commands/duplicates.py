@@ -8,6 +8,7 @@ from storage.models import Case
 from storage.models import ProcessSpec
 from workflows.errors import DuplicateCase
 from workflows.errors import InvalidData
+from workflows.text import t
 
 
 def running_cases(session: Session, process_id: str, cadre_id: int) -> list[int]:
@@ -32,10 +33,11 @@ def check(session: Session, process_id: str, process_name: str, cadre: Cadre,
         return None
     if override_reason is None:
         raise DuplicateCase(
-            f"{cadre.name}（{cadre.staff_no}）已有办理中的「{process_name}」案件 #{running[0]}，不能重复发起；"
-            "确需另行发起的，由人事组织部门填写理由后确认", running[0])
+            t("{name}（{staff_no}）已有办理中的「{process}」案件 #{case}，不能重复发起；"
+              "确需另行发起的，由人事组织部门填写理由后确认",
+              name=cadre.name, staff_no=cadre.staff_no, process=process_name, case=running[0]), running[0])
     reason = override_reason.strip() if isinstance(override_reason, str) else ""
     if not 2 <= len(reason) <= 1000:
-        raise InvalidData("另行发起的理由有误",
-                          {"override_reason": "「另行发起的理由」为必填项，2 到 1000 个字符"})
+        raise InvalidData(t("另行发起的理由有误"),
+                          {"override_reason": t("「另行发起的理由」为必填项，2 到 1000 个字符")})
     return {"running_cases": running, "reason": reason}

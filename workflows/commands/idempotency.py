@@ -8,6 +8,7 @@ from storage.models import User
 from workflows.actors import Actor
 from workflows.errors import Conflict
 from workflows.record.canonical import digest
+from workflows.text import t
 
 
 def recall(session: Session, actor: Actor, key: str | None, request: dict) -> dict | None:
@@ -15,7 +16,7 @@ def recall(session: Session, actor: Actor, key: str | None, request: dict) -> di
     if key is None:
         return None
     if len(key) > 200:
-        raise Conflict("Idempotency-Key 过长（最多 200 个字符）")
+        raise Conflict(t("Idempotency-Key 过长（最多 200 个字符）"))
     if session.get_bind().dialect.name == "postgresql" and actor.user_id is not None:
         # Serialise one user's keyed commands so two requests with one key cannot both miss.
         session.execute(select(User.id).where(User.id == actor.user_id).with_for_update())
@@ -24,7 +25,7 @@ def recall(session: Session, actor: Actor, key: str | None, request: dict) -> di
     if record is None:
         return None
     if record.request_sha256 != digest(request):
-        raise Conflict("该 Idempotency-Key 已用于另一个不同的请求")
+        raise Conflict(t("该 Idempotency-Key 已用于另一个不同的请求"))
     return record.response
 
 

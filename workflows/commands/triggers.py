@@ -6,21 +6,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Timer
+from workflows import access
 from workflows import engine
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
-from workflows.commands import settle
-from workflows.commands.case_state import load
-from workflows.commands.case_state import lock_case
-from workflows.commands.case_state import save
+from workflows.commands.recipe import CaseCommand
+from workflows.commands.recipe import locked_command
 from workflows.engine import transitions
 from workflows.engine.clock import BEIJING
 from workflows.errors import Conflict
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
-from workflows.queries.case_reads import case_summary
-from workflows.record import audit
-from workflows.registry import effects
+from workflows.text import t
+from workflows.vocabulary import Event
+from workflows.vocabulary import Status
 
 
 def due_case_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
@@ -31,13 +30,13 @@ def due_case_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
 
 def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
     """Fire the due timers of one case; None when another scheduler holds it or nothing is due."""
-    case = lock_case(session, case_id, skip_locked=True)
-    if case is None or case.status != "running":
+    command = locked_command(session, SYSTEM, at, case_id, skip_locked=True)
+    if command is None or command.case.status != Status.RUNNING:
         return None
     due = session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at < at)).all()
     if not due:
         return None
-    return _fire(session, case, due, at, SYSTEM, {})
+    return _fire(command, due, {})
 
 
 def fast_forward(session: Session, actor: Actor, at: datetime, case_id: int, requested_at: datetime) -> dict:
@@ -47,31 +46,25 @@ def fast_forward(session: Session, actor: Actor, at: datetime, case_id: int, req
     by whom and when it was asked for.
     """
     if "admin" not in actor.roles:
-        raise Forbidden("只有管理员（admin）可以快进案件的定时器")
-    case = lock_case(session, case_id)
-    if case.status != "running":
-        raise Conflict(f"案件 {case_id} 状态为 {case.status}，没有可快进的定时器")
+        raise Forbidden(t("只有管理员（admin）可以快进案件的定时器"))
+    command = locked_command(session, actor.acting_as("admin"), at, case_id)
+    if command.case.status != Status.RUNNING:
+        raise Conflict(t("案件 {case} 状态为 {status}，没有可快进的定时器", case=case_id, status=command.case.status))
     due = session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at < at)).all()
     if not due:
         waiting = session.scalars(select(Timer.due_at).where(Timer.case_id == case_id).order_by(Timer.due_at)).all()
-        nearest = f"；最近的定时器 {waiting[0].astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）到期" if waiting else ""
-        raise Conflict(f"案件 {case_id} 在 {at.astimezone(BEIJING):%Y-%m-%d %H:%M} 之前没有到期的定时器{nearest}")
+        nearest = (t("；最近的定时器 {due}（北京时间）到期", due=f"{waiting[0].astimezone(BEIJING):%Y-%m-%d %H:%M}")
+                   if waiting else "")
+        raise Conflict(t("案件 {case} 在 {at} 之前没有到期的定时器{nearest}", case=case_id,
+                         at=f"{at.astimezone(BEIJING):%Y-%m-%d %H:%M}", nearest=nearest))
     extra = {"fast_forward": True, "requested_at": requested_at.isoformat(), "requested_by": actor.username}
-    answer = _fire(session, case, due, at, actor.acting_as("admin"), extra)
+    answer = _fire(command, due, extra)
     return {**answer, "fired_timers": sorted(timer.bpmn_id for timer in due)}
 
 
-def _fire(session: Session, case, due: list, at: datetime, actor: Actor, extra: dict) -> dict:
-    workflow = load(case)
-    before = effects.completed_ids(case, workflow)
-    with engine.running(at):
-        transitions.timers_fired(workflow)
-    tasks = save(session, case, workflow, at)
-    audit.append(session, type_="timer.fired", actor=actor, at=at, case_id=case.id,
-                 state_digest=case.state_digest,
-                 payload={"timers": sorted(timer.bpmn_id for timer in due), **extra})
-    settle(session, actor, at, case, workflow, before)
-    return case_summary(session, case, tasks)
+def _fire(command: CaseCommand, due: list, extra: dict) -> dict:
+    return command.apply(transitions.timers_fired, event=Event.TIMER_FIRED,
+                         payload={"timers": sorted(timer.bpmn_id for timer in due), **extra})
 
 
 def waiting_messages(workflow) -> list:
@@ -83,27 +76,16 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
                     payload: dict | None = None) -> dict:
     """Deliver message ``name`` to a case waiting for it; the catching event's lane says who may."""
     if not isinstance(name, str) or not name:
-        raise InvalidData("消息名称有误", {"message": "消息名称为必填项"})
+        raise InvalidData(t("消息名称有误"), {"message": t("消息名称为必填项")})
     payload = payload or {}
     if not isinstance(payload, dict):
-        raise InvalidData("消息内容有误", {"payload": "消息内容必须是 JSON 对象"})
-    case = lock_case(session, case_id)
-    if case.status != "running":
-        raise Conflict(f"案件状态为 {case.status}，不能接收消息")
-    workflow = load(case)
-    waiting = engine.waiting_for_message(workflow, name)
+        raise InvalidData(t("消息内容有误"), {"payload": t("消息内容必须是 JSON 对象")})
+    command = locked_command(session, actor, at, case_id)
+    if command.case.status != Status.RUNNING:
+        raise Conflict(t("案件状态为 {status}，不能接收消息", status=command.case.status))
+    waiting = engine.waiting_for_message(command.workflow, name)
     if not waiting:
-        raise Conflict(f"案件当前不在等待消息「{name}」")
-    lanes = {task.task_spec.lane for task in waiting}
-    role = next((lane for lane in sorted(lanes, key=str) if lane is None or lane in actor.roles), "")
-    if role == "":
-        raise Forbidden(f"接收消息「{name}」需要角色：{'、'.join(sorted(map(str, lanes)))}")
-    before = effects.completed_ids(case, workflow)
-    with engine.running(at):
-        transitions.message_received(workflow, name, payload)
-    tasks = save(session, case, workflow, at)
-    audit.append(session, type_="message.received", actor=actor.acting_as(role), at=at,
-                 case_id=case.id, state_digest=case.state_digest,
-                 payload={"message": name, "payload": payload})
-    settle(session, actor, at, case, workflow, before)
-    return case_summary(session, case, tasks)
+        raise Conflict(t("案件当前不在等待消息「{name}」", name=name))
+    role = access.message_role(actor, name, {task.task_spec.lane for task in waiting})
+    return command.apply(transitions.message_received, name, payload, event=Event.MESSAGE_RECEIVED,
+                         payload={"message": name, "payload": payload}, acting_as=actor.acting_as(role))

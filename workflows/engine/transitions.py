@@ -8,6 +8,8 @@ import copy
 
 from workflows import engine
 from workflows.errors import Conflict
+from workflows.text import t
+from workflows.vocabulary import Event
 
 
 class NotReady(Conflict):
@@ -26,7 +28,7 @@ def started(spec_json: str, data: dict):
 def task_completed(workflow, task, data: dict) -> None:
     """Complete ``task`` with the submitted data and run to the next wait."""
     if task is None or task.state != engine.TaskState.READY:
-        raise NotReady("任务已不在待办状态")
+        raise NotReady(t("任务已不在待办状态"))
     task.data.update(copy.deepcopy(data))  # the record keeps its own copy: the engine must not share it
     task.run()
     engine.advance(workflow)
@@ -41,7 +43,7 @@ def message_received(workflow, name: str, payload: dict) -> None:
     """Deliver message ``name`` to the event waiting for it."""
     waiting = engine.waiting_for_message(workflow, name)
     if not waiting:
-        raise Conflict(f"案件当前不在等待消息「{name}」")
+        raise Conflict(t("案件当前不在等待消息「{name}」", name=name))
     engine.send_message(workflow, waiting[0], copy.deepcopy(payload))
     engine.advance(workflow)
 
@@ -53,14 +55,14 @@ def cancelled(workflow) -> None:
 
 def apply(workflow, event_type: str, payload: dict, spec_json: str):
     """Apply one recorded event to ``workflow`` (None before ``case.started``); return the workflow."""
-    if event_type == "case.started":
+    if event_type == Event.CASE_STARTED:
         return started(spec_json, payload.get("data") or {})
-    if event_type == "task.completed":
+    if event_type == Event.TASK_COMPLETED:
         task_completed(workflow, engine.task_by_key(workflow, payload["task"]), payload["data"])
-    elif event_type == "timer.fired":
+    elif event_type == Event.TIMER_FIRED:
         timers_fired(workflow)
-    elif event_type == "message.received":
+    elif event_type == Event.MESSAGE_RECEIVED:
         message_received(workflow, payload["message"], payload["payload"])
-    elif event_type == "case.cancelled":
+    elif event_type == Event.CASE_CANCELLED:
         cancelled(workflow)
     return workflow
