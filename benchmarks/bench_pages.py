@@ -21,6 +21,7 @@ from storage.models import Case
 from storage.models import HumanTask
 from storage.models import User
 from webapp import create_app
+from workflows import access
 from workflows import accounts
 from workflows import commands
 from workflows import diagram
@@ -118,7 +119,7 @@ def case_breakdown(app, actor, case_ids: list[int]) -> dict[str, list[float]]:
 
     for case_id in case_ids:
         with sessions() as session:
-            case = clock("load case + spec (visible_case)", case_reads.visible_case, session, actor, case_id)
+            case = clock("load case + spec (readable_case)", access.readable_case, session, actor, case_id)
             clock("  workflow_state (deferred load)", getattr, case, "workflow_state")
             workflow = clock("case_history.load (restore)", case_history.load, case)
             marks = clock("case_history.marks (walk)", case_history.marks, case, workflow)

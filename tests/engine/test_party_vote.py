@@ -9,6 +9,7 @@ from workflows import commands
 from workflows.errors import Forbidden
 from workflows.processes import deploy
 from workflows.queries import case_reads
+from workflows.queries import worklists
 from workflows.record import replay
 
 MEMBERS = ["zhangqiang", "chenjing", "liuyang"]
@@ -27,7 +28,7 @@ def vote(sessions, people, clock):
 
 def ballot_of(sessions, member):
     with sessions() as session:
-        (row,) = case_reads.inbox(session, member)
+        (row,) = worklists.inbox(session, member, sort="oldest").tasks
         return row
 
 

@@ -13,7 +13,7 @@ from tests.engine.test_rows_for import set_up
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
 from workflows import accounts
-from workflows.queries import case_reads
+from workflows.queries import worklists
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def case(sessions, organiser, clock):
 
 def task_id(sessions, organiser, bpmn_id: str) -> str:
     with sessions() as session:
-        (row,) = [row for row in case_reads.inbox(session, organiser) if row.bpmn_id == bpmn_id]
+        (row,) = [row for row in worklists.inbox(session, organiser, sort="oldest").tasks if row.bpmn_id == bpmn_id]
         return row.id
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask import g
 from flask import jsonify
 from flask import request
+from flask_babel import gettext as _
 
 from webapp.errors import error_response
 from webapp.security import refuse_auditor_writes
@@ -20,7 +21,7 @@ def _authenticate():
     g.api_user = token_user()
     if g.api_user is None:
         response, status = error_response(401, "unauthorized",
-                                          "需要有效的 API 令牌（Authorization: Bearer …）")
+                                          _("A valid API token is required (Authorization: Bearer …)."))
         response.headers["WWW-Authenticate"] = 'Bearer realm="cadreflow"'
         return response, status
     refuse_auditor_writes(g.api_user)

@@ -2,6 +2,9 @@
 
 from importlib.metadata import version
 
+from workflows.queries.paging import INBOX_MAX_PER_PAGE
+from workflows.queries.paging import INBOX_PAGE
+
 
 def _error(description: str) -> dict:
     return {"description": description,
@@ -33,6 +36,17 @@ def _op(summary: str, ok: str = "200", body: str | None = None, idempotent: bool
 
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
+PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+          {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": INBOX_MAX_PER_PAGE,
+                                                          "default": INBOX_PAGE}}]
+
+
+def _paged(op: dict) -> dict:
+    """An operation answered a page at a time: 400 for a bad page or page size, ``Link`` to the next page."""
+    op["responses"]["200"]["headers"] = {"Link": {
+        "description": 'the next page as `<url>; rel="next"`, absent on the last page', "schema": {"type": "string"}}}
+    op["responses"]["400"] = _error("`page` or `per_page` is not a whole number in range")
+    return op
 
 
 def document() -> dict:
@@ -59,7 +73,8 @@ def document() -> dict:
             "/cases/{case_id}/events": {"get": _op("the case's record", params=[CASE_ID])},
             "/cases/{case_id}/verify": {"get": _op("chain and replay verification",
                                                    params=[CASE_ID])},
-            "/inbox": {"get": _op("open tasks of my roles and those assigned to me")},
+            "/inbox": {"get": _paged(_op("open tasks of my roles and those assigned to me, oldest first, "
+                                         "a page at a time", params=PAGING))},
             "/tasks/{task_id}": {"get": _op("a task with its JSON Schema form", params=[TASK_ID])},
             "/tasks/{task_id}/claim": {"post": _op("claim a task", params=[TASK_ID])},
             "/tasks/{task_id}/unclaim": {"post": _op("release a claimed task", params=[TASK_ID])},

@@ -1,22 +1,24 @@
 """The API's routes: processes, cases, inbox and tasks, the record and its verification."""
 
 from flask import abort
-from flask import g
 from flask import request
+from flask import url_for
+from flask_babel import gettext as _
 
+from webapp import case_access
 from webapp import db
 from webapp.api.blueprint import bp
 from webapp.pages import waiting_text
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
+from workflows import access
 from workflows import commands
 from workflows.commands import triggers
-from workflows.errors import Forbidden
 from workflows.errors import InvalidData
-from workflows.errors import NotFound
 from workflows.queries import ballot_secrecy
 from workflows.queries import case_reads
+from workflows.queries import paging
 from workflows.queries import waiting
 from workflows.queries import worklists
 from workflows.record import audit
@@ -26,23 +28,9 @@ from workflows.record import replay
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidData("请求体必须是 JSON 对象", {"_body": "请求体必须是 JSON 对象"})
+        message = _("The request body must be a JSON object.")
+        raise InvalidData(message, {"_body": message})
     return body
-
-
-def _visible_case(case_id: int):
-    g.case_id = case_id
-    return case_reads.visible_case(db.session(), current_actor(), case_id)
-
-
-def _visible_task(task_id: str):
-    row = case_reads.get_task(db.session(), task_id)
-    if row is None:
-        raise NotFound(f"任务 {task_id} 不存在")
-    g.case_id = row.case_id
-    if not current_actor().roles & {"auditor", "admin"}:
-        commands.authorize_task(current_actor(), row)
-    return row
 
 
 @bp.get("/processes")
@@ -68,13 +56,13 @@ def list_cases():
     """The cases I started (``all=1``: everyone's, for the office, admins and auditors), newest first."""
     args, actor = request.args, current_actor()
     everyone = args.get("all") == "1"
-    if everyone and not actor.roles & case_reads.READ_ALL_ROLES:
-        raise Forbidden("只有人事组织部门、管理员和审计人员可以查看全部案件")
+    if everyone:
+        access.check_reads_all_cases(actor)
     rows, total = worklists.cases(db.session(), actor, now(), status=args.get("status", "running") or None,
                                   process=args.get("process") or None, text=args.get("q", ""), mine=not everyone,
                                   page=max(args.get("page", 1, type=int), 1))
     waits = waiting.of_cases(db.session(), [row.case.id for row in rows])
-    return {"total": total, "page_size": worklists.PAGE_SIZE, "cases": [
+    return {"total": total, "page_size": paging.PAGE_SIZE, "cases": [
         {"id": row.case.id, "process": row.process, "title": row.case.title, "subject": row.case.subject,
          "status": row.case.status, "started_at": row.case.started_at.isoformat(), "current_steps": row.steps,
          "overdue": row.overdue, "waiting": [waiting_text.as_json(wait) for wait in waits[row.case.id]]}
@@ -83,7 +71,7 @@ def list_cases():
 
 @bp.get("/cases/<int:case_id>")
 def get_case(case_id: int):
-    case = _visible_case(case_id)
+    case = case_access.readable_case(case_id)
     return {**case_reads.case_summary(db.session(), case),
             "data": ballot_secrecy.readable_data(db.session(), case, case_reads.case_data(case), current_actor()),
             "waiting": [waiting_text.as_json(wait) for wait in waiting.of_case(db.session(), case.id)]}
@@ -91,14 +79,14 @@ def get_case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/cancel")
 def cancel_case(case_id: int):
-    g.case_id = case_id
+    case_access.note_case(case_id)
     return commands.cancel_case(db.session(), current_actor(), now(), case_id,
                                 _body().get("reason"))
 
 
 @bp.post("/cases/<int:case_id>/messages")
 def send_message(case_id: int):
-    g.case_id = case_id
+    case_access.note_case(case_id)
     body = _body()
     return triggers.receive_message(db.session(), current_actor(), now(), case_id,
                                     body.get("message"), body.get("payload"))
@@ -106,12 +94,32 @@ def send_message(case_id: int):
 
 @bp.get("/inbox")
 def inbox():
-    return {"tasks": [case_reads.task_summary(row) for row in case_reads.inbox(db.session(), current_actor())]}
+    """Open tasks of my roles and those assigned to me, oldest first, a page at a time (``Link`` names the next)."""
+    page = _whole_number("page", 1, None, _("page must be a whole number, 1 or more."))
+    most = paging.INBOX_MAX_PER_PAGE
+    per_page = _whole_number("per_page", paging.INBOX_PAGE, most,
+                             _("per_page must be a whole number from 1 to %(most)s.", most=most))
+    found = worklists.inbox(db.session(), current_actor(), sort="oldest", page=page, per_page=per_page)
+    body = {"tasks": [case_reads.task_summary(row) for row in found.tasks]}
+    if not found.more:
+        return body
+    following = url_for("api.inbox", page=page + 1, per_page=per_page, _external=True)
+    return body, {"Link": f'<{following}>; rel="next"'}
+
+
+def _whole_number(name: str, default: int, most: int | None, message: str) -> int:
+    """A query parameter that must be a whole number from 1 to ``most``; 400 with ``message`` otherwise."""
+    text = request.args.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or int(text) < 1 or (most is not None and int(text) > most):
+        abort(400, description=message)
+    return int(text)
 
 
 @bp.get("/tasks/<task_id>")
 def get_task(task_id: str):
-    row = _visible_task(task_id)
+    row = case_access.readable_task(task_id)
     case = case_reads.get_case(db.session(), row.case_id)
     return {**case_reads.task_summary(row), "case": {"id": case.id, "title": case.title,
                                                  "version": case.version},
@@ -120,38 +128,33 @@ def get_task(task_id: str):
 
 @bp.post("/tasks/<task_id>/claim")
 def claim(task_id: str):
-    g.case_id = _known_task_case(task_id)
+    case_access.note_task(task_id)
     return commands.claim_task(db.session(), current_actor(), now(), task_id)
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim(task_id: str):
-    g.case_id = _known_task_case(task_id)
+    case_access.note_task(task_id)
     return commands.unclaim_task(db.session(), current_actor(), now(), task_id)
 
 
 @bp.post("/tasks/<task_id>/complete")
 def complete(task_id: str):
-    g.case_id = _known_task_case(task_id)
+    case_access.note_task(task_id)
     body = _body()
     if not isinstance(body.get("data"), dict):
-        raise InvalidData("缺少表单数据", {"data": "data 必须是 JSON 对象"})
+        raise InvalidData(_("The form data is missing."), {"data": _("data must be a JSON object.")})
     version = body.get("version")
     if version is not None and not isinstance(version, int):
-        raise InvalidData("版本号有误", {"version": "version 必须是整数"})
+        raise InvalidData(_("The version is wrong."), {"version": _("version must be an integer.")})
     return commands.complete_task(
         db.session(), current_actor(), now(), task_id, body["data"],
         idempotency_key=request.headers.get("Idempotency-Key"), expected_version=version)
 
 
-def _known_task_case(task_id: str) -> int | None:
-    row = case_reads.get_task(db.session(), task_id)
-    return row.case_id if row else None
-
-
 @bp.get("/cases/<int:case_id>/events")
 def case_events(case_id: int):
-    case = _visible_case(case_id)
+    case = case_access.readable_case(case_id)
     events = case_reads.case_events(db.session(), case_id)
     # A ballot withheld from this reader comes with "sealed" (why) instead of its choice.
     secrecy = ballot_secrecy.for_reader(events, current_actor(), case.status == "running")
@@ -164,7 +167,7 @@ def case_events(case_id: int):
 
 @bp.get("/cases/<int:case_id>/verify")
 def verify_case(case_id: int):
-    case = _visible_case(case_id)
+    case = case_access.readable_case(case_id)
     chain = audit.verify_case_chain(db.session(), case_id)
     replayed = replay.replay_case(db.session(), case)
     first_bad = [s for s in (chain.first_bad_seq, replayed.first_bad_seq) if s is not None]

@@ -1,6 +1,5 @@
-"""Read models for callers: case summaries, task details and inbox queries (no workflow deserialising)."""
+"""Read models for callers: case summaries, task details, processes and records (no workflow deserialising)."""
 
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,9 +8,6 @@ from storage.models import Case
 from storage.models import HumanTask
 from storage.models import ProcessSpec
 from workflows import engine
-from workflows.actors import Actor
-from workflows.errors import Forbidden
-from workflows.errors import NotFound
 from workflows.processes import case_outcome
 
 
@@ -49,32 +45,6 @@ def get_case(session: Session, case_id: int) -> Case | None:
     return session.get(Case, case_id)
 
 
-# The office steers every case, admins keep the system, auditors read every record.
-READ_ALL_ROLES = frozenset({"personnel_office", "admin", "auditor"})
-
-
-def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
-    """The case, if ``actor`` may read it: office, admins, auditors, its starter, whoever had a task in it."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"案件 {case_id} 不存在")
-    if actor.roles & READ_ALL_ROLES or case.started_by_id == actor.user_id:
-        return case
-    if any(t.assignee_id == actor.user_id or (t.assignee_id is None and t.lane in actor.roles)
-           for t in case_tasks(session, case_id)):
-        return case
-    raise Forbidden(f"您无权查看案件 {case_id}")
-
-
-def inbox(session: Session, actor: Actor) -> list[HumanTask]:
-    """Open tasks of my roles (not assigned to someone else) and those assigned to me."""
-    mine = HumanTask.assignee_id == actor.user_id
-    of_my_roles = HumanTask.lane.in_(sorted(actor.roles)) & HumanTask.assignee_id.is_(None)
-    query = (select(HumanTask).where(HumanTask.status == "open", or_(mine, of_my_roles))
-             .order_by(HumanTask.created_at, HumanTask.id))
-    return list(session.scalars(query))
-
-
 def processes(session: Session) -> list[ProcessSpec]:
     """The newest version of every deployed process."""
     rows = session.scalars(select(ProcessSpec).order_by(ProcessSpec.process_id,
@@ -94,11 +64,6 @@ def case_events(session: Session, case_id: int) -> list[AuditEvent]:
 def get_task(session: Session, task_id: str) -> HumanTask | None:
     """An inbox row by its task id."""
     return session.get(HumanTask, task_id)
-
-
-def case_tasks(session: Session, case_id: int) -> list[HumanTask]:
-    """Every inbox row, open or closed, of a case."""
-    return list(session.scalars(select(HumanTask).where(HumanTask.case_id == case_id)))
 
 
 def case_data(case: Case) -> dict:

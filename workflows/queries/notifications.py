@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from storage.models import AuditEvent
 from storage.models import Case
 from storage.models import HumanTask
+from workflows import access
 from workflows.actors import Actor
 from workflows.engine.clock import parse_iso
-from workflows.queries.worklists import visible_tasks
+from workflows.vocabulary import Event
 
 SHOWN = 20
 
@@ -43,17 +44,17 @@ def digest(session: Session, actor: Actor, at: datetime) -> Digest:
     """What is new for ``actor`` since their previous sign-in, and what of theirs is overdue now."""
     previous = _previous_sign_in(session, actor)
     since = parse_iso(previous.at) if previous else None
-    news = Digest(since)
-    news.overdue = list(session.scalars(select(HumanTask).where(visible_tasks(actor), HumanTask.due_at < at)
+    news, mine = Digest(since), access.inbox_condition(actor)
+    news.overdue = list(session.scalars(select(HumanTask).where(mine, HumanTask.due_at < at)
                                         .order_by(HumanTask.due_at).limit(SHOWN)))
     if previous is None:
         return news
-    news.new_tasks = list(session.scalars(select(HumanTask).where(visible_tasks(actor), HumanTask.created_at > since)
+    news.new_tasks = list(session.scalars(select(HumanTask).where(mine, HumanTask.created_at > since)
                                           .order_by(HumanTask.created_at.desc()).limit(SHOWN)))
     moved = session.execute(
         select(Case, func.count()).join(AuditEvent, AuditEvent.case_id == Case.id)
         .where(Case.started_by_id == actor.user_id, AuditEvent.seq > previous.seq,
-               AuditEvent.actor_id.is_distinct_from(actor.user_id), AuditEvent.type != "access.denied")
+               AuditEvent.actor_id.is_distinct_from(actor.user_id), AuditEvent.type != Event.ACCESS_DENIED)
         .group_by(Case.id).order_by(func.max(AuditEvent.seq).desc()).limit(SHOWN)).all()
     news.moved = [(case, count) for case, count in moved]
     return news

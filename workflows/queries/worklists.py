@@ -13,51 +13,64 @@ from storage.models import Case
 from storage.models import HumanTask
 from storage.models import ProcessSpec
 from storage.models import User
+from workflows import access
 from workflows.actors import LANE_ROLES
 from workflows.actors import Actor
 from workflows.processes import case_outcome
+from workflows.queries.paging import INBOX_PAGE
+from workflows.queries.paging import PAGE_SIZE
+from workflows.queries.paging import rows_before
 
 MINE = "mine"
 SORTS = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at),
          "oldest": (HumanTask.created_at,), "newest": (HumanTask.created_at.desc(),)}
-PAGE_SIZE = 50
-INBOX_PAGE = 100
 
 
-def visible_tasks(actor: Actor):
-    """Open tasks of my roles (not assigned to someone else) and those assigned to me."""
-    of_my_roles = HumanTask.lane.in_(sorted(actor.roles)) & HumanTask.assignee_id.is_(None)
-    return (HumanTask.status == "open") & or_(HumanTask.assignee_id == actor.user_id, of_my_roles)
+def _mine(actor: Actor):
+    """The tab "mine": tasks assigned to or claimed by me."""
+    return or_(HumanTask.assignee_id == actor.user_id, HumanTask.claimed_by_id == actor.user_id)
 
 
 def tab_counts(session: Session, actor: Actor) -> dict[str, int]:
     """How many open tasks each tab holds: one per lane role I hold, and "mine" (assigned to or claimed by me)."""
     roles = sorted(set(actor.roles) & set(LANE_ROLES))
     by_lane = dict(session.execute(
-        select(HumanTask.lane, func.count()).where(HumanTask.status == "open", HumanTask.assignee_id.is_(None),
-                                                   HumanTask.lane.in_(roles)).group_by(HumanTask.lane)).all())
+        select(HumanTask.lane, func.count()).where(access.inbox_condition(actor), HumanTask.assignee_id.is_(None))
+        .group_by(HumanTask.lane)).all())
     counts = {role: by_lane.get(role, 0) for role in roles}
+    # Unlike the tab's list, the count keeps a task I claimed whose lane I no longer hold (as it always did).
     counts[MINE] = session.scalar(select(func.count()).select_from(HumanTask).where(
-        HumanTask.status == "open",
-        or_(HumanTask.assignee_id == actor.user_id, HumanTask.claimed_by_id == actor.user_id)))
+        HumanTask.status == "open", _mine(actor)))
     return counts
 
 
 def inbox_count(session: Session, actor: Actor) -> int:
     """All the open tasks I can act on (the number in the navigation)."""
-    return session.scalar(select(func.count()).select_from(HumanTask).where(visible_tasks(actor)))
+    return session.scalar(select(func.count()).select_from(HumanTask).where(access.inbox_condition(actor)))
 
 
-def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str = "due",
-          process: str | None = None, text: str = "", page: int = 1) -> list[tuple[HumanTask, str, str]]:
-    """(task, case title, process name) of a tab, filtered, sorted, one page of ``INBOX_PAGE`` rows.
+@dataclass
+class InboxPage:
+    """One page of an inbox: (task, case title, process name) rows, and whether another page follows."""
 
-    ``tab`` None is everything I can act on.
+    rows: list[tuple[HumanTask, str, str]]
+    more: bool
+
+    @property
+    def tasks(self) -> list[HumanTask]:
+        return [task for task, _, _ in self.rows]
+
+
+def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str = "due", process: str | None = None,
+          text: str = "", page: int = 1, per_page: int = INBOX_PAGE) -> InboxPage:
+    """The inbox query, for every caller: a tab's tasks, filtered, sorted, one page of ``per_page`` rows.
+
+    ``tab`` None is everything I can act on; ``sort`` "oldest" is the order tasks arrived in.
     """
     query = (select(HumanTask, Case.title, ProcessSpec.name).join(Case, Case.id == HumanTask.case_id)
-             .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(visible_tasks(actor)))
+             .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(access.inbox_condition(actor)))
     if tab == MINE:
-        query = query.where(or_(HumanTask.assignee_id == actor.user_id, HumanTask.claimed_by_id == actor.user_id))
+        query = query.where(_mine(actor))
     elif tab:
         query = query.where(HumanTask.lane == tab, HumanTask.assignee_id.is_(None))
     if process:
@@ -65,9 +78,11 @@ def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str =
     if text.strip():
         like = f"%{text.strip()}%"
         query = query.where(or_(Case.title.ilike(like), Case.subject.ilike(like), HumanTask.name.ilike(like)))
+    # One row more than the page tells whether a next page follows.
     query = (query.order_by(*SORTS.get(sort, SORTS["due"]), HumanTask.id)
-             .limit(INBOX_PAGE).offset((max(page, 1) - 1) * INBOX_PAGE))
-    return [tuple(row) for row in session.execute(query)]
+             .limit(per_page + 1).offset(rows_before(page, per_page)))
+    rows = [tuple(row) for row in session.execute(query)]
+    return InboxPage(rows[:per_page], len(rows) > per_page)
 
 
 @dataclass
@@ -97,7 +112,7 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
         query = query.where(or_(Case.title.ilike(like), Case.subject.ilike(like)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     found = session.execute(query.order_by(Case.started_at.desc(), Case.id.desc())
-                            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+                            .limit(PAGE_SIZE).offset(rows_before(page, PAGE_SIZE))).all()
     open_rows = defaultdict(list)
     if found:
         holder = User.display_name
