@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage import make_engine
 from storage import make_session_factory
+from webapp import checkpointing
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -21,7 +22,23 @@ def init_app(app: Flask) -> None:
     app.extensions["cadreflow.engine"] = engine
     app.extensions["cadreflow.sessions"] = make_session_factory(engine)
     app.extensions["cadreflow.read_sessions"] = make_session_factory(engine, read_only=True)
+    app.after_request(_finish)
     app.teardown_appcontext(_close)
+
+
+def _finish(response):
+    """The request boundary: an answer below 400 commits the request's one transaction, any other rolls it back."""
+    if response.status_code >= 400:
+        rollback()
+        return response
+    try:
+        commit()
+    except CommitConflict as conflict:
+        # Lost a race at the very end: the caller gets the 409 answer of webapp.errors, as for any other conflict.
+        return current_app.make_response(current_app.handle_user_exception(conflict))
+    if request.method not in READ_METHODS:
+        checkpointing.checkpoint_if_due(current_app.extensions["cadreflow.clock"].now())
+    return response
 
 
 def session() -> Session:
@@ -54,6 +71,14 @@ def rollback() -> None:
     """Undo this request's work."""
     if "db_session" in g:
         g.db_session.rollback()
+
+
+def own_transaction():
+    """A short write transaction of its own, committed on leaving ``with``, for what stays on record though the
+    request is refused (a denial, a failed sign-in); this request's work is undone first."""
+    rollback()  # also lets go of SQLite's write lock, which the new transaction needs
+    # A write session of its own: the request's session may be a read-only one.
+    return current_app.extensions["cadreflow.sessions"].begin()
 
 
 class CommitConflict(Exception):

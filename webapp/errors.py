@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from webapp import db
+from webapp.i18n import translated
 from webapp.security import record_denial
 from workflows.errors import CommandError
 from workflows.errors import Conflict
@@ -31,7 +32,11 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, errors: dict | None = None, case_id: int | None = None):
-    """The error answer in the form the caller expects (``case_id``: the case the error points to)."""
+    """The error answer in the form the caller expects (``case_id``: the case the error points to).
+
+    A domain message and the field messages are read in the caller's language (the API's is Chinese).
+    """
+    message, errors = translated(message), translated(errors)
     if wants_json():
         body = {"error": code, "message": message}
         if errors is not None:

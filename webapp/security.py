@@ -5,16 +5,14 @@ from functools import wraps
 from flask import abort
 from flask import current_app
 from flask import g
-from flask import make_response
 from flask import request
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
 from storage.models import User
-from webapp import checkpointing
 from webapp import db
 from webapp.extensions import login_manager
+from workflows import access
 from workflows import accounts
 from workflows import commands
 from workflows.actors import Actor
@@ -62,18 +60,15 @@ def record_denial(reason: str) -> None:
     user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
     if user is None:
         return
-    actor = accounts.actor_for(user)  # before the rollback expires the user object
-    db.rollback()
-    # A write session of its own: the request's session may be a read-only one.
-    with current_app.extensions["cadreflow.sessions"].begin() as session:
+    actor = accounts.actor_for(user)  # before the request's work is undone, which expires the user object
+    with db.own_transaction() as session:
         commands.record_access_denied(session, actor, now(),
                                       f"{request.method} {request.path}", request.path, reason,
                                       case_id=g.get("case_id"))
 
 
 def install_response_hooks(app) -> None:
-    """After each request: commit (or roll back) its one transaction, then add the security headers."""
-    from webapp.errors import error_response  # webapp.errors imports this module, so not at the top
+    """Before each request: refuse an auditor's writes; after it: the security headers on every answer."""
 
     @app.before_request
     def _auditors_only_read():
@@ -81,17 +76,7 @@ def install_response_hooks(app) -> None:
             refuse_auditor_writes(current_user)
 
     @app.after_request
-    def _finish(response):
-        if response.status_code < 400:
-            try:
-                db.commit()
-                if request.method not in db.READ_METHODS:
-                    checkpointing.checkpoint_if_due(now())
-            except db.CommitConflict:
-                response = make_response(error_response(
-                    409, "conflict", _("Someone else changed this at the same moment; reload and try again.")))
-        else:
-            db.rollback()
+    def _security_headers(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", "default-src 'self'; object-src 'none'; "
                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -110,7 +95,8 @@ def refuse_auditor_writes(user) -> None:
     """Auditors read every case and act on none: any other command is refused and goes on record."""
     if (request.method not in db.READ_METHODS and "auditor" in user.roles
             and request.endpoint not in AUDITOR_POSTS):
-        record_denial("审计角色只能查阅记录，不能办理或修改任何事项")
+        # The reason is part of the record; the page says 403.
+        record_denial(access.AUDITORS_ONLY_READ)
         abort(403)
 
 
@@ -122,7 +108,7 @@ def roles_required(*roles: str):
         @login_required
         def guarded(*args, **kwargs):
             if not set(roles) & set(current_user.roles):
-                record_denial(f"需要角色：{'、'.join(roles)}")
+                record_denial(access.needs_roles(roles))
                 abort(403)
             return view(*args, **kwargs)
         return guarded

@@ -50,10 +50,10 @@ def login():
         user = accounts.authenticate(db.session(), username, form.password.data,
                                      current_app.config["PASSWORD_PROFILE"])
         if user is None:
-            audit.append(db.session(), type_="user.login_failed", at=now(),
-                         actor=Actor(None, username[:80], frozenset()),
-                         payload={"username": username[:80], "ip": request.remote_addr})
-            db.commit()
+            with db.own_transaction() as record:  # the refusal stays on record though the answer is a 401
+                audit.append(record, type_="user.login_failed", at=now(),
+                             actor=Actor(None, username[:80], frozenset()),
+                             payload={"username": username[:80], "ip": request.remote_addr})
             flash(_("Wrong user name or password."), "error")
             return render_template("auth/login.html", form=form), 401
         session.clear()  # a fresh session at every sign-in
