@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import config
     from webapp import db
     from webapp import errors
+    from webapp import templating
     from webapp.cli import commands
     from webapp.extensions import babel
     from webapp.extensions import csrf
@@ -54,12 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["cadreflow.clock"] = settings.get("CLOCK") or SystemClock()
     app.extensions["cadreflow.policy"] = load_policy(settings["POLICY_FILE"])
 
-    db.init_app(app)
     checkpointing.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     # A domain message printed by a template ({{ error }}, a code's label) speaks the page's language.
     app.jinja_env.finalize = translated
+    templating.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
@@ -79,5 +80,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     errors.register(app)
     install_response_hooks(app)
+    # After the security headers' hook: Flask runs after-request hooks last registered first, so the request's
+    # commit decides the answer (a lost race turns it into a 409) before the headers go on it.
+    db.init_app(app)
     commands.register(app)
     return app

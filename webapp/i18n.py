@@ -3,19 +3,22 @@
 from pathlib import Path
 
 from flask import current_app
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask_babel import Domain
 from flask_babel import get_locale
 
-from workflows.queries import people
+from workflows import vocabulary
 from workflows.text import Text
 
 LANGUAGES = ("zh_CN", "en")
 
 
 def select_locale() -> str:
-    """The chosen language kept in the session, or the configured default."""
+    """The chosen language kept in the session, or the configured default (the command line has no session)."""
+    if not has_request_context():
+        return current_app.config.get("DEFAULT_LOCALE", "zh_CN")
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -31,7 +34,7 @@ def english() -> bool:
 
 def status_name(code: str | None) -> str:
     """A case status in the page's language (已撤销, not "cancelled")."""
-    return people.status_name(code, english())
+    return vocabulary.status_name(code, english())
 
 
 # The domain's own messages (Chinese templates from workflows/, see workflows/text.py) have a catalog of their

@@ -1,5 +1,7 @@
 """The errors commands raise; the web layer maps each to one HTTP status and a message in Chinese."""
 
+from workflows.text import t
+
 
 class CommandError(Exception):
     """Base of every error a command reports to its caller."""
@@ -51,8 +53,9 @@ class DeployError(CommandError):
     code = "deploy_error"
 
     def __init__(self, message: str, file: str | None = None, element: str | None = None):
-        where = " / ".join(part for part in (file, element and f"元素 {element}") if part)
-        super().__init__(f"{where}：{message}" if where else message)
+        named = element and t("元素 {element}", element=element)
+        where = t("{file} / {element}", file=file, element=named) if file and named else file or named
+        super().__init__(t("{where}：{message}", where=where, message=message) if where else message)
         self.reason = message
         self.file = file
         self.element = element

@@ -29,3 +29,19 @@ def _rebuild(msgid: str, params: dict) -> "Text":
 def t(msgid: str, **params) -> Text:
     """The message ``msgid`` (a Chinese template with ``{name}`` fields) filled with ``params``."""
     return Text(msgid, **params)
+
+
+def joined(messages, separator: str = "；") -> str:
+    """``messages`` one after another (``；`` between messages, ``、`` or ``，`` between names), each translatable."""
+    parts = [part if isinstance(part, str) else str(part) for part in messages]
+    if not parts:
+        return ""
+    text = parts[-1]
+    for part in reversed(parts[:-1]):  # nested pairs, so that each part is translated on its own
+        if separator == "、":
+            text = t("{first}、{rest}", first=part, rest=text)
+        elif separator == "，":
+            text = t("{first}，{rest}", first=part, rest=text)
+        else:
+            text = t("{first}；{rest}", first=part, rest=text)
+    return text

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from storage.models import Case
 from webapp import checkpointing
+from webapp.cli.language import _
+from webapp.cli.language import localized
 from workflows.errors import CommandError
 from workflows.record import checkpoints
 from workflows.record import replay
@@ -17,7 +19,7 @@ from workflows.record import verification
 
 
 def fail(message: str) -> None:
-    click.echo(f"错误：{message}", err=True)
+    click.echo(_("Error: %(message)s", message=localized(message)), err=True)
     sys.exit(1)
 
 
@@ -51,7 +53,7 @@ def _kept(files: tuple[Path, ...]) -> list[checkpoints.Checkpoint]:
         try:
             kept.append(checkpoints.parse_text(file.read_text(encoding="utf-8"), str(file)))
         except OSError as error:
-            fail(f"无法读取检查点文件 {file}：{error.strerror}")
+            fail(_("Cannot read the checkpoint file %(file)s: %(reason)s", file=file, reason=error.strerror))
         except CommandError as error:
             fail(error.message)
     return kept
@@ -59,9 +61,10 @@ def _kept(files: tuple[Path, ...]) -> list[checkpoints.Checkpoint]:
 
 def report(verdict, what: str) -> None:
     for warning in verdict.warnings:
-        click.echo(f"注意：{warning}")
+        click.echo(_("Note: %(warning)s", warning=localized(warning)))
     if not verdict.ok:
-        click.echo(f"校验失败（{what}）：第一条有问题的记录 seq {verdict.first_bad_seq}：{verdict.reason}", err=True)
+        click.echo(_("Verification failed (%(what)s): the first bad event is seq %(seq)s: %(reason)s", what=what,
+                     seq=verdict.first_bad_seq, reason=localized(verdict.reason)), err=True)
         sys.exit(1)
 
 
@@ -85,27 +88,34 @@ def audit_verify(with_replay, case_id, kept_files, public_keys):
         if case_id:
             case = session.get(Case, case_id)
             if case is None:
-                fail(f"案件 {case_id} 不存在")
+                fail(_("Case %(id)s does not exist.", id=case_id))
             verdict = verification.verify_case(session, case, trusted, with_replay=with_replay)
-            report(verdict, f"案件 {case_id}")
-            click.echo(f"案件 {case_id} 的记录完好：共 {verdict.checked} 条，"
-                       f"由 {verdict.checkpoints} 个签名检查点覆盖")
+            report(verdict, _("Case %(id)s", id=case_id))
+            click.echo(_("The record of case %(id)s is intact: %(checked)s events, covered by %(checkpoints)s "
+                         "signed checkpoint(s)", id=case_id, checked=verdict.checked, checkpoints=verdict.checkpoints))
             if with_replay:
-                click.echo(f"重放一致：案件 {case_id} 的每个 state_digest 均已复现")
+                click.echo(_("Replay consistent: every state_digest of case %(id)s was reproduced", id=case_id))
             return
         verdict = verification.verify_log(session, trusted, kept)
-        report(verdict, "全部记录")
-        latest = f"，最新检查点 seq {verdict.latest.seq}" if verdict.latest else ""
-        click.echo(f"哈希链完好：共 {verdict.checked} 条记录；{verdict.checkpoints} 个签名检查点均相符{latest}")
+        report(verdict, _("the whole record"))
+        if verdict.latest:
+            click.echo(_("Hash chain intact: %(checked)s events; all %(checkpoints)s signed checkpoint(s) match, the "
+                         "latest at seq %(seq)s", checked=verdict.checked, checkpoints=verdict.checkpoints,
+                         seq=verdict.latest.seq))
+        else:
+            click.echo(_("Hash chain intact: %(checked)s events; all %(checkpoints)s signed checkpoint(s) match",
+                         checked=verdict.checked, checkpoints=verdict.checkpoints))
         if kept:
-            click.echo(f"与您保存的 {len(kept)} 个检查点一致")
+            click.echo(_("Matches the %(count)s checkpoint(s) you kept", count=len(kept)))
         if with_replay:
             cases = list(session.scalars(select(Case).order_by(Case.id)))
             for case in cases:
                 result = replay.replay_case(session, case)
                 if not result.ok:
-                    fail(f"重放失败：案件 {case.id} seq {result.first_bad_seq}：{result.reason}")
-            click.echo(f"重放一致：{len(cases)} 个案件的每个 state_digest 均已复现")
+                    fail(_("Replay failed: case %(id)s seq %(seq)s: %(reason)s", id=case.id,
+                           seq=result.first_bad_seq, reason=localized(result.reason)))
+            click.echo(_("Replay consistent: every state_digest of %(count)s case(s) was reproduced",
+                         count=len(cases)))
 
 
 @audit_group.command("checkpoint")
@@ -115,17 +125,18 @@ def audit_checkpoint(out):
     """Sign the log as it stands now (CADREFLOW_SIGNING_KEY) and print the checkpoint to keep."""
     signer = checkpointing.signer()
     if signer is None:
-        fail("未配置签名密钥：请设置 CADREFLOW_SIGNING_KEY（可用 cadreflow audit keygen 生成）")
+        fail(_("No signing key is configured: set CADREFLOW_SIGNING_KEY (cadreflow audit keygen makes one)"))
     with current_app.extensions["cadreflow.sessions"].begin() as session:
         made = checkpoints.make(session, signer, _now(), made_by="cli")
         latest = made or (checkpoints.from_row(row) if (row := checkpoints.latest(session)) else None)
     if latest is None:
-        fail("记录为空，没有可签名的内容")
+        fail(_("The record is empty: there is nothing to sign"))
     if made is None:
-        click.echo(f"自上一个检查点（seq {latest.seq}）以来没有新记录，输出该检查点", err=True)
+        click.echo(_("No new events since the last checkpoint (seq %(seq)s); printing that checkpoint",
+                     seq=latest.seq), err=True)
     if out:
         out.write_text(latest.to_text(), encoding="utf-8")
-        click.echo(f"检查点已写入 {out}：请保存在数据库以外的地方", err=True)
+        click.echo(_("Checkpoint written to %(file)s: keep it somewhere outside the database", file=out), err=True)
     click.echo(latest.to_text(), nl=False)
 
 
@@ -137,9 +148,13 @@ def audit_keygen(path):
         signer = checkpoints.generate_key(path)
     except CommandError as error:
         fail(error.message)
-    click.echo(f"已生成签名密钥 {path}")
-    click.echo(f"公钥：{signer.public_key}")
-    click.echo(f"指纹：{signer.key_id}")
+    click.echo(_("Signing key created: %(file)s", file=path))
+    show_key(signer)
+
+
+def show_key(signer) -> None:
+    click.echo(_("Public key: %(key)s", key=signer.public_key))
+    click.echo(_("Fingerprint: %(key)s", key=signer.key_id))
 
 
 @audit_group.command("public-key")
@@ -148,6 +163,5 @@ def audit_public_key():
     """Print the public key auditors check checkpoints with."""
     signer = checkpointing.signer()
     if signer is None:
-        fail("未配置签名密钥（CADREFLOW_SIGNING_KEY）")
-    click.echo(f"公钥：{signer.public_key}")
-    click.echo(f"指纹：{signer.key_id}")
+        fail(_("No signing key is configured (CADREFLOW_SIGNING_KEY)"))
+    show_key(signer)

@@ -13,6 +13,8 @@ from storage.migrate import upgrade
 from webapp.cli import exports
 from webapp.cli import registry as registry_cli
 from webapp.cli import timers as timer_cli
+from webapp.cli.language import _
+from webapp.cli.language import localized
 from workflows import accounts
 from workflows.actors import Actor
 from workflows.commands import case_state
@@ -50,9 +52,9 @@ def _cli_actor() -> Actor:
 
 
 def _fail(error: CommandError) -> None:
-    click.echo(f"错误：{error.message}", err=True)
+    click.echo(_("Error: %(message)s", message=localized(error.message)), err=True)
     for field, message in (getattr(error, "errors", None) or {}).items():
-        click.echo(f"  {field}: {message}", err=True)
+        click.echo(f"  {field}: {localized(message)}", err=True)
     sys.exit(1)
 
 
@@ -66,7 +68,7 @@ def init_db():
         accounts.ensure_roles(session)
         # Cases running from before the table of waits (0008) get their rows now, not at their next step.
         waiting.refresh_running(session, case_state.load)
-    click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
+    click.echo(_("The database is ready: %(url)s", url=current_app.config["DATABASE_URL"]))
 
 
 @click.command("create-user")
@@ -80,7 +82,7 @@ def create_user(username, roles, display_name, password_stdin):
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
         with _sessions().begin() as session:
             accounts.create_user(session, username, list(roles), password=password,
@@ -88,7 +90,7 @@ def create_user(username, roles, display_name, password_stdin):
                                  profile=current_app.config["PASSWORD_PROFILE"])
     except CommandError as error:
         _fail(error)
-    click.echo(f"已创建用户 {username}（{', '.join(roles)}）")
+    click.echo(_("User %(username)s created (%(roles)s)", username=username, roles=", ".join(roles)))
 
 
 @click.command("create-token")
@@ -102,7 +104,7 @@ def create_token(username, label):
             token = accounts.create_token(session, accounts.find_user(session, username), label)
     except CommandError as error:
         _fail(error)
-    click.echo(f"API 令牌（只显示这一次）用户 {username}：")
+    click.echo(_("API token of user %(username)s (shown this once only):", username=username))
     click.echo(token)
 
 
@@ -119,7 +121,7 @@ def deploy(paths):
     except CommandError as error:
         _fail(error)
     for line in lines:
-        click.echo(f"已部署 {line}")
+        click.echo(_("Deployed %(process)s", process=line))
 
 
 @click.command("seed-demo")
@@ -140,8 +142,8 @@ def seed_demo():
         for path in packaged:  # one bundle per file: a change to one process leaves the others' versions
             deployment.deploy(session, deployment.bundle_from_paths([path]), _cli_actor(), _now())
     if cadres:
-        click.echo(f"演示干部信息库：{cadres} 名科级干部（虚构数据）")
-    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        click.echo(_("Demo cadre registry: %(count)s section-level cadres (made-up data)", count=cadres))
+    click.echo(_("Demo accounts (the password of each is %(password)s):", password=DEMO_PASSWORD))
     for username, name, roles in DEMO_USERS:
         click.echo(f"  {username:<11} {name}  [{', '.join(roles)}]")
 

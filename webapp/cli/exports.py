@@ -10,6 +10,8 @@ from flask.cli import with_appcontext
 
 from storage.models import Case
 from webapp.cli import audit as audit_cli
+from webapp.cli.language import _
+from webapp.cli.language import localized
 from workflows.errors import CommandError
 from workflows.record import archive
 from workflows.record import bundle_check
@@ -23,17 +25,18 @@ KEY_HELP = "trusted public key (base64, or a file with it); default: this instan
 OUT = click.Path(path_type=Path, dir_okay=False)
 
 
-def _write(out: Path, data: bytes, what: str) -> None:
+def _write(out: Path, data: bytes, cannot: str) -> None:
+    """Write ``out``; ``cannot`` says what could not be written (``%(file)s``, ``%(reason)s``)."""
     try:
         out.write_bytes(data)
     except OSError as error:
-        audit_cli.fail(f"无法写入{what} {out}：{error.strerror}")
+        audit_cli.fail(cannot % {"file": out, "reason": error.strerror})
 
 
 def _case(session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        audit_cli.fail(f"案件 {case_id} 不存在")
+        audit_cli.fail(_("Case %(id)s does not exist.", id=case_id))
     return case
 
 
@@ -49,10 +52,10 @@ def audit_record_sheet(case_id, out, public_keys):
         case = _case(session, case_id)
         verdict = record_check.verify_case(session, case, trusted, with_replay=True)
         pdf = record_sheet.render_pdf(session, case, verdict)
-    _write(out, pdf, "纪实表")
-    click.echo(f"已写入案件 {case_id} 的全程纪实表：{out}")
+    _write(out, pdf, _("Cannot write the record sheet %(file)s: %(reason)s"))
+    click.echo(_("Record sheet of case %(id)s written: %(file)s", id=case_id, file=out))
     # The sheet states a failure itself; the exit status tells a script.
-    audit_cli.report(verdict, f"案件 {case_id}，结论已写入纪实表")
+    audit_cli.report(verdict, _("case %(id)s, the verdict is written on the record sheet", id=case_id))
 
 
 @audit_group.command("export-case")
@@ -63,9 +66,9 @@ def audit_export_case(case_id, out):
     """Write a case's bundle: its events, spec sources and signed checkpoints, to verify with no database."""
     with audit_cli.read_sessions()() as session:
         bundle = case_bundle.build(session, _case(session, case_id))
-    _write(out, case_bundle.to_bytes(bundle), "案件包")
-    click.echo(f"已导出案件 {case_id}：{len(bundle['events'])} 条记录、"
-               f"{len(bundle['checkpoints'])} 个签名检查点，写入 {out}")
+    _write(out, case_bundle.to_bytes(bundle), _("Cannot write the case bundle %(file)s: %(reason)s"))
+    click.echo(_("Case %(id)s exported: %(events)s events, %(checkpoints)s signed checkpoint(s), written to %(file)s",
+                 id=case_id, events=len(bundle["events"]), checkpoints=len(bundle["checkpoints"]), file=out))
 
 
 @audit_group.command("verify-bundle")
@@ -77,17 +80,18 @@ def audit_verify_bundle(file, public_keys):
     try:
         bundle = json.loads(file.read_text(encoding="utf-8"))
     except OSError as error:
-        audit_cli.fail(f"无法读取案件包 {file}：{error.strerror}")
+        audit_cli.fail(_("Cannot read the case bundle %(file)s: %(reason)s", file=file, reason=error.strerror))
     except ValueError as error:
-        audit_cli.fail(f"案件包 {file} 不是合法的 JSON：{error}")
+        audit_cli.fail(_("The case bundle %(file)s is not valid JSON: %(error)s", file=file, error=error))
     trusted = {audit_cli.public_key_of(value) for value in public_keys} or None
     try:
         verdict = bundle_check.verify_bundle(bundle, trusted)
     except CommandError as error:
-        audit_cli.fail(f"{file}：{error.message}")
-    audit_cli.report(verdict, f"案件包 {file}")
-    click.echo(f"案件包完好：案件 {verdict.case_id} 共 {verdict.checked} 条记录，由 {verdict.checkpoints} 个签名检查点"
-               f"覆盖，重放复现了 {verdict.replayed} 个 state_digest")
+        audit_cli.fail(_("%(file)s: %(message)s", file=file, message=localized(error.message)))
+    audit_cli.report(verdict, _("case bundle %(file)s", file=file))
+    click.echo(_("The case bundle is intact: case %(id)s has %(checked)s events, covered by %(checkpoints)s signed "
+                 "checkpoint(s); the replay reproduced %(replayed)s state_digest(s)", id=verdict.case_id,
+                 checked=verdict.checked, checkpoints=verdict.checkpoints, replayed=verdict.replayed))
 
 
 @audit_group.command("archive")
@@ -106,12 +110,14 @@ def audit_archive(start, end, out, public_keys):
             data = archive.build_archive(session, start.date(), end.date(), trusted)
     except CommandError as error:
         audit_cli.fail(error.message)
-    _write(out, data, "档案")
+    _write(out, data, _("Cannot write the archive %(file)s: %(reason)s"))
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(data)).read(archive.MANIFEST))
     failed = [case for case in manifest["cases"] if not case["verdict"]["ok"]]
-    click.echo(f"已生成档案 {out}：{start.date()} 至 {end.date()} 发起的 {len(manifest['cases'])} 个案件")
+    click.echo(_("Archive %(file)s made: %(count)s case(s) started from %(start)s to %(end)s", file=out,
+                 start=start.date(), end=end.date(), count=len(manifest["cases"])))
     for case in failed:
         verdict = case["verdict"]
-        click.echo(f"校验失败：案件 {case['id']} seq {verdict['first_bad_seq']}：{verdict['reason']}", err=True)
+        click.echo(_("Verification failed: case %(id)s seq %(seq)s: %(reason)s", id=case["id"],
+                     seq=verdict["first_bad_seq"], reason=verdict["reason"]), err=True)
     if failed:
         raise SystemExit(1)

@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup
 
 from webapp.cli import timers as timer_cli
+from webapp.cli.language import _
 from workflows.errors import CommandError
 
 
@@ -24,7 +25,8 @@ def serve(host, port, threads, with_timers):
     # The app's long-lived objects (specs, templates, the ORM) leave the collector's scans: full
     # collections otherwise pause a request now and then for ~90 ms (benchmarks/bench_pages.py --gc-freeze).
     gc.freeze()
-    click.echo(f"cadreflow 正在 http://{host}:{port} 提供服务（Ctrl+C 结束）")
+    with app.app_context():  # this command makes its own app: the message is in that app's language
+        click.echo(_("cadreflow is serving on http://%(host)s:%(port)s (Ctrl+C stops it)", host=host, port=port))
     waitress.serve(app, host=host, port=port, threads=threads)
 
 

@@ -9,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp.cli.language import _
+from webapp.cli.language import localized
 from workflows.actors import Actor
 from workflows.engine.clock import local_date
 from workflows.errors import CommandError
@@ -30,7 +32,7 @@ def import_cadres(file: Path):
     data = file.read_bytes()
     try:
         with current_app.extensions["cadreflow.sessions"].begin() as session:
-            with click.progressbar(length=1, label="导入中", show_pos=True) as bar:
+            with click.progressbar(length=1, label=_("Importing"), show_pos=True) as bar:
                 def progress(done: int, total: int) -> None:
                     bar.length = total
                     bar.update(done - bar.pos)
@@ -38,11 +40,12 @@ def import_cadres(file: Path):
                 summary = edit.import_file(session, _cli_actor(), current_app.extensions[
                     "cadreflow.clock"].now(), data, file.name, progress)
     except CommandError as error:
-        click.echo(f"导入失败，未写入任何数据：{error.message}", err=True)
+        click.echo(_("The import failed; nothing was written: %(message)s", message=localized(error.message)),
+                   err=True)
         for cell in getattr(error, "cell_errors", []):
-            click.echo(f"  {cell}", err=True)
+            click.echo(f"  {localized(str(cell))}", err=True)
         sys.exit(1)
-    click.echo(f"导入完成：{summary}")
+    click.echo(_("Import done: %(summary)s", summary=localized(str(summary))))
 
 
 @click.command("export-cadres")
@@ -54,7 +57,7 @@ def export_cadres(file: Path):
         data = (exporting.export_csv(session) if file.suffix.lower() == ".csv"
                 else exporting.export_workbook(session))
     file.write_bytes(data)
-    click.echo(f"已导出到 {file}")
+    click.echo(_("Exported to %(file)s", file=file))
 
 
 def parse_day(_ctx, _param, value: str | None) -> date | None:
@@ -63,7 +66,7 @@ def parse_day(_ctx, _param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("日期格式应为 YYYY-MM-DD") from None
+        raise click.BadParameter(_("Give the date as YYYY-MM-DD")) from None
 
 
 COMMANDS = [import_cadres, export_cadres]
@@ -82,11 +85,12 @@ def scan(on: date | None, record: bool):
         report = scans.scan(session, on or local_date(at), current_app.extensions["cadreflow.policy"])
         if record:
             scans.record_scan(session, _cli_actor(), at, report)
-    click.echo(f"扫描日期 {report.on.isoformat()}；参数版本 {report.policy['version']}")
+    click.echo(_("Scanned as of %(day)s; parameters version %(version)s", day=report.on.isoformat(),
+                 version=report.policy["version"]))
     for kind, label in scans.KINDS.items():
-        click.echo(f"\n{label}：{len(report.rows[kind])}")
+        click.echo("\n" + _("%(kind)s: %(count)s", kind=localized(label), count=len(report.rows[kind])))
         for row in report.rows[kind]:
-            click.echo(f"  {row.subject}  {row.name}  {row.section}  {row.reason}")
+            click.echo(f"  {row.subject}  {row.name}  {row.section}  {localized(row.reason)}")
 
 
 @click.command("calendar-override")
@@ -101,9 +105,12 @@ def calendar_override(day: date, workday: bool, note: str):
         with current_app.extensions["cadreflow.sessions"].begin() as session:
             local_rules.set_calendar_override(session, _cli_actor(), at, day, workday, note)
     except CommandError as error:
-        click.echo(f"错误：{error.message}", err=True)
+        click.echo(_("Error: %(message)s", message=localized(error.message)), err=True)
         sys.exit(1)
-    click.echo(f"{day.isoformat()} 已设为{'工作日' if workday else '休息日'}：{note}")
+    if workday:
+        click.echo(_("%(day)s is now a working day: %(note)s", day=day.isoformat(), note=note))
+    else:
+        click.echo(_("%(day)s is now a day off: %(note)s", day=day.isoformat(), note=note))
 
 
 COMMANDS += [scan, calendar_override]

@@ -11,6 +11,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from webapp import checkpointing
+from webapp.cli.language import _
+from webapp.cli.language import localized
 from workflows import accounts
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
@@ -43,7 +45,7 @@ def timer_pass() -> int:
 def daily_scan() -> None:
     with _sessions().begin() as session:
         if scans.scan_if_due(session, SYSTEM, _now(), current_app.extensions["cadreflow.policy"]):
-            click.echo("已完成今日干部信息库扫描")
+            click.echo(_("Today's scan of the cadre registry is done"))
 
 
 @click.command("run-timers")
@@ -52,7 +54,7 @@ def daily_scan() -> None:
 def run_timers(loop):
     """Fire every due timer, one transaction per case; with --loop also run the registry scan once a day."""
     while True:
-        click.echo(f"已触发 {timer_pass()} 个案件的到期定时器")
+        click.echo(_("Fired the due timers of %(count)s case(s)", count=timer_pass()))
         if not loop:
             return
         daily_scan()
@@ -68,12 +70,12 @@ def start_loop(app) -> threading.Thread:
     def loop():
         with app.app_context():
             interval = current_app.config["TIMER_INTERVAL"]
-            click.echo(f"定时器循环已启动：每 {interval} 秒触发一次到期定时器")
+            click.echo(_("Timer loop started: due timers fire every %(seconds)s seconds", seconds=interval))
             while True:
                 try:
                     fired = timer_pass()
                     if fired:
-                        click.echo(f"已触发 {fired} 个案件的到期定时器")
+                        click.echo(_("Fired the due timers of %(count)s case(s)", count=fired))
                     daily_scan()
                 except Exception:  # noqa: BLE001  (one bad pass must not stop the demo's timers)
                     current_app.logger.exception("timer pass failed")
@@ -95,7 +97,7 @@ class _Moment(click.ParamType):
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            self.fail(f"「{value}」不是 ISO 时间，例如 2026-12-10T00:00+08:00", param, ctx)
+            self.fail(_("“%(value)s” is not an ISO time such as 2026-12-10T00:00+08:00", value=value), param, ctx)
         return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
 
 
@@ -113,11 +115,13 @@ def fire_timers(case_id, at, username):
                      else Actor(None, f"cli:{getpass.getuser()}", frozenset({"admin"}), "admin"))
             answer = triggers.fast_forward(session, actor, at, case_id, _now())
     except CommandError as error:
-        click.echo(f"错误：{error.message}", err=True)
+        click.echo(_("Error: %(message)s", message=localized(error.message)), err=True)
         sys.exit(1)
-    steps = "、".join(task["name"] for task in answer["open_tasks"]) or "—"
-    click.echo(f"已快进案件 {case_id} 至 {at.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间），触发定时器 "
-               f"{'、'.join(answer['fired_timers'])}；状态 {answer['status']}，当前环节：{steps}")
+    comma = _(", ")
+    steps = comma.join(task["name"] for task in answer["open_tasks"]) or "—"
+    click.echo(_("Case %(id)s fast-forwarded to %(at)s (Beijing time), timers fired: %(timers)s; status %(status)s, "
+                 "open steps: %(steps)s", id=case_id, at=f"{at.astimezone(BEIJING):%Y-%m-%d %H:%M}",
+                 timers=comma.join(answer["fired_timers"]), status=answer["status"], steps=steps))
 
 
 COMMANDS = [run_timers, fire_timers]

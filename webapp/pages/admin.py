@@ -8,9 +8,10 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 
 from webapp import db
-from webapp.pages.cases import STATUSES
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
@@ -49,9 +50,8 @@ def create_user():
             display_name=form.get("display_name", ""), roles=form.getlist("roles"),
             password=form.get("password", ""), profile=current_app.config["PASSWORD_PROFILE"])
     except InvalidData as invalid:
-        db.rollback()
-        return _render_users(invalid.errors, 422)
-    flash(f"已创建用户 {user.username}。", "ok")
+        return form_again(_render_users, 422, errors=invalid.errors)
+    flash(_("User %(username)s created.", username=user.username), "ok")
     return redirect(url_for("admin.user", user_id=user.id))
 
 
@@ -65,28 +65,30 @@ def user(user_id: int):
 @roles_required("admin")
 def set_roles(user_id: int):
     roles = request.form.getlist("roles")
-    return _change(user_id, "角色已更新。", lambda: account_admin.set_roles(
+    return _change(user_id, _("Roles updated."), lambda: account_admin.set_roles(
         db.session(), current_actor(), now(), user_id, roles), selected=roles)
 
 
 @bp.post("/users/<int:user_id>/disable")
 @roles_required("admin")
 def disable(user_id: int):
-    return _change(user_id, "已停用该用户：不能再登录，其 API 令牌也不再有效。", lambda: account_admin.set_active(
+    done = _("User disabled: they can no longer sign in, and their API tokens no longer work.")
+    return _change(user_id, done, lambda: account_admin.set_active(
         db.session(), current_actor(), now(), user_id, False))
 
 
 @bp.post("/users/<int:user_id>/enable")
 @roles_required("admin")
 def enable(user_id: int):
-    return _change(user_id, "已启用该用户。", lambda: account_admin.set_active(
+    return _change(user_id, _("User enabled."), lambda: account_admin.set_active(
         db.session(), current_actor(), now(), user_id, True))
 
 
 @bp.post("/users/<int:user_id>/password")
 @roles_required("admin")
 def reset_password(user_id: int):
-    return _change(user_id, "密码已重置，请通过安全渠道告知本人。", lambda: account_admin.reset_password(
+    done = _("Password reset; tell the user through a safe channel.")
+    return _change(user_id, done, lambda: account_admin.reset_password(
         db.session(), current_actor(), now(), user_id, request.form.get("password", ""),
         current_app.config["PASSWORD_PROFILE"]))
 
@@ -103,12 +105,11 @@ def create_token():
     user_id = request.form.get("user_id", type=int)
     try:
         if user_id is None:
-            raise InvalidData("请选择用户", {"user_id": "请选择令牌所属的用户"})
+            raise InvalidData(_("Choose a user."), {"user_id": _("Choose the user the token is for.")})
         row, token = account_admin.issue_token(db.session(), current_actor(), now(), user_id,
                                                request.form.get("label", ""))
     except InvalidData as invalid:
-        db.rollback()
-        return _render_tokens(invalid.errors, 422)
+        return form_again(_render_tokens, 422, errors=invalid.errors)
     # Not a redirect: the token is shown on this answer only (never in the session cookie, never again).
     return _render_tokens(issued=(row, token))
 
@@ -119,9 +120,8 @@ def revoke_token(token_id: int):
     try:
         account_admin.revoke_token(db.session(), current_actor(), now(), token_id)
     except InvalidData as invalid:
-        db.rollback()
-        return _render_tokens(invalid.errors, 422)
-    flash(f"已吊销令牌 #{token_id}，立即失效。", "ok")
+        return form_again(_render_tokens, 422, errors=invalid.errors)
+    flash(_("Token #%(id)s revoked; it no longer works.", id=token_id), "ok")
     return redirect(url_for("admin.tokens"))
 
 
@@ -137,21 +137,24 @@ def upload():
     chosen = [item for item in request.files.getlist("files") if item.filename]
     try:
         if len(chosen) > MAX_FILES:  # refused before any file is read
-            raise DeployError(f"一次最多上传 {MAX_FILES} 个文件，收到 {len(chosen)} 个")
+            raise DeployError(_("At most %(most)s files at a time; %(count)s were sent.", most=MAX_FILES,
+                                count=len(chosen)))
         # One byte over the limit is enough to know a file is too large.
         uploads = [(item.filename, item.stream.read(MAX_FILE_BYTES + 1)) for item in chosen]
         bundle, ignored = process_versions.bundle_from_uploads(uploads)
         stored = process_versions.deploy_bundle(db.session(), bundle, current_actor(), now())
     except DeployError as error:
-        db.rollback()
-        return _render_processes(error, 422)
+        return form_again(_render_processes, 422, error=error)
     for spec, new in stored:
         if new:
-            flash(f"已部署「{spec.name}」（{spec.process_id}）第 {spec.version} 版。", "ok")
+            flash(_("Deployed “%(name)s” (%(process)s), version %(version)s.", name=spec.name,
+                    process=spec.process_id, version=spec.version), "ok")
         else:
-            flash(f"「{spec.name}」与已部署的第 {spec.version} 版内容相同，未新建版本。", "ok")
+            flash(_("“%(name)s” is the same as the deployed version %(version)s; no new version was made.",
+                    name=spec.name, version=spec.version), "ok")
     if ignored:
-        flash(f"以下表单未被流程引用，未部署：{'、'.join(ignored)}", "ok")
+        flash(_("These forms are used by no process and were not deployed: %(forms)s",
+                forms=_(", ").join(ignored)), "ok")
     return redirect(url_for("admin.processes"))
 
 
@@ -159,8 +162,7 @@ def _change(user_id: int, done: str, change, selected: list[str] | None = None):
     try:
         change()
     except InvalidData as invalid:
-        db.rollback()
-        return _render_user(user_id, invalid.errors, 422, selected)
+        return form_again(_render_user, 422, user_id=user_id, errors=invalid.errors, selected=selected)
     flash(done, "ok")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -191,4 +193,4 @@ def _render_processes(error: DeployError | None = None, status: int = 200):
     total = current_app.config.get("MAX_CONTENT_LENGTH")
     limits = {**UPLOAD_LIMITS, "total_mib": total // (1024 * 1024) if total else None}
     return render_template("admin/processes.html", processes=process_versions.processes(db.session()),
-                           error=error, limits=limits, status_names=STATUSES), status
+                           error=error, limits=limits, statuses=process_versions.CASE_STATUSES), status

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from flask import Blueprint
 from flask import Response
-from flask import g
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
@@ -14,18 +13,18 @@ from sqlalchemy import select
 
 from storage.models import AuditEvent
 from storage.models import Case
+from webapp import case_access
 from webapp import checkpointing
 from webapp import db
 from webapp.i18n import english
-from webapp.pages.cases import STATUSES
-from webapp.pages.home import datetime_local
+from webapp.i18n import translated
 from webapp.security import roles_required
-from workflows.engine.clock import parse_iso
 from workflows.errors import CommandError
 from workflows.errors import NotFound
 from workflows.queries import candidate_view
 from workflows.queries import case_reads
 from workflows.queries import case_search
+from workflows.queries import paging
 from workflows.queries import people
 from workflows.queries import waiting
 from workflows.record import case_bundle
@@ -43,13 +42,13 @@ MAX_KEPT_BYTES = 16 * 1024
 @bp.before_request
 def _note_case():
     # So that a refused request names the case it was after.
-    g.case_id = (request.view_args or {}).get("case_id")
+    case_access.note_case((request.view_args or {}).get("case_id"))
 
 
 def _case(case_id: int) -> Case:
     case = db.session().get(Case, case_id)
     if case is None:
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound(_("Case %(id)s does not exist.", id=case_id))
     return case
 
 
@@ -75,18 +74,9 @@ def index():
     page = max(args.get("page", 1, type=int), 1)
     hits, total = case_search.search(db.session(), criteria, page) if not errors else ([], 0)
     return render_template("audit/index.html", hits=hits, total=total, page=page, args=args, errors=errors,
-                           pages=max(1, -(-total // case_search.PAGE_SIZE)), statuses=STATUSES,
+                           pages=paging.page_count(total),
                            waits=waiting.of_cases(db.session(), [hit.case.id for hit in hits]),
                            processes=case_reads.processes(db.session())), 422 if errors else 200
-
-
-@bp.app_template_filter("iso_local")
-def iso_local(text: str | None) -> str:
-    """A recorded ISO time (a checkpoint's signing time) in Beijing time."""
-    try:
-        return datetime_local(parse_iso(text)) if text else ""
-    except ValueError:
-        return text
 
 
 def shown(value) -> str:
@@ -104,14 +94,14 @@ def case(case_id: int):
     session, found = db.session(), _case(case_id)
     seq = request.args.get("seq", type=int) or replay_view.last_seq(session, found)
     if seq is None:
-        raise NotFound(f"案件 {case_id} 没有记录")
+        raise NotFound(_("Case %(id)s has no record.", id=case_id))
     state = replay_view.state_at(session, found, seq)
     steps = replay_view.record_lines(session, found, english())
-    return render_template("audit/case.html", case=found, state=state, steps=steps, statuses=STATUSES,
+    return render_template("audit/case.html", case=found, state=state, steps=steps,
                            step=next(step for step in steps if step.seq == seq), shown=shown,
                            read=people.reader(session, found.spec.forms, english()),
                            changed={change.key: change.kind for change in state.changes},
-                           diagram=replay_view.drawing(found, state),
+                           diagram=replay_view.drawing(found, state, english(), translated),
                            candidates=candidate_view.lines(state.data),
                            payload=_readable(state.event.payload))
 
@@ -158,14 +148,16 @@ def record_pdf(case_id: int):
     verdict = _case_verdict(session, found)
     # A damaged record still gets its sheet: the verdict printed on it names the first bad event.
     content = record_sheet.render_pdf(session, found, verdict)
-    return _attachment(content, "application/pdf", f"案件{case_id}纪实表.pdf", f"case-{case_id}-record.pdf")
+    return _attachment(content, "application/pdf", _("case-%(id)s-record.pdf", id=case_id),
+                       f"case-{case_id}-record.pdf")
 
 
 @bp.get("/cases/<int:case_id>/bundle.json")
 @roles_required(*READERS)
 def bundle(case_id: int):
     content = case_bundle.to_bytes(case_bundle.build(db.session(), _case(case_id)))
-    return _attachment(content, "application/json", f"案件{case_id}纪实数据包.json", f"case-{case_id}-bundle.json")
+    return _attachment(content, "application/json", _("case-%(id)s-bundle.json", id=case_id),
+                       f"case-{case_id}-bundle.json")
 
 
 def _render_log(kept: checkpoints.Checkpoint | None = None, kept_error: str | None = None, status: int = 200):
@@ -203,7 +195,7 @@ def verify_kept():
     """Check a checkpoint an auditor kept outside the database against the record (an auditor may post this)."""
     try:
         upload = request.files.get("checkpoint")
-        kept = checkpoints.parse_text(_kept_text(), upload.filename if upload and upload.filename else "检查点")
+        kept = checkpoints.parse_text(_kept_text(), upload.filename if upload and upload.filename else _("checkpoint"))
     except CommandError as error:
         return _render_log(kept_error=error.message, status=422)
     return _render_log(kept=kept)

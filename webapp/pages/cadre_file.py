@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from storage.models import User
 from webapp import db
 from webapp.pages import posted_values
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
@@ -46,10 +47,11 @@ def _kind(name: str) -> cadre_file.RecordKind:
     return cadre_file.KINDS[name]
 
 
-def _form_page(cadre_id: int, kind: cadre_file.RecordKind, values: dict, errors: dict, record_id: int | None = None):
+def _form_page(cadre_id: int, kind: cadre_file.RecordKind, values: dict, errors: dict, record_id: int | None = None,
+               status: int = 200):
     cadre = cadre_records.get_cadre(db.session(), cadre_id)
     return render_template("registry/file_record.html", cadre=cadre, kind=kind, values=values, errors=errors,
-                           record_id=record_id), 422 if errors else 200
+                           record_id=record_id), status
 
 
 def _saved(cadre_id: int, message: str):
@@ -65,8 +67,7 @@ def add(cadre_id: int, kind_name: str):
         values = posted_values.parse(request.form, kind.form)
         cadre_file.add(db.session(), current_actor(), now(), kind, cadre_id, values)
     except InvalidData as invalid:
-        db.rollback()
-        return _form_page(cadre_id, kind, request.form, invalid.errors)
+        return form_again(_form_page, 422, cadre_id=cadre_id, kind=kind, values=request.form, errors=invalid.errors)
     return _saved(cadre_id, _("Saved."))
 
 
@@ -81,8 +82,8 @@ def edit(cadre_id: int, kind_name: str, record_id: int):
         values = posted_values.parse(request.form, kind.form)
         cadre_file.update(db.session(), current_actor(), now(), kind, cadre_id, record_id, values)
     except InvalidData as invalid:
-        db.rollback()
-        return _form_page(cadre_id, kind, request.form, invalid.errors, record_id)
+        return form_again(_form_page, 422, cadre_id=cadre_id, kind=kind, values=request.form, errors=invalid.errors,
+                          record_id=record_id)
     return _saved(cadre_id, _("Saved."))
 
 

@@ -1,6 +1,6 @@
 """Starting a case: a procedure and the cadre or post from the registry, or straight from a scan row."""
 
-import uuid
+from datetime import date
 
 from flask import Blueprint
 from flask import flash
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from storage.models import Cadre
 from storage.models import Section
 from webapp import db
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
@@ -25,10 +26,9 @@ from workflows.errors import InvalidData
 from workflows.processes import case_subject
 from workflows.processes.deploy import latest_spec
 from workflows.queries import case_reads
+from workflows.registry import scans
 
 bp = Blueprint("case_start", __name__, url_prefix="/cases")
-# Each rendered start form carries a key of its own: the same form sent twice (a double click) starts one case.
-bp.add_app_template_global(lambda: uuid.uuid4().hex, "new_key")
 STARTERS = ("personnel_office",)
 # A scan row starts the procedure its finding calls for, with the scan as the recorded reason.
 SCAN_STARTS = {
@@ -72,22 +72,21 @@ def _start(process: str, title: str, data: dict, cadre: str | None) -> dict:
                                override_reason=form.get("override_reason"))
 
 
-def _duplicate(message: str, running: int | None, errors: dict | None = None):
+def _duplicate(message: str, running: int | None, errors: dict | None = None, status: int = 409):
     """The refusal, a link to the running case and, for the office, the start again with a reason."""
-    db.rollback()
     kept = [(name, value) for name, value in request.form.items(multi=True)
             if name not in ("csrf_token", "confirm", "idempotency_key", "override_reason")]
     return render_template("cases/duplicate.html", message=message, running=running, action=request.path,
-                           kept=kept, errors=errors or {}), 422 if errors else 409
+                           kept=kept, errors=errors or {}), status
 
 
-def _refused(error: DuplicateCase | InvalidData):
-    """The page for a start refused as a duplicate, or for an override sent without a good reason (else None)."""
+def _refused(error: DuplicateCase | InvalidData, spec, values: dict):
+    """The page for a refused start: a duplicate, an override sent without a good reason, else the form again."""
     if isinstance(error, DuplicateCase):
-        return _duplicate(error.message, error.case_id)
+        return form_again(_duplicate, 409, message=error.message, running=error.case_id)
     if "override_reason" in error.errors:
-        return _duplicate(error.message, None, error.errors)
-    return None
+        return form_again(_duplicate, 422, message=error.message, running=None, errors=error.errors)
+    return form_again(_render, 422, spec=spec, errors=error.errors, values=values)
 
 
 def _render(spec, errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -115,7 +114,7 @@ def create():
     form = request.form
     spec = latest_spec(db.session(), form.get("process", ""))
     if spec is None:
-        return _render(None, {"process": "请选择要发起的流程"}, status=422)
+        return _render(None, {"process": _("Choose the procedure to start.")}, status=422)
     _start_from, schema = start_info(spec)
     data = _form_values(schema, form)
     values = {**data, "cadre": form.get("cadre", ""), "title": form.get("title", "")}
@@ -125,10 +124,7 @@ def create():
         answer = _start(spec.process_id, (form.get("title") or "").strip(), data,
                         (form.get("cadre") or "").strip() or None)
     except (DuplicateCase, InvalidData) as refused:
-        if (page := _refused(refused)) is not None:
-            return page
-        db.rollback()
-        return _render(spec, refused.errors, values, status=422)
+        return _refused(refused, spec, values)
     flash(_("Case #%(id)s started: %(title)s", id=answer["id"], title=answer["title"]), "ok")
     return redirect(url_for("pages.index"))
 
@@ -139,24 +135,38 @@ def from_scan():
     """Start the procedure a scan row calls for, for that cadre, the finding recorded as the reason."""
     kind = request.form.get("kind", "")
     if kind not in SCAN_STARTS:
-        return render_template("errors/error.html", status=422, message="该扫描结果不对应可发起的流程", errors={}), 422
+        message = _("This scan finding calls for no procedure that can be started.")
+        return render_template("errors/error.html", status=422, message=message, errors={}), 422
     process, trigger_field, trigger = SCAN_STARTS[kind]
-    data = {trigger_field: trigger, "trigger_note": (request.form.get("reason") or "").strip()[:1000],
-            "scan_date": request.form.get("on") or today().isoformat()}
+    on = _day(request.form.get("on"))
+    # The finding goes on record in the record's language, whatever the page showed: the scan says it again.
+    note = _finding(kind, request.form.get("cadre", ""), on) or (request.form.get("reason") or "").strip()[:1000]
+    data = {trigger_field: trigger, "trigger_note": note, "scan_date": on.isoformat()}
     spec = latest_spec(db.session(), process)
     if spec is None:
-        return render_template("errors/error.html", status=404, message=f"流程 {process} 未部署", errors={}), 404
+        message = _("The process %(process)s is not deployed.", process=process)
+        return render_template("errors/error.html", status=404, message=message, errors={}), 404
     if unconfirmed := _unconfirmed(request.form):
         return _scan_refusal(unconfirmed)
     try:
         answer = _start(process, "", data, request.form.get("cadre"))
     except (DuplicateCase, InvalidData) as refused:
-        if (page := _refused(refused)) is not None:
-            return page
-        db.rollback()
-        return _render(spec, refused.errors, {**data, "cadre": request.form.get("cadre", "")}, status=422)
+        return _refused(refused, spec, {**data, "cadre": request.form.get("cadre", "")})
     flash(_("Case #%(id)s started: %(title)s", id=answer["id"], title=answer["title"]), "ok")
     return redirect(url_for("registry_tools.scan"))
+
+
+def _day(text: str | None) -> date:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return today()
+
+
+def _finding(kind: str, staff_no: str, on: date) -> str:
+    """The scan's reason for this cadre on ``on``, as the scan computes it; empty when it finds none now."""
+    report = scans.scan(db.session(), on, policy())
+    return next((row.reason for row in report.rows.get(kind, []) if row.subject == staff_no), "")
 
 
 def _scan_refusal(errors: dict):

@@ -4,23 +4,24 @@ import io
 
 from flask import Blueprint
 from flask import flash
-from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import send_file
 from flask import url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from storage.models import Cadre
+from webapp import case_access
 from webapp import db
 from webapp.i18n import english
-from webapp.pages import waiting_text
+from webapp.i18n import translated
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
+from workflows import access
 from workflows import commands
 from workflows.commands import triggers
 from workflows.errors import Conflict
@@ -31,22 +32,13 @@ from workflows.queries import candidate_view
 from workflows.queries import case_history
 from workflows.queries import case_reads
 from workflows.queries import meeting
+from workflows.queries import paging
 from workflows.queries import waiting
 from workflows.queries import worklists
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
-bp.add_app_template_filter(waiting_text.text, "wait_text")
-STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销"}
 # The status filter of 我的案件: a case ended by a refusal is listed apart from the finished ones.
 LIST_STATUSES = case_outcome.FILTERS
-
-
-@bp.app_context_processor
-def _case_status():
-    """``case_status(case)``: 办理中, "已办结：正式任职", "已终止：动议终止" in the page's language."""
-    english = str(get_locale()) == "en"
-    return {"case_status": lambda case: case_outcome.label_of(case, english),
-            "status_word": lambda code: case_outcome.status_name(code, english), "case_filters": LIST_STATUSES}
 
 
 @bp.get("")
@@ -61,30 +53,34 @@ def index():
     return render_template("cases/index.html", rows=rows, total=total, page=page, args=args, statuses=LIST_STATUSES,
                            processes=case_reads.processes(db.session()),
                            waits=waiting.of_cases(db.session(), [row.case.id for row in rows]),
-                           pages=max(1, -(-total // worklists.PAGE_SIZE)))
+                           pages=paging.page_count(total))
 
 
 def _case(case_id: int):
-    g.case_id = case_id
-    return case_reads.visible_case(db.session(), current_actor(), case_id)
+    return case_access.readable_case(case_id)
 
 
 def _render(case, *, errors: dict | None = None, message: str | None = None, status: int = 200):
     session, actor, workflow = db.session(), current_actor(), case_history.load(case)
     return render_template(
-        "cases/show.html", case=case, statuses=STATUSES, errors=errors or {}, message=message,
+        "cases/show.html", case=case, errors=errors or {}, message=message,
         history=case_history.steps(session, case, english(), actor), open_tasks=commands.open_tasks(session, case.id),
         cadre=session.get(Cadre, case.cadre_id) if case.cadre_id else None,
-        diagram=case_history.drawing(case, workflow), board=_board(session, case),
+        diagram=case_history.drawing(case, workflow, english(), translated), board=_board(session, case),
         candidates=candidate_view.lines(case_reads.workflow_data(workflow)),
         waits=waiting.of_case(session, case.id),
         messages=[m for m in case_history.waiting_messages(workflow) if m[2] in actor.roles],
         may_withdraw=case.status == "running" and bool(actor.roles & commands.CANCEL_ROLES)), status
 
 
+def _render_again(case_id: int, **shown):
+    """The case page after a refused command: the case read again, after the rollback."""
+    return _render(_case(case_id), **shown)
+
+
 def _board(session, case):
     """The running vote, for the secretary who chairs it and the office (members see only their own ballot)."""
-    if current_actor().roles & ({"party_secretary"} | case_reads.READ_ALL_ROLES):
+    if current_actor().roles & ({"party_secretary"} | access.READ_ALL_ROLES):
         return meeting.board(session, case, current_actor())
     return None
 
@@ -102,13 +98,13 @@ def message(case_id: int, name: str):
     _case(case_id)
     summary = (request.form.get("summary") or "").strip()
     if not 2 <= len(summary) <= 4000:
-        return _render(_case(case_id), errors={"summary": "「内容摘要」为必填项，2 到 4000 个字符"}, status=422)
+        return _render(_case(case_id), errors={"summary": _("“Summary” is required, 2 to 4000 characters.")},
+                       status=422)
     payload = {"summary": summary, "source": (request.form.get("source") or "").strip()[:200]}
     try:
         triggers.receive_message(db.session(), current_actor(), now(), case_id, name, payload)
     except Conflict as conflict:
-        db.rollback()
-        return _render(_case(case_id), message=conflict.message, status=409)
+        return form_again(_render_again, 409, case_id=case_id, message=conflict.message)
     flash(_("Recorded; it goes to verification."), "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))
 
@@ -117,7 +113,7 @@ def message(case_id: int, name: str):
 @login_required
 def attachment(case_id: int, sha256: str):
     """A file of the case, for those who may read the case; always downloaded, never shown inline."""
-    g.case_id = case_id
+    case_access.note_case(case_id)
     found = attachments.fetch(db.session(), current_actor(), case_id, sha256)
     return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
                      download_name=found.name)
@@ -132,10 +128,8 @@ def withdraw(case_id: int):
     try:
         commands.cancel_case(db.session(), current_actor(), now(), case_id, request.form.get("reason", ""))
     except InvalidData as invalid:
-        db.rollback()
-        return _render(_case(case_id), errors=invalid.errors, status=422)
+        return form_again(_render_again, 422, case_id=case_id, errors=invalid.errors)
     except Conflict as conflict:
-        db.rollback()
-        return _render(_case(case_id), message=conflict.message, status=409)
+        return form_again(_render_again, 409, case_id=case_id, message=conflict.message)
     flash(_("Withdrawn: %(case)s", case=f"「{case.title}」"), "ok")
     return redirect(url_for("case_pages.show", case_id=case_id))

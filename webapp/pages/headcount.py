@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from webapp import db
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
@@ -40,7 +41,6 @@ def save():
     try:
         changed = headcount.save_table(db.session(), current_actor(), now(), cells)
     except InvalidData as invalid:
-        db.rollback()
-        return _render(invalid.errors, posted, 422)
+        return form_again(_render, 422, errors=invalid.errors, posted=posted)
     flash(_("Saved: %(count)s approved number(s) changed.", count=changed), "ok")
     return redirect(url_for("headcount.show"))

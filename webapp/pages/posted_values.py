@@ -1,14 +1,19 @@
-"""Turning posted HTML form fields into typed values, with a Chinese message per bad field."""
+"""Turning posted HTML form fields into typed values, with a message per bad field in the page's language."""
 
 from datetime import date
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from webapp.i18n import translated
 from workflows.errors import InvalidData
 
 
 def parse(form: MultiDict, spec: dict[str, tuple[str, str]]) -> dict:
-    """Values of ``spec`` ({field: (kind, label)}; kind is text/date/int/bool/id); blanks become None."""
+    """Values of ``spec`` ({field: (kind, label)}; kind is text/date/int/bool/id); blanks become None.
+
+    A label is a domain message (``t(…)``) or the page's own text (``lazy_gettext``).
+    """
     values, errors = {}, {}
     for field, (kind, label) in spec.items():
         raw = (form.get(field) or "").strip()
@@ -20,14 +25,14 @@ def parse(form: MultiDict, spec: dict[str, tuple[str, str]]) -> dict:
             try:
                 values[field] = date.fromisoformat(raw)
             except ValueError:
-                errors[field] = f"「{label}」应为日期，格式 YYYY-MM-DD"
+                errors[field] = _("“%(label)s” must be a date, as YYYY-MM-DD", label=translated(label))
         elif kind in ("int", "id"):
             try:
                 values[field] = int(raw)
             except ValueError:
-                errors[field] = f"「{label}」应为整数"
+                errors[field] = _("“%(label)s” must be a whole number", label=translated(label))
         else:
             values[field] = raw
     if errors:
-        raise InvalidData("表单有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(_("The form has mistakes: %(mistakes)s", mistakes=_("; ").join(errors.values())), errors)
     return values

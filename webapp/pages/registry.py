@@ -6,6 +6,8 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from storage.models import Case
@@ -13,13 +15,14 @@ from storage.models import Section
 from webapp import db
 from webapp.pages import cadre_file
 from webapp.pages import posted_values
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
 from webapp.security import today
 from workflows.errors import InvalidData
+from workflows.queries import paging
 from workflows.registry import cadre_records
-from workflows.registry import codes as codes
 from workflows.registry import edit as registry_edit
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
@@ -28,16 +31,14 @@ READERS = ("personnel_office", "admin", "auditor")
 EDITORS = ("personnel_office", "admin")
 PERSON_FORM = {field: ("date" if field.endswith("date") else "bool" if field == "under_investigation" else "text",
                        label) for field, label in registry_edit.PERSON_LABELS.items()}
-POST_FORM = {"section_id": ("id", "科室"), "title": ("text", "职务"), "level": ("text", "职务层次"),
-             "is_leadership": ("bool", "是否实职"), "civil_service_rank": ("text", "职级"),
-             "start_date": ("date", "任现职日期"), "decision_date": ("date", "任职决定日期"),
-             "appointment_mode": ("text", "任职方式"), "probation_end": ("date", "试用期止"),
-             "category": ("text", "岗位类别")}
-
-
-@bp.app_context_processor
-def _codes():
-    return {"codes": codes}
+POST_FORM = {"section_id": ("id", lazy_gettext("Section")), "title": ("text", lazy_gettext("Post")),
+             "level": ("text", lazy_gettext("Post level")), "is_leadership": ("bool", lazy_gettext("Leadership post?")),
+             "civil_service_rank": ("text", lazy_gettext("Rank")),
+             "start_date": ("date", lazy_gettext("In the current post since")),
+             "decision_date": ("date", lazy_gettext("Appointment decided on")),
+             "appointment_mode": ("text", lazy_gettext("Appointment mode")),
+             "probation_end": ("date", lazy_gettext("Probation ends")),
+             "category": ("text", lazy_gettext("Post category"))}
 
 
 @bp.get("")
@@ -52,9 +53,8 @@ def index():
     page = max(args.get("page", 1, type=int), 1)
     cadres, total = cadre_records.search(db.session(), wanted, page)
     return render_template("registry/index.html", cadres=cadres, total=total, page=page,
-                           pages=max(1, -(-total // cadre_records.PAGE_SIZE)), args=args,
-                           sections=_sections(), today=today(), age_on=cadre_records.age_on,
-                           page_url=lambda number: url_for("registry.index", **{**args.to_dict(), "page": number}))
+                           pages=paging.page_count(total), args=args,
+                           sections=_sections(), today=today(), age_on=cadre_records.age_on)
 
 
 @bp.get("/<int:cadre_id>")
@@ -79,18 +79,20 @@ def _render_detail(cadre_id: int, errors: dict | None = None, status: int = 200)
 @roles_required(*EDITORS)
 def edit(cadre_id: int):
     cadre = cadre_records.get_cadre(db.session(), cadre_id)
-    errors = {}
     if request.method == "POST":
         try:
             values = posted_values.parse(request.form, PERSON_FORM)
             registry_edit.update_person(db.session(), current_actor(), now(), cadre_id, values)
-            flash("已保存。", "ok")
+            flash(_("Saved."), "ok")
             return redirect(url_for("registry.detail", cadre_id=cadre_id))
         except InvalidData as invalid:
-            db.rollback()
-            errors = invalid.errors
-    return render_template("registry/edit.html", cadre=cadre, errors=errors, form=request.form,
-                           labels=registry_edit.PERSON_LABELS), 422 if errors else 200
+            return form_again(_edit_page, 422, cadre=cadre, errors=invalid.errors)
+    return _edit_page(cadre)
+
+
+def _edit_page(cadre, errors: dict | None = None, status: int = 200):
+    return render_template("registry/edit.html", cadre=cadre, errors=errors or {}, form=request.form,
+                           labels=registry_edit.PERSON_LABELS), status
 
 
 @bp.post("/<int:cadre_id>/assessments")
@@ -98,7 +100,7 @@ def edit(cadre_id: int):
 def add_assessment(cadre_id: int):
     return _change(cadre_id, lambda: registry_edit.record_assessment(
         db.session(), current_actor(), now(), cadre_id, **posted_values.parse(request.form, {
-            "year": ("int", "年度"), "grade": ("text", "等次"), "scheme": ("text", "考核类别")})))
+            "year": ("int", _("Year")), "grade": ("text", _("Grade")), "scheme": ("text", _("Assessment scheme"))})))
 
 
 @bp.post("/<int:cadre_id>/sanctions")
@@ -106,8 +108,8 @@ def add_assessment(cadre_id: int):
 def add_sanction(cadre_id: int):
     return _change(cadre_id, lambda: registry_edit.record_sanction(
         db.session(), current_actor(), now(), cadre_id, **posted_values.parse(request.form, {
-            "kind": ("text", "类别"), "decided_on": ("date", "决定日期"), "impact_until": ("date", "影响期至"),
-            "note": ("text", "说明")})))
+            "kind": ("text", _("Kind")), "decided_on": ("date", _("Decided on")),
+            "impact_until": ("date", _("Effect lasts until")), "note": ("text", _("Details"))})))
 
 
 @bp.post("/<int:cadre_id>/appointments")
@@ -123,16 +125,15 @@ def classify_post(cadre_id: int):
     """The 岗位类别 of the current post (key posts rotate after ten years even outside leadership)."""
     return _change(cadre_id, lambda: registry_edit.classify_post(
         db.session(), current_actor(), now(), cadre_id,
-        posted_values.parse(request.form, {"category": ("text", "岗位类别")})["category"]))
+        posted_values.parse(request.form, {"category": ("text", _("Post category"))})["category"]))
 
 
 def _change(cadre_id: int, change):
     try:
         change()
     except InvalidData as invalid:
-        db.rollback()
-        return _render_detail(cadre_id, invalid.errors, 422)
-    flash("已保存。", "ok")
+        return form_again(_render_detail, 422, cadre_id=cadre_id, errors=invalid.errors)
+    flash(_("Saved."), "ok")
     return redirect(url_for("registry.detail", cadre_id=cadre_id))
 
 

@@ -8,8 +8,12 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from webapp import db
+from webapp.i18n import translated
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import policy
@@ -28,7 +32,8 @@ READERS = ("personnel_office", "admin", "auditor")
 EDITORS = ("personnel_office", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-SCAN_BUTTONS = {"rotation": "发起轮岗审批", "second_line": "发起退二线审批"}
+SCAN_BUTTONS = {"rotation": lazy_gettext("Start a rotation approval"),
+                "second_line": lazy_gettext("Start a second-line approval")}
 
 
 @bp.get("/scan")
@@ -55,35 +60,40 @@ def import_form():
         return render_template("registry/import.html", errors=[])
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template("registry/import.html", errors=["请选择要导入的文件（.xlsx 或 .csv）"]), 422
+        return render_template("registry/import.html", errors=[_("Choose the file to import (.xlsx or .csv).")]), 422
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         return render_template("registry/import.html",
-                               errors=[f"文件过大：上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB"]), 422
+                               errors=[_("The file is too large: %(mb)s MB at most.",
+                                         mb=MAX_UPLOAD_BYTES // 1024 // 1024)]), 422
     try:
         summary = edit.import_file(db.session(), current_actor(), now(), data, upload.filename)
     except InvalidData as invalid:
-        db.rollback()
         lines = [str(cell) for cell in getattr(invalid, "cell_errors", [])] or list(invalid.errors.values())
-        return render_template("registry/import.html", errors=lines), 422
-    flash(f"导入完成：{summary}", "ok")
+        return form_again(_import_page, 422, errors=lines)
+    flash(_("Import done: %(summary)s", summary=translated(str(summary))), "ok")
     return redirect(url_for("registry.index"))
+
+
+def _import_page(errors: list, status: int):
+    return render_template("registry/import.html", errors=errors), status
 
 
 @bp.get("/template.xlsx")
 @roles_required(*READERS)
 def template():
-    return _download(exporting.template_workbook(), "干部信息导入模板.xlsx", XLSX)
+    return _download(exporting.template_workbook(), _("cadre-registry-import-template.xlsx"), XLSX)
 
 
 @bp.get("/export.<kind>")
 @roles_required(*READERS)
 def export(kind: str):
     if kind == "csv":
-        return _download(exporting.export_csv(db.session()), "干部信息.csv", "text/csv; charset=utf-8")
+        return _download(exporting.export_csv(db.session()), _("cadre-registry.csv"), "text/csv; charset=utf-8")
     if kind != "xlsx":
-        return render_template("errors/error.html", status=404, message="只能导出 xlsx 或 csv", errors={}), 404
-    return _download(exporting.export_workbook(db.session()), "干部信息.xlsx", XLSX)
+        message = _("Only xlsx or csv can be exported.")
+        return render_template("errors/error.html", status=404, message=message, errors={}), 404
+    return _download(exporting.export_workbook(db.session()), _("cadre-registry.xlsx"), XLSX)
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:

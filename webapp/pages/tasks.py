@@ -2,7 +2,6 @@
 
 from flask import Blueprint
 from flask import flash
-from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -13,16 +12,17 @@ from sqlalchemy import select
 
 from storage.models import Cadre
 from storage.models import Section
+from webapp import case_access
 from webapp import db
 from webapp.i18n import english
 from webapp.pages import task_form
+from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import today
 from workflows import commands
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
-from workflows.errors import NotFound
 from workflows.forms import attachments
 from workflows.forms import headcount_fields
 from workflows.forms import party_meeting
@@ -38,12 +38,7 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 def _task(task_id: str):
     """The inbox row, if the user may act on it (a refusal is a 403 page and goes on record)."""
-    row = case_reads.get_task(db.session(), task_id)
-    if row is None:
-        raise NotFound(f"任务 {task_id} 不存在")
-    g.case_id = row.case_id
-    commands.authorize_task(current_actor(), row)
-    return row
+    return case_access.task_to_act_on(task_id)
 
 
 def _choices_for(schema: dict | None) -> dict:
@@ -117,6 +112,11 @@ def _render(row, *, values: dict | None = None, errors: dict | None = None, mess
     ), status
 
 
+def _render_again(task_id: str, **shown):
+    """The task page after a refused command: the task read again, after the rollback."""
+    return _render(_task(task_id), **shown)
+
+
 def _vote_subject(session, case, row) -> list[tuple[str, str]]:
     """On a ballot (a member's or the secretary's): who and which post the vote decides, by name."""
     if row.bpmn_id not in (meeting_view.BALLOT, meeting_view.CLOSING) or row.status != "open":
@@ -146,11 +146,9 @@ def complete(task_id: str):
         data.update(_uploads(row, schema))
         commands.complete_task(db.session(), current_actor(), now(), task_id, data, expected_version=version)
     except InvalidData as invalid:
-        db.rollback()
-        return _render(_task(task_id), values=data, errors=invalid.errors, status=422)
+        return form_again(_render_again, 422, task_id=task_id, values=data, errors=invalid.errors)
     except Conflict as conflict:
-        db.rollback()
-        return _render(_task(task_id), message=conflict.message, status=409)
+        return form_again(_render_again, 409, task_id=task_id, message=conflict.message)
     flash(_("Done: %(task)s", task=f"「{row.name}」"), "ok")
     return redirect(url_for("pages.inbox"))
 
@@ -184,7 +182,6 @@ def _claim_or_release(task_id: str, command, done: str):
     try:
         command(db.session(), current_actor(), now(), task_id)
     except Conflict as conflict:
-        db.rollback()
-        return _render(_task(task_id), message=conflict.message, status=409)
+        return form_again(_render_again, 409, task_id=task_id, message=conflict.message)
     flash(done % {"task": f"「{row.name}」"}, "ok")
     return redirect(url_for("tasks.show", task_id=task_id))

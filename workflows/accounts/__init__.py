@@ -19,6 +19,7 @@ from workflows.actors import ROLE_NAMES
 from workflows.actors import Actor
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
+from workflows.text import t
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -48,8 +49,9 @@ def ensure_roles(session: Session) -> None:
 def check_password_policy(password: str) -> None:
     """Length rules only (no composition rules, as ASVS asks)."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidData("密码长度不符合要求", {
-            "password": f"密码长度须在 {MIN_PASSWORD_LENGTH} 到 {MAX_PASSWORD_LENGTH} 个字符之间"})
+        raise InvalidData(t("密码长度不符合要求"), {
+            "password": t("密码长度须在 {least} 到 {most} 个字符之间", least=MIN_PASSWORD_LENGTH,
+                          most=MAX_PASSWORD_LENGTH)})
 
 
 def create_user(session: Session, username: str, roles: list[str], *, password: str | None = None,
@@ -58,10 +60,10 @@ def create_user(session: Session, username: str, roles: list[str], *, password: 
     ensure_roles(session)
     unknown = sorted(set(roles) - set(ROLE_NAMES))
     if unknown:
-        raise InvalidData("角色不存在", {"role": f"未知角色：{', '.join(unknown)}；可用："
-                                              f"{', '.join(ROLE_NAMES)}"})
+        raise InvalidData(t("角色不存在"), {"role": t("未知角色：{unknown}；可用：{known}", unknown=", ".join(unknown),
+                                                     known=", ".join(ROLE_NAMES))})
     if session.scalar(select(User).where(User.username == username)):
-        raise InvalidData("用户名已存在", {"username": f"用户名 {username} 已存在"})
+        raise InvalidData(t("用户名已存在"), {"username": t("用户名 {username} 已存在", username=username)})
     user = User(username=username, display_name=display_name or username)
     if password is not None:
         check_password_policy(password)
@@ -76,7 +78,7 @@ def find_user(session: Session, username: str) -> User:
     """The user called ``username``."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"用户 {username} 不存在")
+        raise NotFound(t("用户 {user} 不存在", user=username))
     return user
 
 

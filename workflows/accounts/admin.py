@@ -15,6 +15,8 @@ from workflows.actors import Actor
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
 from workflows.record import audit
+from workflows.text import joined
+from workflows.text import t
 
 ADMIN_ROLE = "admin"
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
@@ -31,7 +33,7 @@ def get_user(session: Session, user_id: int) -> User:
     """The user with ``user_id``."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"用户 {user_id} 不存在")
+        raise NotFound(t("用户 {user} 不存在", user=user_id))
     return user
 
 
@@ -41,18 +43,18 @@ def create_user(session: Session, actor: Actor, at: datetime, *, username: str, 
     username, display_name = (username or "").strip(), (display_name or "").strip()
     errors: dict[str, str] = {}
     if not USERNAME.match(username):
-        errors["username"] = "用户名为必填项，最多 80 个字符，只能包含字母、数字、点、下划线和连字符"
+        errors["username"] = t("用户名为必填项，最多 80 个字符，只能包含字母、数字、点、下划线和连字符")
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
-        errors["username"] = f"用户名 {username} 已存在"
+        errors["username"] = t("用户名 {username} 已存在", username=username)
     if len(display_name) > MAX_DISPLAY_NAME:
-        errors["display_name"] = f"姓名最多 {MAX_DISPLAY_NAME} 个字符"
+        errors["display_name"] = t("姓名最多 {limit} 个字符", limit=MAX_DISPLAY_NAME)
     _check_roles(roles, errors)
     try:
         accounts.check_password_policy(password or "")
     except InvalidData as invalid:
         errors.update(invalid.errors)
     if errors:
-        raise InvalidData("用户信息有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("用户信息有误：{problems}", problems=joined(errors.values())), errors)
     user = accounts.create_user(session, username, list(roles), password=password,
                                 display_name=display_name or username, profile=profile)
     user.created_at = at
@@ -65,7 +67,7 @@ def set_active(session: Session, actor: Actor, at: datetime, user_id: int, activ
     """Disable or enable a user; a disabled user can neither sign in nor use their API tokens."""
     user = get_user(session, user_id)
     if not active and user.id == actor.user_id:
-        raise InvalidData("不能停用自己", {"active": "不能停用自己的账号，请由另一位管理员操作"})
+        raise InvalidData(t("不能停用自己"), {"active": t("不能停用自己的账号，请由另一位管理员操作")})
     if user.active != active:
         user.active = active
         audit.append(session, type_="user.enabled" if active else "user.disabled", actor=_as_admin(actor),
@@ -91,9 +93,9 @@ def set_roles(session: Session, actor: Actor, at: datetime, user_id: int, roles:
     _check_roles(roles, errors)
     wanted = set(roles)
     if user.id == actor.user_id and ADMIN_ROLE in user.roles and ADMIN_ROLE not in wanted:
-        errors["roles"] = "不能取消自己的系统管理员角色，请由另一位管理员操作"
+        errors["roles"] = t("不能取消自己的系统管理员角色，请由另一位管理员操作")
     if errors:
-        raise InvalidData("角色有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("角色有误：{problems}", problems=joined(errors.values())), errors)
     before = sorted(user.roles)
     if wanted != set(before):
         accounts.ensure_roles(session)
@@ -116,9 +118,10 @@ def issue_token(session: Session, actor: Actor, at: datetime, user_id: int, labe
     user = get_user(session, user_id)
     label = (label or "").strip()
     if len(label) > MAX_LABEL:
-        raise InvalidData("用途说明过长", {"label": f"用途说明最多 {MAX_LABEL} 个字符"})
+        raise InvalidData(t("用途说明过长"), {"label": t("用途说明最多 {limit} 个字符", limit=MAX_LABEL)})
     if not user.active:
-        raise InvalidData("用户已停用", {"user_id": f"用户 {user.username} 已停用，不能为其签发令牌"})
+        raise InvalidData(t("用户已停用"), {"user_id": t("用户 {username} 已停用，不能为其签发令牌",
+                                                      username=user.username)})
     token = accounts.create_token(session, user, label)
     row = session.scalar(select(ApiToken).where(ApiToken.token_sha256 == accounts._token_digest(token)))
     row.created_at = at
@@ -131,9 +134,9 @@ def revoke_token(session: Session, actor: Actor, at: datetime, token_id: int) ->
     """Revoke one API token; it stops working at once."""
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound(f"令牌 {token_id} 不存在")
+        raise NotFound(t("令牌 {token} 不存在", token=token_id))
     if row.revoked_at is not None:
-        raise InvalidData("令牌已吊销", {"token": f"令牌 {token_id} 此前已吊销"})
+        raise InvalidData(t("令牌已吊销"), {"token": t("令牌 {token} 此前已吊销", token=token_id)})
     row.revoked_at = at
     audit.append(session, type_="user.token_revoked", actor=_as_admin(actor), at=at, payload={
         "username": row.user.username, "token_id": row.id, "label": row.label})
@@ -143,7 +146,7 @@ def revoke_token(session: Session, actor: Actor, at: datetime, token_id: int) ->
 def _check_roles(roles: list[str], errors: dict[str, str]) -> None:
     unknown = sorted(set(roles) - set(ROLE_NAMES))
     if unknown:
-        errors["roles"] = f"未知角色：{'、'.join(unknown)}"
+        errors["roles"] = t("未知角色：{roles}", roles=joined(unknown, "、"))
 
 
 def _as_admin(actor: Actor) -> Actor:

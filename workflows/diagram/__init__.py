@@ -1,6 +1,7 @@
 """Draw a process model's BPMN diagram interchange as a standalone SVG, with a case's progress marked on it."""
 
 import re
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -27,13 +28,15 @@ from workflows.diagram.svg import num
 from workflows.diagram.svg import text_width
 from workflows.errors import DeployError
 from workflows.processes.xml_checks import parse_xml
+from workflows.text import joined
+from workflows.text import t
 
 MARGIN = 20
 COMPLETED = Paint(stroke="#2e7d32", fill="#e8f5e9")
 OPEN = Paint(stroke="#e8710a", fill="#fff3e0", emphasis=True)
 TAKEN = Paint(stroke="#2e7d32", emphasis=True)
 BADGE = "#1a4fa0"
-STATE_NAMES = {"completed": "已完成", "open": "待办", "taken": "已流经"}
+STATE_NAMES = {"completed": t("已完成"), "open": t("待办"), "taken": t("已流经")}
 _ENCODING_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
 
 
@@ -48,16 +51,17 @@ class Marks:
 
 
 def render_svg(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram: str | None = None,
-               labels: Mapping[str, str] | None = None) -> str:
+               labels: Mapping[str, str] | None = None, translate: Callable[[str], str] = str) -> str:
     """The SVG of the first diagram in the first .bpmn of ``sources`` (or the diagram with id ``diagram``).
 
-    ``labels`` maps a lane or pool name (a role code) to the title shown for it. Raises DeployError
+    ``labels`` maps a lane or pool name (a role code) to the title shown for it; ``translate`` puts the
+    hover texts (a domain message, see :mod:`workflows.text`) in the reader's language. Raises DeployError
     naming the file and element when the diagram interchange cannot be drawn.
     """
     file, root = _find_source(sources, diagram)
     drawing = read_diagram(root, file, diagram)
     labels = labels or {}
-    groups = [_group(item, drawing, marks, labels) for item in sorted(drawing.items, key=_layer)]
+    groups = [_group(item, drawing, marks, labels, translate) for item in sorted(drawing.items, key=_layer)]
     left, top, right, bottom = _extent(drawing)
     width, height = right - left, bottom - top
     return (
@@ -88,9 +92,9 @@ def _find_source(sources: Mapping[str, str | bytes], diagram_id: str | None) -> 
             return name, root
         first = first or (name, root)
     if first is None:
-        raise DeployError("没有可绘制的 BPMN 文件")
+        raise DeployError(t("没有可绘制的 BPMN 文件"))
     if diagram_id is not None:
-        raise DeployError(f"找不到图形 {diagram_id}", first[0], diagram_id)
+        raise DeployError(t("找不到图形 {diagram}", diagram=diagram_id), first[0], diagram_id)
     return first  # read_diagram reports that it has no diagram
 
 
@@ -137,27 +141,28 @@ def _paint(item: Shape | Edge, marks: Marks) -> tuple[Paint, list[str]]:
     return Paint(stroke=item.stroke or INK, fill=item.fill or WHITE), states
 
 
-def _group(item: Shape | Edge, drawing: Diagram, marks: Marks, labels: Mapping[str, str]) -> str:
+def _group(item: Shape | Edge, drawing: Diagram, marks: Marks, labels: Mapping[str, str],
+           translate: Callable[[str], str]) -> str:
     paint, states = _paint(item, marks)
     kind = "edge" if isinstance(item, Edge) else "shape"
     classes = " ".join([f"bpmn-{kind}", f"bpmn-{item.kind or 'unknown'}", *states])
     body = draw_edge(item, drawing, paint) if kind == "edge" else draw_shape(item, drawing, paint, labels)
     count = marks.counts.get(item.element_id, 0) if kind == "shape" else 0
-    tooltip = _tooltip(drawing.name_of(item.element), states, count)
+    tooltip = _tooltip(drawing.name_of(item.element), states, count, translate)
     badge = _badge(item, count) if count > 1 else ""
     return (f'<g class="{esc(classes)}" data-element="{esc(item.element_id)}" data-kind="{kind}">'
             f"{tooltip}{body}{badge}</g>")
 
 
-def _tooltip(name: str, states: list[str], count: int) -> str:
+def _tooltip(name: str, states: list[str], count: int, translate: Callable[[str], str]) -> str:
     """A <title> the browser shows on hover, without JavaScript: the name and the case's progress."""
     if not name:
         return ""
     details = [STATE_NAMES[state] for state in states]
     if count > 1:
-        details.append(f"执行 {count} 次")
-    text = name + (f"（{'，'.join(details)}）" if details else "")
-    return f"<title>{esc(text)}</title>"
+        details.append(t("执行 {count} 次", count=count))
+    text = t("{name}（{details}）", name=name, details=joined(details, "，")) if details else name
+    return f"<title>{esc(translate(text))}</title>"
 
 
 def _badge(shape: Shape, count: int) -> str:

@@ -7,6 +7,7 @@ from lxml import etree
 
 from workflows.diagram.svg import colour
 from workflows.errors import DeployError
+from workflows.text import t
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -120,9 +121,10 @@ def _number(node: etree._Element, name: str, file: str, where: str) -> float:
     try:
         value = float(node.get(name))
     except (TypeError, ValueError):
-        raise DeployError(f"图形坐标 {name} 缺失或不是数字（{node.get(name)!r}）", file, where) from None
+        raise DeployError(t("图形坐标 {name} 缺失或不是数字（{value}）", name=name, value=repr(node.get(name))), file,
+                          where) from None
     if not math.isfinite(value):
-        raise DeployError(f"图形坐标 {name} 不是有限数（{value}）", file, where)
+        raise DeployError(t("图形坐标 {name} 不是有限数（{value}）", name=name, value=value), file, where)
     return value
 
 
@@ -132,7 +134,7 @@ def _bounds(node: etree._Element | None, file: str, where: str) -> Box | None:
         return None
     box = Box(*(_number(bounds, name, file, where) for name in ("x", "y", "width", "height")))
     if box.width < 0 or box.height < 0:
-        raise DeployError("图形的宽度或高度为负数", file, where)
+        raise DeployError(t("图形的宽度或高度为负数"), file, where)
     return box
 
 
@@ -152,7 +154,7 @@ def _resolve(node: etree._Element, model: dict, file: str) -> tuple[str, etree._
         element = model.get(reference.split(":", 1)[1])  # a QName with a namespace prefix
     if element is None:
         what = local_name(node)
-        raise DeployError(f"{what} {node.get('id') or ''} 指向的模型元素不存在", file, reference)
+        raise DeployError(t("{what} {id} 指向的模型元素不存在", what=what, id=node.get("id") or ""), file, reference)
     return element.get("id"), element
 
 
@@ -160,7 +162,7 @@ def _shape(node: etree._Element, model: dict, file: str) -> Shape:
     element_id, element = _resolve(node, model, file)
     bounds = _bounds(node, file, element_id)
     if bounds is None:
-        raise DeployError("BPMNShape 缺少 Bounds（位置和大小）", file, element_id)
+        raise DeployError(t("BPMNShape 缺少 Bounds（位置和大小）"), file, element_id)
     fill, stroke = _colours(node)
     return Shape(
         di_id=node.get("id") or "", element_id=element_id,
@@ -176,7 +178,7 @@ def _edge(node: etree._Element, model: dict, file: str) -> Edge:
     waypoints = [(_number(point, "x", file, element_id), _number(point, "y", file, element_id))
                  for point in node.iterfind(f"{{{DI}}}waypoint")]
     if len(waypoints) < 2:
-        raise DeployError("BPMNEdge 至少需要两个 waypoint", file, element_id)
+        raise DeployError(t("BPMNEdge 至少需要两个 waypoint"), file, element_id)
     return Edge(
         di_id=node.get("id") or "", element_id=element_id,
         kind=local_name(element) if element is not None else "", element=element, points=waypoints,
@@ -188,11 +190,11 @@ def read_diagram(root: etree._Element, file: str, diagram_id: str | None = None)
     """The shapes and edges of the first diagram in ``root`` (or the one with ``diagram_id``)."""
     diagram = find_diagram(root, diagram_id)
     if diagram is None:
-        reason = f"找不到图形 {diagram_id}" if diagram_id else "文件没有图形信息（BPMNDiagram）"
+        reason = t("找不到图形 {diagram}", diagram=diagram_id) if diagram_id else t("文件没有图形信息（BPMNDiagram）")
         raise DeployError(reason, file, diagram_id)
     plane = diagram.find(f"{{{BPMNDI}}}BPMNPlane")
     if plane is None:
-        raise DeployError("BPMNDiagram 没有 BPMNPlane", file, diagram.get("id"))
+        raise DeployError(t("BPMNDiagram 没有 BPMNPlane"), file, diagram.get("id"))
     model = model_index(root)
     items: list[Shape | Edge] = []
     for node in plane:

@@ -22,6 +22,8 @@ from workflows.engine.clock import install_engine_clock
 from workflows.engine.expressions import make_script_engine
 from workflows.errors import EngineError
 from workflows.record.canonical import fast_digest
+from workflows.text import Text
+from workflows.text import t
 
 
 @lru_cache(maxsize=1)
@@ -85,15 +87,21 @@ def running(at: datetime) -> Iterator[None]:
         except SpiffWorkflowException as error:
             raise EngineError(describe_engine_error(error)) from None
         except (ValueError, TypeError, KeyError) as error:
-            raise EngineError(f"流程运行出错：{error}") from None
+            raise EngineError(t("流程运行出错：{error}", error=_message(error))) from None
 
 
 def describe_engine_error(error: SpiffWorkflowException) -> str:
     """A message naming the BPMN element where the model failed."""
     task = getattr(error, "task", None)
     element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or getattr(error, "id", None)
-    where = f"（元素 {element}）" if element else ""
-    return f"流程模型运行出错{where}：{error}"
+    if element:
+        return t("流程模型运行出错（元素 {element}）：{error}", element=element, error=str(error))
+    return t("流程模型运行出错：{error}", error=str(error))
+
+
+def _message(error: Exception) -> str:
+    # An expression refused by the allow-list carries a domain message: keep its template.
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Text) else str(error)
 
 
 def advance(workflow: BpmnWorkflow) -> None:

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from workflows.processes import model_functions
 from workflows.processes import selection_functions
+from workflows.text import t
 
 MAX_EXPRESSION_LENGTH = 4000
 
@@ -31,13 +32,13 @@ _ALLOWED_NODES = (
 )
 
 _NODE_NAMES_ZH = {
-    ast.Attribute: "属性访问", ast.Lambda: "lambda 函数", ast.Import: "import 语句",
-    ast.ImportFrom: "import 语句", ast.ListComp: "推导式", ast.SetComp: "推导式",
-    ast.DictComp: "推导式", ast.GeneratorExp: "生成器表达式", ast.Pow: "乘方运算",
-    ast.FunctionDef: "函数定义", ast.ClassDef: "类定义", ast.While: "while 循环",
-    ast.For: "for 循环", ast.With: "with 语句", ast.Try: "try 语句", ast.Delete: "del 语句",
-    ast.Global: "global 语句", ast.NamedExpr: "海象赋值", ast.Await: "await",
-    ast.Yield: "yield", ast.Starred: "星号展开",
+    ast.Attribute: t("属性访问"), ast.Lambda: t("lambda 函数"), ast.Import: t("import 语句"),
+    ast.ImportFrom: t("import 语句"), ast.ListComp: t("推导式"), ast.SetComp: t("推导式"),
+    ast.DictComp: t("推导式"), ast.GeneratorExp: t("生成器表达式"), ast.Pow: t("乘方运算"),
+    ast.FunctionDef: t("函数定义"), ast.ClassDef: t("类定义"), ast.While: t("while 循环"),
+    ast.For: t("for 循环"), ast.With: t("with 语句"), ast.Try: t("try 语句"), ast.Delete: t("del 语句"),
+    ast.Global: t("global 语句"), ast.NamedExpr: t("海象赋值"), ast.Await: "await",
+    ast.Yield: "yield", ast.Starred: t("星号展开"),
 }
 
 
@@ -53,25 +54,25 @@ def allowed_functions() -> dict[str, Callable[..., Any]]:
 def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozenset()) -> ast.AST:
     """Parse ``source`` and refuse anything outside the allow-list; returns the tree."""
     if len(source) > MAX_EXPRESSION_LENGTH:
-        raise ExpressionRefused(f"表达式过长（超过 {MAX_EXPRESSION_LENGTH} 个字符）")
+        raise ExpressionRefused(t("表达式过长（超过 {limit} 个字符）", limit=MAX_EXPRESSION_LENGTH))
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
     except SyntaxError as error:
-        raise ExpressionRefused(f"语法错误：{error.msg}（第 {error.lineno} 行）") from None
+        raise ExpressionRefused(t("语法错误：{error}（第 {line} 行）", error=error.msg, line=error.lineno)) from None
     callable_names = set(allowed_functions()) | extra_names
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             what = _NODE_NAMES_ZH.get(type(node), type(node).__name__)
-            raise ExpressionRefused(f"不允许使用{what}")
+            raise ExpressionRefused(t("不允许使用{what}", what=what))
         if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise ExpressionRefused(f"不允许使用以下划线开头的名称 {node.id}")
+            raise ExpressionRefused(t("不允许使用以下划线开头的名称 {name}", name=node.id))
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in callable_names:
                 name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-                raise ExpressionRefused(f"不允许调用 {name}（只能调用已登记的函数）")
+                raise ExpressionRefused(t("不允许调用 {name}（只能调用已登记的函数）", name=name))
         if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
             if len(node.value) > MAX_EXPRESSION_LENGTH:
-                raise ExpressionRefused("字符串常量过长")
+                raise ExpressionRefused(t("字符串常量过长"))
     return tree
 
 

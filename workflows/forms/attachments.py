@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Attachment
+from workflows import access
 from workflows.actors import Actor
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
-from workflows.queries import case_reads
+from workflows.text import joined
+from workflows.text import t
 
 MAX_BYTES = 10 * 1024 * 1024
 # Documents and scans the bureau files; nothing a browser would run.
@@ -34,15 +36,17 @@ def check(field: str, title: str, name: str, data: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
     problem = None
     if not name or len(name) > 200:
-        problem = "文件名须为 1 到 200 个字符"
+        problem = t("文件名须为 1 到 200 个字符")
     elif suffix not in TYPES:
-        problem = f"文件 {name} 的类型不允许（可上传：{'、'.join(sorted(TYPES))}）"
+        problem = t("文件 {name} 的类型不允许（可上传：{types}）", name=name, types=joined(sorted(TYPES), "、"))
     elif not data:
-        problem = f"文件 {name} 是空文件"
+        problem = t("文件 {name} 是空文件", name=name)
     elif len(data) > MAX_BYTES:
-        problem = f"文件 {name} 过大（{len(data) // 1024} KB，上限 {MAX_BYTES // 1024 // 1024} MB）"
+        problem = t("文件 {name} 过大（{size} KB，上限 {limit} MB）", name=name, size=len(data) // 1024,
+                    limit=MAX_BYTES // 1024 // 1024)
     if problem:
-        raise InvalidData(f"「{title}」有误：{problem}", {field: f"「{title}」：{problem}"})
+        raise InvalidData(t("「{title}」有误：{problem}", title=title, problem=problem),
+                          {field: t("「{title}」：{problem}", title=title, problem=problem)})
     return TYPES[suffix]
 
 
@@ -59,9 +63,9 @@ def store(session: Session, actor: Actor, at: datetime, case_id: int, task_id: s
 
 def fetch(session: Session, actor: Actor, case_id: int, sha256: str) -> Attachment:
     """A case's file by its sha256, for someone who may read the case."""
-    case_reads.visible_case(session, actor, case_id)
+    access.readable_case(session, actor, case_id)
     found = session.scalar(select(Attachment).where(Attachment.case_id == case_id, Attachment.sha256 == sha256)
                            .limit(1))
     if found is None:
-        raise NotFound(f"案件 {case_id} 没有摘要为 {sha256[:12]}… 的附件")
+        raise NotFound(t("案件 {case_id} 没有摘要为 {digest}… 的附件", case_id=case_id, digest=sha256[:12]))
     return found

@@ -16,6 +16,8 @@ from workflows.errors import NotFound
 from workflows.forms.cadre_qualifications import qualification_record
 from workflows.registry import cadre_file
 from workflows.registry import cadre_records
+from workflows.text import joined
+from workflows.text import t
 
 MARK = "x-cadre"
 
@@ -51,12 +53,13 @@ def attach_records(session: Session, schema: dict, data: dict) -> dict:
                 records.append(attached_record(session, cadre_records.find_cadre(session, str(staff_no))))
             except NotFound:
                 title = (schema["properties"][field].get("title") or field)
-                errors[field] = f"「{title}」中的干部编号 {staff_no} 在干部信息库中不存在"
+                errors[field] = t("「{title}」中的干部编号 {staff_no} 在干部信息库中不存在", title=title,
+                                  staff_no=staff_no)
                 break
         enriched[f"{field}_records"] = records if isinstance(value, list) else (records[0] if records else None)
     errors.update(_row_errors(session, schema, data))
     if errors:
-        raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("表单数据有误：{problems}", problems=joined(errors.values())), errors)
     return enriched
 
 
@@ -70,7 +73,7 @@ def _row_errors(session: Session, schema: dict, data: dict) -> dict[str, str]:
         numbers = sorted({str(row[name]) for row in rows if isinstance(row, dict) for name in marked if row.get(name)})
         known = set(session.scalars(select(Cadre.staff_no).where(Cadre.staff_no.in_(numbers)))) if numbers else set()
         if missing := [number for number in numbers if number not in known]:
-            titles = "、".join(columns[name].get("title") or name for name in marked)
-            errors[field] = (f"「{prop.get('title') or field}」的「{titles}」中的干部编号 {'、'.join(missing)} "
-                             "在干部信息库中不存在")
+            titles = joined((columns[name].get("title") or name for name in marked), "、")
+            errors[field] = t("「{title}」的「{columns}」中的干部编号 {staff_nos} 在干部信息库中不存在",
+                              title=prop.get("title") or field, columns=titles, staff_nos=joined(missing, "、"))
     return errors

@@ -46,6 +46,8 @@ from workflows.processes import case_outcome
 from workflows.processes.local_rules import calendar_overrides
 from workflows.queries import people
 from workflows.rules.calendar import calendar_version
+from workflows.text import joined
+from workflows.text import t
 
 RULES = "x-rules"
 USER = "x-user"
@@ -63,11 +65,12 @@ def schema_problems(schema: dict) -> list[str]:
     for field, prop in properties.items():
         if isinstance(prop, dict) and CONFIRM in prop:
             if prop.get("type") != "boolean":
-                problems.append(f"{CONFIRM} 只能用在布尔字段上（{field}）")
+                problems.append(t("{keyword} 只能用在布尔字段上（{field}）", keyword=CONFIRM, field=field))
             try:
                 expressions.check(str(prop[CONFIRM]))
             except expressions.ExpressionRefused as refused:
-                problems.append(f"{field} 的 {CONFIRM} 条件不被允许：{refused}")
+                problems.append(t("{field} 的 {keyword} 条件不被允许：{refused}", field=field, keyword=CONFIRM,
+                                  refused=refused.args[0]))
     return problems + rows_for.schema_problems(schema) + talk_records.schema_problems(schema)
 
 
@@ -95,7 +98,7 @@ def _check_confirmations(schema: dict, data: dict, at: datetime | None) -> tuple
         if not form_rules.holds(str(prop[CONFIRM]), scope, at):
             data = {key: value for key, value in data.items() if key not in (field, case_outcome.REASON)}
         elif data.get(field) is not True:
-            errors[field] = f"此选择将终止本案件：请勾选「{_title(schema, field)}」后再提交"
+            errors[field] = t("此选择将终止本案件：请勾选「{title}」后再提交", title=_title(schema, field))
     return data, errors
 
 
@@ -117,7 +120,8 @@ def _check_users(session: Session, schema: dict, data: dict) -> dict[str, str]:
             .where(User.username.in_(names), User.active.is_(True), UserRole.role_code.in_(roles))))
         missing = [name for name in names if name not in holders]
         if missing:
-            errors[field] = f"「{_title(schema, field)}」中的用户 {'、'.join(missing)} 不存在、已停用或不担任该角色"
+            errors[field] = t("「{title}」中的用户 {users} 不存在、已停用或不担任该角色", title=_title(schema, field),
+                              users=joined(missing, "、"))
     return errors
 
 
@@ -130,7 +134,8 @@ def _check_sections(session: Session, schema: dict, data: dict) -> dict[str, str
         known = set(session.scalars(select(Section.code).where(Section.code.in_(codes))))
         missing = [code for code in codes if code not in known]
         if missing:
-            errors[field] = f"「{_title(schema, field)}」中的科室代码 {'、'.join(missing)} 在干部信息库中不存在"
+            errors[field] = t("「{title}」中的科室代码 {codes} 在干部信息库中不存在", title=_title(schema, field),
+                              codes=joined(missing, "、"))
     return errors
 
 
@@ -146,7 +151,7 @@ def prepare(session: Session, schema: dict, data: object, context: dict | None =
         valid = json_schema.validate(schema, data)
     except InvalidData as invalid:  # a per-cadre row's error names the cadre
         named = rows_for.named_errors(session, schema, data, invalid.errors)
-        raise InvalidData("表单数据有误：" + "；".join(named.values()), named) from None
+        raise InvalidData(t("表单数据有误：{problems}", problems=joined(named.values())), named) from None
     valid, headcount_errors = headcount_fields.attach(session, schema, valid, context or {})
     clean, confirmations = _check_confirmations(schema, valid, at)
     records, row_errors = rows_for.check(session, schema, clean, context or {}, at)
@@ -156,7 +161,7 @@ def prepare(session: Session, schema: dict, data: object, context: dict | None =
     if schema.get(party_meeting.KEYWORD) and not errors:
         clean, errors = party_meeting.attach(session, clean, actor or SYSTEM, context or {})
     if errors:
-        raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("表单数据有误：{problems}", problems=joined(errors.values())), errors)
     clean = {**cadre_fields.attach_records(session, schema, clean), **records}
     if schema.get(CALENDAR):
         overrides = calendar_overrides(session)

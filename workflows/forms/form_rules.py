@@ -6,6 +6,7 @@ from datetime import datetime
 from workflows.engine import expressions
 from workflows.engine.clock import engine_now
 from workflows.engine.clock import engine_time
+from workflows.text import t
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -13,18 +14,20 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 def problems(rules, known_fields, where: str) -> list[str]:
     """What is wrong with a list of ``{"field", "check", "message"}`` rules (checked at deploy time), in Chinese."""
     if not isinstance(rules, list):
-        return [f"{where} 必须是列表"]
+        return [t("{where} 必须是列表", where=where)]
     found = []
     for number, rule in enumerate(rules, start=1):
         if not isinstance(rule, dict) or not {"field", "check", "message"} <= set(rule):
-            found.append(f"{where} 第 {number} 条须有 field、check、message")
+            found.append(t("{where} 第 {number} 条须有 field、check、message", where=where, number=number))
             continue
         if rule["field"] not in known_fields:
-            found.append(f"{where} 第 {number} 条的字段 {rule['field']} 不在表单中")
+            found.append(t("{where} 第 {number} 条的字段 {field} 不在表单中", where=where, number=number,
+                           field=rule["field"]))
         try:
             expressions.check(str(rule["check"]))
         except expressions.ExpressionRefused as refused:
-            found.append(f"{where} 第 {number} 条的条件不被允许：{refused}")
+            found.append(t("{where} 第 {number} 条的条件不被允许：{refused}", where=where, number=number,
+                           refused=refused.args[0]))
     return found
 
 

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from workflows.registry import headcount
 from workflows.rules.headcount import Vacancy
+from workflows.text import t
 
 KEYWORD = "x-headcount"
 STATED = "vacancy_exists"  # the organiser's own statement, asked for only when the table has no entry
 REASON = "termination_reason"
-NO_POST = "案件未指定拟任职位的科室和职务层次，职数表无从查起"
+NO_POST = t("案件未指定拟任职位的科室和职务层次，职数表无从查起")
 
 
 def facts(session: Session, schema: dict | None, context: dict) -> Vacancy | None:
@@ -36,16 +37,17 @@ def attach(session: Session, schema: dict, data: dict, context: dict) -> tuple[d
     if not schema.get(KEYWORD):
         return data, {}
     found = facts(session, schema, context)
+    # The task data goes on record as it is: plain text, not a message to translate.
     enriched = {**data, "headcount": found.as_data() if found else None,
-                "headcount_status": found.summary() if found else NO_POST}
+                "headcount_status": str(found.summary() if found else NO_POST)}
     stated = data.get(STATED)
     if found is None or not found.has_entry:
         if stated is None:
             where = found.summary() if found else NO_POST
-            return enriched, {STATED: f"{where}：请据实选择是否有职位空缺"}
+            return enriched, {STATED: t("{where}：请据实选择是否有职位空缺", where=where)}
         return enriched, {}
     if stated is not None and stated != found.is_open:
-        return enriched, {STATED: f"{found.summary()}：是否有空缺以职数表为准，不能另选"}
+        return enriched, {STATED: t("{summary}：是否有空缺以职数表为准，不能另选", summary=found.summary())}
     enriched[STATED] = None  # the table decides; the name stays defined for the gateway's condition
     if not found.is_open and not str(data.get(REASON) or "").strip():
         enriched[REASON] = f"无职数空缺，不启动选任（{found.summary()}）"

@@ -4,43 +4,47 @@ from jsonschema import Draft202012Validator
 from jsonschema import FormatChecker
 
 from workflows.errors import InvalidData
+from workflows.text import joined
+from workflows.text import t
 
-_TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否",
-               "object": "对象", "array": "列表", "null": "空值"}
+_TYPE_NAMES = {"string": t("文本"), "integer": t("整数"), "number": t("数字"), "boolean": t("是/否"),
+               "object": t("对象"), "array": t("列表"), "null": t("空值")}
 
 
 def _title(schema: dict, field: str) -> str:
     prop = schema.get("properties", {}).get(field, {})
-    return f"「{prop.get('title', field)}」" if isinstance(prop, dict) else f"「{field}」"
+    return prop.get("title", field) if isinstance(prop, dict) else field
 
 
 def _message(error, schema: dict, field: str) -> str:
     title, value = _title(schema, field), error.validator_value
+    kind = _TYPE_NAMES.get(value, value) if isinstance(value, str) else value
     messages = {
-        "required": f"{title}为必填项",
-        "type": f"{title}应为{_TYPE_NAMES.get(value, value) if isinstance(value, str) else value}",
-        "minLength": f"{title}至少 {value} 个字符",
-        "maxLength": f"{title}最多 {value} 个字符",
-        "minimum": f"{title}不能小于 {value}",
-        "maximum": f"{title}不能大于 {value}",
-        "exclusiveMinimum": f"{title}必须大于 {value}",
-        "exclusiveMaximum": f"{title}必须小于 {value}",
-        "enum": f"{title}只能是：{'、'.join(map(str, value)) if isinstance(value, list) else value}",
-        "const": f"{title}只能是 {value}",
-        "pattern": f"{title}格式不正确",
-        "format": f"{title}不是有效的 {value}",
-        "minItems": f"{title}至少 {value} 项",
-        "maxItems": f"{title}最多 {value} 项",
-        "additionalProperties": f"不允许的字段 {field}",
-        "oneOf": f"{title}只能是：{_choices(value)}",
+        "required": t("「{title}」为必填项", title=title),
+        "type": t("「{title}」应为{kind}", title=title, kind=kind),
+        "minLength": t("「{title}」至少 {value} 个字符", title=title, value=value),
+        "maxLength": t("「{title}」最多 {value} 个字符", title=title, value=value),
+        "minimum": t("「{title}」不能小于 {value}", title=title, value=value),
+        "maximum": t("「{title}」不能大于 {value}", title=title, value=value),
+        "exclusiveMinimum": t("「{title}」必须大于 {value}", title=title, value=value),
+        "exclusiveMaximum": t("「{title}」必须小于 {value}", title=title, value=value),
+        "enum": t("「{title}」只能是：{choices}", title=title,
+                  choices=joined(map(str, value), "、") if isinstance(value, list) else value),
+        "const": t("「{title}」只能是 {value}", title=title, value=value),
+        "pattern": t("「{title}」格式不正确", title=title),
+        "format": t("「{title}」不是有效的 {value}", title=title, value=value),
+        "minItems": t("「{title}」至少 {value} 项", title=title, value=value),
+        "maxItems": t("「{title}」最多 {value} 项", title=title, value=value),
+        "additionalProperties": t("不允许的字段 {field}", field=field),
+        "oneOf": t("「{title}」只能是：{choices}", title=title, choices=_choices(value)),
     }
-    return messages.get(error.validator, f"{title}不符合要求：{error.message}")
+    return messages.get(error.validator) or t("「{title}」不符合要求：{error}", title=title, error=error.message)
 
 
 def _choices(options) -> str:
     # A choice list written as oneOf [{"const": code, "title": 中文}] reads best by its titles.
     if isinstance(options, list):
-        return "、".join(str(o.get("title", o.get("const"))) for o in options if isinstance(o, dict))
+        return joined((str(o.get("title", o.get("const"))) for o in options if isinstance(o, dict)), "、")
     return str(options)
 
 
@@ -59,12 +63,12 @@ def _field_of(error) -> list[str]:
 def validate(schema: dict, data: object) -> dict:
     """Return ``data`` when it satisfies ``schema``; otherwise raise :class:`InvalidData`."""
     if not isinstance(data, dict):
-        raise InvalidData("提交的数据必须是一个对象", {"_form": "提交的数据必须是 JSON 对象"})
+        raise InvalidData(t("提交的数据必须是一个对象"), {"_form": t("提交的数据必须是 JSON 对象")})
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         for field in _field_of(error):
             errors.setdefault(field, _message(error, schema, field.split(".")[-1]))
     if errors:
-        raise InvalidData("表单数据有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("表单数据有误：{problems}", problems=joined(errors.values())), errors)
     return data

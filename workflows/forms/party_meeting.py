@@ -13,16 +13,18 @@ from sqlalchemy.orm import Session
 from storage.models import User
 from storage.models import UserRole
 from workflows.actors import Actor
+from workflows.text import joined
+from workflows.text import t
 
 KEYWORD = "x-party-meeting"
 MEMBER_ROLES = ("party_group", "party_secretary")
 # Dates the three procedures record before a party-group meeting, which the meeting cannot precede: it decides
 # on what these steps prepared (a later meeting_date is the earlier sitting's, or the recommendation meeting's).
 EARLIER_DATES = {
-    "announced_on": "职位公布日期", "meeting_date": "此前的会议日期", "study_date": "确定考察对象的研究日期",
-    "notice_date": "考察预告日期", "concluded_on": "举报核查结论日期", "screened_on": "审查日期",
-    "consulted_on": "征求意见日期", "talk_date": "谈话日期", "education_date": "批评教育日期",
-    "deferral_decided_on": "暂缓申请审批日期",
+    "announced_on": t("职位公布日期"), "meeting_date": t("此前的会议日期"), "study_date": t("确定考察对象的研究日期"),
+    "notice_date": t("考察预告日期"), "concluded_on": t("举报核查结论日期"), "screened_on": t("审查日期"),
+    "consulted_on": t("征求意见日期"), "talk_date": t("谈话日期"), "education_date": t("批评教育日期"),
+    "deferral_decided_on": t("暂缓申请审批日期"),
 }
 
 
@@ -40,15 +42,15 @@ def problems(members: dict[str, str], data: dict, secretary: str) -> dict[str, s
     errors = {}
     present, recused = list(data.get("members_present") or []), list(data.get("recused") or [])
     if secretary not in members:
-        errors["members_present"] = f"记录会议的用户 {secretary} 不是党组成员，不能主持党组会议"
+        errors["members_present"] = t("记录会议的用户 {secretary} 不是党组成员，不能主持党组会议", secretary=secretary)
     elif secretary in present:
-        errors["members_present"] = "书记本人主持会议，已自动计入出席，并在最后单独表态；请不要勾选书记本人"
+        errors["members_present"] = t("书记本人主持会议，已自动计入出席，并在最后单独表态；请不要勾选书记本人")
     elif strangers := [name for name in present if name not in members]:
-        errors["members_present"] = f"{'、'.join(strangers)} 不是党组成员，不能计入出席"
+        errors["members_present"] = t("{names} 不是党组成员，不能计入出席", names=joined(strangers, "、"))
     if secretary in recused:
-        errors["recused"] = "主持会议的书记须回避时，应由其他党组成员主持该议题，不能在此登记书记回避"
+        errors["recused"] = t("主持会议的书记须回避时，应由其他党组成员主持该议题，不能在此登记书记回避")
     elif outside := [name for name in recused if name not in present]:
-        errors["recused"] = f"回避的成员须是出席的成员：{'、'.join(outside)} 未勾选出席"
+        errors["recused"] = t("回避的成员须是出席的成员：{names} 未勾选出席", names=joined(outside, "、"))
     return errors
 
 
@@ -58,7 +60,8 @@ def too_early(data: dict, case_data: dict) -> str | None:
     for key, label in EARLIER_DATES.items():
         earlier = case_data.get(key)
         if day and isinstance(earlier, str) and day < earlier[:10]:
-            return f"「会议日期」（{day}）不得早于本案已记录的{label}（{earlier[:10]}）：党组会议在此前环节之后召开"
+            return t("「会议日期」（{day}）不得早于本案已记录的{label}（{earlier}）：党组会议在此前环节之后召开",
+                     day=day, label=label, earlier=earlier[:10])
     return None
 
 

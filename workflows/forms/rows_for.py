@@ -21,6 +21,9 @@ from storage.models import Cadre
 from workflows.errors import NotFound
 from workflows.forms import form_rules
 from workflows.registry import cadre_records
+from workflows.text import Text
+from workflows.text import joined
+from workflows.text import t
 
 ROWS_FOR = "x-rows-for"
 ROW_RULES = "x-row-rules"
@@ -45,12 +48,13 @@ def schema_problems(schema: dict) -> list[str]:
         if ROWS_FOR in prop:
             variable = prop[ROWS_FOR]
             if not _identifier(variable):
-                problems.append(f"{field} 的 {ROWS_FOR} 须是案件数据的变量名（字母、数字、下划线），"
-                                f"而不是 {variable!r}")
+                problems.append(t("{field} 的 {keyword} 须是案件数据的变量名（字母、数字、下划线），而不是 {variable}",
+                                  field=field, keyword=ROWS_FOR, variable=repr(variable)))
             if prop.get("type") != "array" or STAFF_NO not in columns:
-                problems.append(f"{ROWS_FOR} 只能用在每行有 {STAFF_NO} 列的行列表上（{field}）")
+                problems.append(t("{keyword} 只能用在每行有 {column} 列的行列表上（{field}）", keyword=ROWS_FOR,
+                                  column=STAFF_NO, field=field))
         problems += form_rules.problems((prop.get("items") or {}).get(ROW_RULES, []), columns,
-                                        f"{field} 的 {ROW_RULES}")
+                                        t("{field} 的 {keyword}", field=field, keyword=ROW_RULES))
     return problems
 
 
@@ -95,7 +99,14 @@ def names(session: Session, schema: dict, data: dict, context: dict) -> dict[str
 
 def _who(row, index: int, known: dict[str, str]) -> str:
     staff_no = _staff_no(row)
-    return f"「{known.get(staff_no, staff_no)}」" if staff_no else f"第 {index + 1} 行"
+    return t("「{name}」", name=known.get(staff_no, staff_no)) if staff_no else t("第 {number} 行", number=index + 1)
+
+
+def _retitled(message: str, column: str, title: str) -> str:
+    # A schema message built with the cell's key as its title is built again with the column's title.
+    if isinstance(message, Text) and message.params.get("title") == column:
+        return Text(message.msgid, **{**message.params, "title": title})
+    return message.replace(f"「{column}」", f"「{title}」")
 
 
 def named_errors(session: Session, schema: dict, data, errors: dict[str, str]) -> dict[str, str]:
@@ -111,8 +122,8 @@ def named_errors(session: Session, schema: dict, data, errors: dict[str, str]) -
         if field in fields and index.isdigit() and int(index) < len(rows):
             # The schema's message quotes a cell by its key (「verdict」): the column's title reads better.
             title = (_columns(schema["properties"][field]).get(column) or {}).get("title")
-            message = message.replace(f"「{column}」", f"「{title}」") if column and title else message
-            message = f"{_who(rows[int(index)], int(index), known)}：{message}"
+            message = _retitled(message, column, title) if column and title else message
+            message = t("{who}：{message}", who=_who(rows[int(index)], int(index), known), message=message)
         shown[key] = message
     return shown
 
@@ -122,14 +133,16 @@ def _coverage(field: str, prop: dict, rows: list, context: dict, known: dict[str
     title, variable = _title(prop, field), prop[ROWS_FOR]
     wanted = listed(context, variable)
     if wanted is None:
-        return {field: f"「{title}」须按案件数据「{variable}」中的名单逐人填写，但本案件没有这份名单："
-                       "流程模型有误，请告知管理员"}
+        return {field: t("「{title}」须按案件数据「{variable}」中的名单逐人填写，但本案件没有这份名单："
+                         "流程模型有误，请告知管理员", title=title, variable=variable)}
     counts = Counter(no for row in rows if (no := _staff_no(row)))
-    problems = [f"「{title}」缺少「{known.get(no, no)}」一行" for no in wanted if not counts[no]]
-    problems += [f"「{title}」中的「{known.get(no, no)}」不在本步骤的人选之中" for no in counts if no not in wanted]
-    problems += [f"「{title}」中的「{known.get(no, no)}」有 {count} 行：每人只填一行"
-                 for no, count in counts.items() if count > 1 and no in wanted]
-    return {field: "；".join(problems)} if problems else {}
+    problems = [t("「{title}」缺少「{name}」一行", title=title, name=known.get(no, no))
+                for no in wanted if not counts[no]]
+    problems += [t("「{title}」中的「{name}」不在本步骤的人选之中", title=title, name=known.get(no, no))
+                 for no in counts if no not in wanted]
+    problems += [t("「{title}」中的「{name}」有 {count} 行：每人只填一行", title=title, name=known.get(no, no),
+                   count=count) for no, count in counts.items() if count > 1 and no in wanted]
+    return {field: joined(problems)} if problems else {}
 
 
 def _record(session: Session, row) -> dict | None:
@@ -161,5 +174,6 @@ def check(session: Session, schema: dict, data: dict, context: dict,
             for rule in (prop.get("items") or {}).get(ROW_RULES, []):
                 if not form_rules.holds(str(rule["check"]), scope, at):
                     errors.setdefault(f"{field}.{index}.{rule['field']}",
-                                      f"{_who(row, index, known)}：{form_rules.filled(rule['message'], scope)}")
+                                      t("{who}：{message}", who=_who(row, index, known),
+                                        message=form_rules.filled(rule["message"], scope)))
     return records, errors

@@ -25,6 +25,8 @@ from workflows.registry import cadre_file
 from workflows.registry import cadre_file_codes as codes
 from workflows.registry import cadre_records
 from workflows.registry import codes as registry_codes
+from workflows.text import joined
+from workflows.text import t
 
 KEYWORD = "x-talk-record"
 FIELD_KEYS = ("date", "summary", "talkers")
@@ -42,21 +44,25 @@ def schema_problems(schema: dict) -> list[str]:
     if keyword is None:
         return []
     if not isinstance(keyword, dict):
-        return [f"{KEYWORD} 须为对象"]
+        return [t("{keyword} 须为对象", keyword=KEYWORD)]
     properties = schema.get("properties") or {}
-    problems = [f"{KEYWORD} 不认识的键 {key}" for key in keyword if key not in ("kind", *FIELD_KEYS, *OPTIONAL_KEYS)]
+    problems = [t("{keyword} 不认识的键 {key}", keyword=KEYWORD, key=key)
+                for key in keyword if key not in ("kind", *FIELD_KEYS, *OPTIONAL_KEYS)]
     if registry_codes.code_for(codes.TALK_KIND, str(keyword.get("kind") or "")) is None:
-        problems.append(f"{KEYWORD} 的 kind 只能是：{'、'.join(codes.TALK_KIND.values())}")
+        problems.append(t("{keyword} 的 kind 只能是：{kinds}", keyword=KEYWORD,
+                          kinds=joined(codes.TALK_KIND.values(), "、")))
     for key in FIELD_KEYS:
         names = _summary_fields(keyword) if key == "summary" else [keyword.get(key)]
         for name in names:
             if not isinstance(name, str) or name not in properties:
-                problems.append(f"{KEYWORD} 的 {key} 须为表单中的字段，收到 {name!r}")
+                problems.append(t("{keyword} 的 {key} 须为表单中的字段，收到 {name}", keyword=KEYWORD, key=key,
+                                  name=repr(name)))
     date_field = properties.get(keyword.get("date")) or {}
     if keyword.get("date") in properties and date_field.get("format") != "date":
-        problems.append(f"{KEYWORD} 的 date 字段 {keyword['date']} 须为日期（format: date）")
+        problems.append(t("{keyword} 的 date 字段 {field} 须为日期（format: date）", keyword=KEYWORD,
+                          field=keyword["date"]))
     if "cadre" in keyword and not (isinstance(keyword["cadre"], str) and keyword["cadre"]):
-        problems.append(f"{KEYWORD} 的 cadre 须为流程数据中干部编号的键名")
+        problems.append(t("{keyword} 的 cadre 须为流程数据中干部编号的键名", keyword=KEYWORD))
     return problems
 
 
@@ -98,14 +104,15 @@ def _cadre(session: Session, case: Case, keyword: dict, data: dict):
     try:
         if key:
             if data.get(key) in (None, ""):
-                raise EngineError(f"记入谈话记录需要流程数据 {key}（干部编号），但当前没有（请检查表单与模型）")
+                raise EngineError(t("记入谈话记录需要流程数据 {key}（干部编号），但当前没有（请检查表单与模型）",
+                                    key=key))
             return cadre_records.find_cadre(session, str(data[key]))
         if case.cadre_id is None:
-            raise EngineError("记入谈话记录需要案件关联一名干部（从干部信息库发起），"
-                              f"或在表单的 {KEYWORD} 中指定 cadre")
+            raise EngineError(t("记入谈话记录需要案件关联一名干部（从干部信息库发起），"
+                                "或在表单的 {keyword} 中指定 cadre", keyword=KEYWORD))
         return cadre_records.get_cadre(session, case.cadre_id)
     except NotFound as missing:
-        raise EngineError(f"记入谈话记录时找不到干部：{missing}") from None
+        raise EngineError(t("记入谈话记录时找不到干部：{missing}", missing=missing.message)) from None
 
 
 def record(session: Session, actor: Actor, at: datetime, case: Case, bpmn_id: str, data: dict):
@@ -116,7 +123,8 @@ def record(session: Session, actor: Actor, at: datetime, case: Case, bpmn_id: st
     try:
         held_on = date.fromisoformat(str(data.get(keyword["date"]) or "")[:10])
     except ValueError:
-        raise EngineError(f"记入谈话记录时 {keyword['date']} 不是日期：{data.get(keyword['date'])!r}") from None
+        raise EngineError(t("记入谈话记录时 {field} 不是日期：{value}", field=keyword["date"],
+                            value=repr(data.get(keyword["date"])))) from None
     values = {"talk_date": held_on, "talk_kind": registry_codes.code_for(codes.TALK_KIND, keyword["kind"]),
               "talkers": _talkers(session, schema, keyword["talkers"], data.get(keyword["talkers"])),
               "summary": _summary(schema, keyword, data)}
@@ -124,4 +132,5 @@ def record(session: Session, actor: Actor, at: datetime, case: Case, bpmn_id: st
         return cadre_file.add(session, actor, at, cadre_file.TALK, cadre.id, values, case_id=case.id)
     except InvalidData as invalid:
         # The form checked each field already: what is left is a form and model that do not fit together.
-        raise EngineError(f"任务「{bpmn_id}」的谈话无法记入干部信息库：{'；'.join(invalid.errors.values())}") from None
+        raise EngineError(t("任务「{task}」的谈话无法记入干部信息库：{problems}", task=bpmn_id,
+                            problems=joined(invalid.errors.values()))) from None

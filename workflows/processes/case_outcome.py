@@ -10,13 +10,12 @@ from sqlalchemy import or_
 
 from storage.models import Case
 from workflows.engine import TaskState
+from workflows.vocabulary import status_name
 
 PROPERTY = "caseOutcome"
 OUTCOMES = ("completed", "terminated")
 # The field a terminating choice's form asks the reason in (form_checks drops it when the case goes on).
 REASON = "termination_reason"
-STATUS_NAMES = {"running": ("办理中", "In progress"), "completed": ("已办结", "Completed"),
-                "terminated": ("已终止", "Terminated"), "cancelled": ("已撤销", "Withdrawn")}
 # The status filter of the lists, in the order shown.
 FILTERS = ("running", "completed", "terminated", "cancelled")
 
@@ -40,12 +39,6 @@ def end_of(workflow) -> dict | None:
 def shown_status(status: str | None, outcome: str | None) -> str | None:
     """The status as the lists filter and name it: a completed case that was terminated is ``terminated``."""
     return "terminated" if status == "completed" and outcome == "terminated" else status
-
-
-def status_name(status: str | None, english: bool = False) -> str:
-    """A status or filter code in words (``terminated`` is 已终止); an unknown code stays as it is."""
-    names = STATUS_NAMES.get(status or "")
-    return names[english] if names else (status or "—")
 
 
 def status_label(status: str | None, outcome: str | None = None, end_name: str | None = None,

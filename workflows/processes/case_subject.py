@@ -17,6 +17,7 @@ from storage.models import Section
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
 from workflows.registry import cadre_records
+from workflows.text import t
 
 PROPERTY = "startFrom"
 KINDS = ("cadre", "post")
@@ -45,10 +46,12 @@ def concern(session: Session, spec: ProcessSpec, start_from: str | None, cadre_s
         try:
             cadre = cadre_records.find_cadre(session, str(cadre_staff_no))
         except NotFound:
-            raise InvalidData("干部不存在", {"cadre": f"干部编号 {cadre_staff_no} 在干部信息库中不存在"}) from None
+            raise InvalidData(t("干部不存在"), {
+                "cadre": t("干部编号 {staff_no} 在干部信息库中不存在", staff_no=cadre_staff_no)}) from None
         return Concern(cadre.staff_no, f"{spec.name}：{cadre.name}", cadre, {"cadre": cadre_records.snapshot(cadre)})
     if start_from == "cadre":
-        raise InvalidData("须选择干部", {"cadre": f"「{spec.name}」须从干部信息库选择一名干部发起"})
+        raise InvalidData(t("须选择干部"), {
+            "cadre": t("「{process}」须从干部信息库选择一名干部发起", process=spec.name)})
     if start_from == "post":
         section = session.scalar(select(Section).where(Section.code == data.get("post_section_code")))
         if section is not None:

@@ -25,6 +25,8 @@ from workflows.processes.xml_checks import check_dmn
 from workflows.processes.xml_checks import parse_xml
 from workflows.record import audit
 from workflows.record.canonical import digest
+from workflows.text import joined
+from workflows.text import t
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 ASSIGNEE_PROPERTY = "assigneeVariable"
@@ -48,7 +50,7 @@ def bundle_from_paths(paths: list[Path]) -> Bundle:
     files: dict[str, bytes] = {}
     for path in paths:
         if not path.is_file():
-            raise DeployError("文件不存在", str(path))
+            raise DeployError(t("文件不存在"), str(path))
         data = path.read_bytes()
         files[path.name] = data
         if path.suffix == ".bpmn":
@@ -56,7 +58,8 @@ def bundle_from_paths(paths: list[Path]) -> Bundle:
             for name in _form_names(root):
                 form_path = path.parent / name
                 if not form_path.is_file():
-                    raise DeployError(f"表单文件 {name} 不存在（应在 {form_path}）", path.name)
+                    raise DeployError(t("表单文件 {name} 不存在（应在 {path}）", name=name, path=str(form_path)),
+                                      path.name)
                 files[name] = form_path.read_bytes()
     return Bundle(files)
 
@@ -74,12 +77,12 @@ def _load_forms(bundle: Bundle) -> dict[str, dict]:
                 schema = json.loads(data.decode("utf-8"))
                 Draft202012Validator.check_schema(schema)
             except (UnicodeDecodeError, ValueError) as error:
-                raise DeployError(f"表单不是合法的 JSON：{error}", name) from None
+                raise DeployError(t("表单不是合法的 JSON：{error}", error=str(error)), name) from None
             except SchemaError as error:
-                raise DeployError(f"表单不是合法的 JSON Schema：{error.message}", name) from None
+                raise DeployError(t("表单不是合法的 JSON Schema：{error}", error=error.message), name) from None
             problems = form_checks.schema_problems(schema)
             if problems:
-                raise DeployError(f"表单的校验规则有误：{'；'.join(problems)}", name)
+                raise DeployError(t("表单的校验规则有误：{problems}", problems=joined(problems)), name)
             forms[name] = schema
     return forms
 
@@ -101,32 +104,35 @@ def parse(bundle: Bundle) -> tuple[object, list[str]]:
                 process_ids += [p.get("id") for p in root.iterfind("{*}process")
                                 if p.get("isExecutable", "true") != "false"]
             else:
-                raise DeployError("只接受 .bpmn、.dmn 和表单 .json 文件", name)
+                raise DeployError(t("只接受 .bpmn、.dmn 和表单 .json 文件"), name)
         except ModelError as error:
             raise _deploy_error(error, name) from None
     if not process_ids:
-        raise DeployError("没有可执行的流程（bpmn:process isExecutable=\"true\"）")
+        raise DeployError(t("没有可执行的流程（bpmn:process isExecutable=\"true\"）"))
     return parser, process_ids
 
 
 def _deploy_error(error: ModelError, name: str) -> DeployError:
-    line = f"（第 {error.line_number} 行）" if getattr(error, "line_number", None) else ""
     message = str(error).split("\n")[0]
-    return DeployError(f"模型校验失败{line}：{message}", error.file_name or name, error.id or None)
+    if getattr(error, "line_number", None):
+        message = t("模型校验失败（第 {line} 行）：{error}", line=error.line_number, error=message)
+    else:
+        message = t("模型校验失败：{error}", error=message)
+    return DeployError(message, error.file_name or name, error.id or None)
 
 
 def _task_tables(spec, subprocess_specs, forms: dict[str, dict], file: str):
     task_forms, task_info = {}, {}
     for task_spec in [*spec.task_specs.values(),
-                      *(t for sub in subprocess_specs.values() for t in sub.task_specs.values())]:
+                      *(task for sub in subprocess_specs.values() for task in sub.task_specs.values())]:
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
         form_name = properties.get(FORM_PROPERTY)
         if getattr(task_spec, "manual", False) and not form_name:
-            raise DeployError(f"用户任务必须用扩展属性 {FORM_PROPERTY} 指定表单", file,
+            raise DeployError(t("用户任务必须用扩展属性 {property} 指定表单", property=FORM_PROPERTY), file,
                               task_spec.bpmn_id)
         if form_name:
             if form_name not in forms:
-                raise DeployError(f"表单文件 {form_name} 不在部署包中", file, task_spec.bpmn_id)
+                raise DeployError(t("表单文件 {name} 不在部署包中", name=form_name), file, task_spec.bpmn_id)
             task_forms[task_spec.bpmn_id] = forms[form_name]
         info = _task_info(task_spec, properties, file)
         if info:
@@ -140,12 +146,12 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
             else "user" if getattr(task_spec, "manual", False) else "element")
     effect = properties.get(EFFECT_PROPERTY)
     if effect is not None and effect not in KNOWN_EFFECTS:
-        raise DeployError(f"未知的 {EFFECT_PROPERTY}：{effect}（可用：{'、'.join(KNOWN_EFFECTS)}）", file,
-                          task_spec.bpmn_id)
+        raise DeployError(t("未知的 {property}：{effect}（可用：{known}）", property=EFFECT_PROPERTY, effect=effect,
+                            known=joined(KNOWN_EFFECTS, "、")), file, task_spec.bpmn_id)
     outcome = properties.get(case_outcome.PROPERTY)
     if outcome is not None and (type(task_spec).__name__ != "EndEvent" or outcome not in case_outcome.OUTCOMES):
-        raise DeployError(f"{case_outcome.PROPERTY} 只能用在结束事件上，取值 {'、'.join(case_outcome.OUTCOMES)}，"
-                          f"收到 {outcome!r}", file, task_spec.bpmn_id)
+        raise DeployError(t("{property} 只能用在结束事件上，取值 {known}，收到 {value}", property=case_outcome.PROPERTY,
+                            known=joined(case_outcome.OUTCOMES, "、"), value=repr(outcome)), file, task_spec.bpmn_id)
     if kind == "element" and effect is None:
         return None
     info = {"name": task_spec.bpmn_name or task_spec.bpmn_id, "lane": task_spec.lane, "kind": kind,
@@ -153,14 +159,14 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
     due = properties.get(DUE_PROPERTY)
     if due is not None:
         if kind != "user" or not due.isdigit() or not 1 <= int(due) <= 60:
-            raise DeployError(f"{DUE_PROPERTY} 只能用在用户任务上，取值 1 到 60 的工作日数，收到 {due!r}", file,
-                              task_spec.bpmn_id)
+            raise DeployError(t("{property} 只能用在用户任务上，取值 1 到 60 的工作日数，收到 {value}",
+                                property=DUE_PROPERTY, value=repr(due)), file, task_spec.bpmn_id)
         info["due_working_days"] = int(due)
     start_from = properties.get(case_subject.PROPERTY)
     if start_from is not None:
         if kind != "start" or start_from not in case_subject.KINDS:
-            raise DeployError(f"{case_subject.PROPERTY} 只能用在开始事件上，取值 {'、'.join(case_subject.KINDS)}",
-                              file, task_spec.bpmn_id)
+            raise DeployError(t("{property} 只能用在开始事件上，取值 {known}", property=case_subject.PROPERTY,
+                                known=joined(case_subject.KINDS, "、")), file, task_spec.bpmn_id)
         info["start_from"] = start_from
     if effect is not None:
         info["registry_effect"] = effect

@@ -14,6 +14,7 @@ from workflows.errors import InvalidData
 from workflows.record import audit
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.text import t
 
 
 def load_policy(path: str | None) -> Policy:
@@ -23,7 +24,7 @@ def load_policy(path: str | None) -> Policy:
     try:
         return Policy.from_mapping(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError) as error:
-        raise RuntimeError(f"政策参数文件 {path} 有误：{error}") from None
+        raise RuntimeError(t("政策参数文件 {path} 有误：{error}", path=path, error=str(error))) from None
 
 
 def calendar_overrides(session: Session) -> dict[date, bool]:
@@ -35,7 +36,7 @@ def set_calendar_override(session: Session, actor: Actor, at: datetime, day: dat
                           note: str) -> CalendarOverride:
     """Close a day or open an extra working day locally; the change goes on record."""
     if not note or not note.strip() or len(note) > 200:
-        raise InvalidData("调整说明有误", {"note": "「说明」为必填项，最多 200 个字符"})
+        raise InvalidData(t("调整说明有误"), {"note": t("「说明」为必填项，最多 200 个字符")})
     row = session.get(CalendarOverride, day) or CalendarOverride(day=day)
     row.is_workday, row.note = is_workday, note.strip()
     session.add(row)

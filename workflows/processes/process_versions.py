@@ -18,6 +18,7 @@ from workflows.processes import deploy
 from workflows.processes.xml_checks import MAX_FILE_BYTES
 from workflows.processes.xml_checks import _element_id
 from workflows.processes.xml_checks import parse_xml
+from workflows.text import t
 
 MAX_FILES = 50
 SUFFIXES = (".bpmn", ".dmn", ".json")
@@ -74,22 +75,22 @@ def bundle_from_uploads(uploads: list[tuple[str, bytes]]) -> tuple[deploy.Bundle
     ``MAX_FILES`` files of at most ``MAX_FILE_BYTES`` each, only .bpmn, .dmn and .json.
     """
     if not uploads:
-        raise DeployError("请选择要上传的文件（一个 .bpmn 文件及其表单 .json 文件）")
+        raise DeployError(t("请选择要上传的文件（一个 .bpmn 文件及其表单 .json 文件）"))
     if len(uploads) > MAX_FILES:
-        raise DeployError(f"一次最多上传 {MAX_FILES} 个文件，收到 {len(uploads)} 个")
+        raise DeployError(t("一次最多上传 {limit} 个文件，收到 {count} 个", limit=MAX_FILES, count=len(uploads)))
     models: dict[str, bytes] = {}
     forms: dict[str, bytes] = {}
     for raw_name, data in uploads:
         name = raw_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
         if not name.endswith(SUFFIXES):
-            raise DeployError("只接受 .bpmn、.dmn 和表单 .json 文件", name or "（无文件名）")
+            raise DeployError(t("只接受 .bpmn、.dmn 和表单 .json 文件"), name or t("（无文件名）"))
         if len(data) > MAX_FILE_BYTES:
-            raise DeployError(f"文件过大：每个文件最多 {MAX_FILE_BYTES // (1024 * 1024)} MiB", name)
+            raise DeployError(t("文件过大：每个文件最多 {limit} MiB", limit=MAX_FILE_BYTES // (1024 * 1024)), name)
         if name in models or name in forms:
-            raise DeployError("同名文件上传了两次", name)
+            raise DeployError(t("同名文件上传了两次"), name)
         (forms if name.endswith(".json") else models)[name] = data
     if not any(name.endswith(".bpmn") for name in models):
-        raise DeployError("缺少 .bpmn 流程文件")
+        raise DeployError(t("缺少 .bpmn 流程文件"))
     files = dict(models)
     for bpmn_name, data in models.items():
         if not bpmn_name.endswith(".bpmn"):
@@ -97,7 +98,8 @@ def bundle_from_uploads(uploads: list[tuple[str, bytes]]) -> tuple[deploy.Bundle
         for form_name, element in _form_references(parse_xml(data, bpmn_name)).items():
             base = PurePosixPath(form_name).name
             if base not in forms:
-                raise DeployError(f"缺少表单文件 {base}（流程中写作 {form_name}），请一并上传", bpmn_name, element)
+                raise DeployError(t("缺少表单文件 {name}（流程中写作 {reference}），请一并上传", name=base,
+                                    reference=form_name), bpmn_name, element)
             files[form_name] = forms[base]
     used = {PurePosixPath(name).name for name in files if name.endswith(".json")}
     return deploy.Bundle(files), sorted(set(forms) - used)

@@ -6,6 +6,7 @@ from lxml import etree
 
 from workflows.engine import expressions
 from workflows.errors import DeployError
+from workflows.text import t
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -27,10 +28,10 @@ _BARE_ISO = re.compile(r"^(R\d*/)?(P(\d|T)|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 def parse_xml(data: bytes, file: str) -> etree._Element:
     """Parse untrusted XML: size cap, no DTD, no entities, no network."""
     if len(data) > MAX_FILE_BYTES:
-        raise DeployError(f"文件过大（{len(data)} 字节，上限 {MAX_FILE_BYTES} 字节）", file)
+        raise DeployError(t("文件过大（{size} 字节，上限 {limit} 字节）", size=len(data), limit=MAX_FILE_BYTES), file)
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
-        raise DeployError("不允许 DOCTYPE 或实体声明（DTD/ENTITY）", file)
+        raise DeployError(t("不允许 DOCTYPE 或实体声明（DTD/ENTITY）"), file)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, remove_comments=True,
@@ -38,7 +39,8 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise DeployError(f"XML 格式错误（第 {error.lineno} 行）：{error.msg}", file) from None
+        raise DeployError(t("XML 格式错误（第 {line} 行）：{error}", line=error.lineno, error=error.msg),
+                          file) from None
 
 
 def _element_id(node: etree._Element) -> str:
@@ -56,8 +58,8 @@ def _check_code(source: str | None, mode: str, file: str, node: etree._Element, 
     try:
         expressions.check(source, mode)
     except expressions.ExpressionRefused as refused:
-        raise DeployError(f"{what}不被允许：{refused}（{source.strip()[:80]}）", file,
-                          _element_id(node)) from None
+        raise DeployError(t("{what}不被允许：{refused}（{source}）", what=what, refused=refused.args[0],
+                            source=source.strip()[:80]), file, _element_id(node)) from None
 
 
 def check_bpmn(root: etree._Element, file: str) -> None:
@@ -67,37 +69,37 @@ def check_bpmn(root: etree._Element, file: str) -> None:
         for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
             for end in ("sourceRef", "targetRef"):
                 if flow.get(end) not in ids:
-                    raise DeployError(f"连线的 {end} 指向不存在的元素 {flow.get(end)!r}", file,
-                                      flow.get("id"))
+                    raise DeployError(t("连线的 {end} 指向不存在的元素 {target}", end=end, target=repr(flow.get(end))),
+                                      file, flow.get("id"))
     for node in root.iterfind(".//bpmn:conditionExpression", NS):
-        _check_code(node.text, "eval", file, node, "条件表达式")
+        _check_code(node.text, "eval", file, node, t("条件表达式"))
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             text = (node.text or "").strip()
             if _BARE_ISO.match(text):
-                raise DeployError(f"定时器表达式必须加引号，例如 \"{text}\"（表达式按 Python 求值）",
+                raise DeployError(t("定时器表达式必须加引号，例如 \"{text}\"（表达式按 Python 求值）", text=text),
                                   file, _element_id(node))
-            _check_code(text, "eval", file, node, "定时器表达式")
+            _check_code(text, "eval", file, node, t("定时器表达式"))
     for tag in ("loopCardinality", "completionCondition", "condition"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
-            _check_code(node.text, "eval", file, node, "表达式")
+            _check_code(node.text, "eval", file, node, t("表达式"))
     for node in root.iterfind(".//bpmn:script", NS):
-        _check_code(node.text, "exec", file, node, "脚本")
+        _check_code(node.text, "exec", file, node, t("脚本"))
     for tag in ("preScript", "postScript"):
         for node in root.iterfind(f".//spiffworkflow:{tag}", NS):
-            _check_code(node.text, "exec", file, node, "脚本")
+            _check_code(node.text, "exec", file, node, t("脚本"))
 
 
 def check_dmn(root: etree._Element, file: str) -> None:
     """Refuse DMN cells and input expressions outside the allow-list."""
     namespace = root.tag.split("}")[0].strip("{")
     if namespace not in DMN_NAMESPACES:
-        raise DeployError(f"不是 DMN 文件（命名空间 {namespace}）", file)
+        raise DeployError(t("不是 DMN 文件（命名空间 {namespace}）", namespace=namespace), file)
     ns = {"dmn": namespace}
     for node in root.iterfind(".//dmn:inputExpression/dmn:text", ns):
-        _check_code(node.text, "eval", file, node, "DMN 输入表达式")
+        _check_code(node.text, "eval", file, node, t("DMN 输入表达式"))
     for node in root.iterfind(".//dmn:outputEntry/dmn:text", ns):
-        _check_code(node.text, "eval", file, node, "DMN 输出单元格")
+        _check_code(node.text, "eval", file, node, t("DMN 输出单元格"))
     for node in root.iterfind(".//dmn:inputEntry/dmn:text", ns):
         text = (node.text or "").strip()
         if text in ("", "-"):
@@ -107,4 +109,4 @@ def check_dmn(root: etree._Element, file: str) -> None:
         try:
             expressions.check(candidate)
         except expressions.ExpressionRefused:
-            _check_code(f"dmninputexpr {candidate}", "eval", file, node, "DMN 输入单元格")
+            _check_code(f"dmninputexpr {candidate}", "eval", file, node, t("DMN 输入单元格"))

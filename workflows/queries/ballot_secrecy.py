@@ -15,6 +15,8 @@ from storage.models import Case
 from workflows.actors import Actor
 from workflows.queries.case_reads import case_events
 from workflows.record import audit
+from workflows.text import t
+from workflows.vocabulary import Event
 
 MEETING = "party_group_meeting"
 # Each ballot task and the fields of its form that carry the member's choice.
@@ -30,8 +32,8 @@ VOTE_METHODS = {"oral": ("口头表决", "Oral vote"), "show_of_hands": ("举手
                 "named_ballot": ("记名投票", "Named ballot"), "secret_ballot": ("无记名投票", "Secret ballot")}
 # Who reads a filed paper (the 纪实表 PDF): the office's reading, so a secret vote is filed with its counts only.
 FILED_READER = Actor(None, "", frozenset({"personnel_office"}))  # no user has an empty name
-SEALED_OPEN = "已表决，表决结束前保密"
-SEALED_SECRET = "无记名投票，仅公布票数"
+SEALED_OPEN = t("已表决，表决结束前保密")
+SEALED_SECRET = t("无记名投票，仅公布票数")
 
 
 @dataclass
@@ -81,7 +83,7 @@ def for_reader(events: list, viewer: Actor | None, case_running: bool = True) ->
     rounds: list[Round] = []
     round_of, author_of = {}, {}
     for event in events:
-        if event.type != "task.completed":
+        if event.type != Event.TASK_COMPLETED:
             continue
         payload = audit.payload_of(event)
         bpmn_id = payload.get("bpmn_id")

@@ -4,12 +4,14 @@ from sqlalchemy.orm import Session
 
 from storage.models import Case
 from workflows.queries.people import People
+from workflows.text import t
 
 # Case data that names what the vote is about, in the order shown: (key, label). A key the case lacks is left out.
-_SELECTION = (("appointee", "拟任人选"), ("post", "拟任职位"))
-_ROTATION = (("cadre", "轮岗对象"), ("target", "拟转任职位"))
-_SANCTION = (("cadre", "处理对象"), ("sanction_kind", "处理方式"), ("demotion_title", "降职或免职后的职务"))
-_SECOND_LINE = (("cadre", "对象"), ("proposal", "建议"), ("proposed_post_title", "拟安排的岗位"))
+_SELECTION = (("appointee", t("拟任人选")), ("post", t("拟任职位")))
+_ROTATION = (("cadre", t("轮岗对象")), ("target", t("拟转任职位")))
+_SANCTION = (("cadre", t("处理对象")), ("sanction_kind", t("处理方式")), ("demotion_title", t("降职或免职后的职务")))
+# 对象 stays as it is: forms already mark 对象 for a JSON object, and one Chinese word has one English.
+_SECOND_LINE = (("cadre", "对象"), ("proposal", t("建议")), ("proposed_post_title", t("拟安排的岗位")))
 
 
 def _props(case: Case) -> dict[str, dict]:

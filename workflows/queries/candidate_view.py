@@ -7,6 +7,8 @@ and 竞争上岗 rankings, the 拟任人选), as of any point of the record, for
 
 from dataclasses import dataclass
 
+from workflows.text import t
+
 
 @dataclass(frozen=True)
 class CandidateLine:
@@ -35,10 +37,10 @@ def _status(staff_no: str, data: dict, outcomes: dict[str, dict]) -> tuple[str, 
         outcome = outcomes[staff_no]
         return outcome.get("outcome", ""), outcome.get("step", ""), outcome.get("reason", "")
     if data.get("proposal_ready") and data.get("appointee") == staff_no:
-        return "拟任人选", "综合分析提出任用建议", ""
+        return t("拟任人选"), t("综合分析提出任用建议"), ""
     if staff_no in (data.get("candidates") or []):
-        return "考察对象", "⑦确定考察对象", ""
-    return "推荐人选", "", ""
+        return t("考察对象"), t("⑦确定考察对象"), ""
+    return t("推荐人选"), "", ""
 
 
 def lines(data: dict) -> list[CandidateLine]:

@@ -1,6 +1,7 @@
 """A case's record as people read it: each step with who, in what role, when, and what they decided."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -19,19 +20,24 @@ from workflows.queries import ballot_secrecy
 from workflows.queries.case_reads import case_events
 from workflows.queries.people import People
 from workflows.queries.people import Table
+from workflows.queries.people import role_name
+from workflows.text import t
+from workflows.vocabulary import Event
+from workflows.vocabulary import event_name
 
 # What the engine adds to task data for its own use; a person did not write it.
 _MACHINE_KEYS = ("policy", "cadre", "calendar_overrides", "members_roster", "recused_names", "headcount")
 # What the command adds and a reader needs: labelled like a form field would be.
-_ENGINE_FIELDS = {"calendar_version": {"title": "工作日历版本"},
-                  "headcount_status": {"title": "职数表核定与空缺（提交时）"},
-                  "members_due": {"title": "应到会成员人数（党组全体成员，含书记）"},
-                  "members_present_count": {"title": "实到人数（含书记和回避成员）"},
-                  "secretary": {"title": "主持会议的书记", "x-user": "party_secretary"}}
-ROLE_LABELS = {code: names[0] for code, names in ROLE_NAMES.items()}
-_TYPE_NAMES = {"case.started": "发起案件", "task.claimed": "认领", "task.unclaimed": "释放", "timer.fired": "期限届满",
-               "message.received": "收到消息", "case.cancelled": "撤销案件", "case.completed": "办结",
-               "access.denied": "拒绝访问"}
+_ENGINE_FIELDS = {"calendar_version": {"title": t("工作日历版本")},
+                  "headcount_status": {"title": t("职数表核定与空缺（提交时）")},
+                  "members_due": {"title": t("应到会成员人数（党组全体成员，含书记）")},
+                  "members_present_count": {"title": t("实到人数（含书记和回避成员）")},
+                  "secretary": {"title": t("主持会议的书记"), "x-user": "party_secretary"}}
+
+
+def role_labels(english: bool = False) -> dict[str, str]:
+    """The diagram's lane titles: each role's name in the page's language."""
+    return {code: role_name(code, english) for code in ROLE_NAMES}
 
 
 @dataclass
@@ -73,16 +79,17 @@ def steps(session: Session, case: Case, english: bool = False, viewer: Actor | N
     secrecy = ballot_secrecy.for_reader(events, viewer, case.status == "running")
     for event in events:
         payload = ballot_secrecy.event_payload(secrecy, event)
-        if event.type == "task.completed":
+        if event.type == Event.TASK_COMPLETED:
             schema = forms.get(payload.get("bpmn_id"))
             name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema, people)
-        elif event.type == "case.started":
-            name, fields = _TYPE_NAMES[event.type], _labelled(payload.get("data") or {}, forms.get(start_id), people)
-        elif event.type == "message.received":
-            name, fields = f"收到消息：{payload.get('message')}", _labelled(payload.get("payload") or {}, None, people)
+        elif event.type == Event.CASE_STARTED:
+            name, fields = event_name(event.type), _labelled(payload.get("data") or {}, forms.get(start_id), people)
+        elif event.type == Event.MESSAGE_RECEIVED:
+            name = t("收到消息：{message}", message=str(payload.get("message")))
+            fields = _labelled(payload.get("payload") or {}, None, people)
         else:
-            name = _TYPE_NAMES.get(event.type, event.type)
-            fields = [(label, str(payload[key])) for key, label in (("name", "任务"), ("reason", "原因"))
+            name = event_name(event.type)
+            fields = [(label, str(payload[key])) for key, label in (("name", t("任务")), ("reason", t("原因")))
                       if payload.get(key)]
         files = [(item["name"], item["sha256"]) for value in (payload.get("data") or {}).values()
                  if isinstance(value, list) for item in value if isinstance(item, dict) and "sha256" in item]
@@ -116,9 +123,13 @@ def marks(case: Case, workflow) -> "diagram.Marks":
                          open=frozenset(open_now), counts=dict(runs))
 
 
-def drawing(case: Case, workflow) -> str:
-    """The case's diagram as SVG, marked with where it has been and where it stands."""
-    return diagram.render_svg(case.spec.sources, marks(case, workflow), labels=ROLE_LABELS)
+def drawing(case: Case, workflow, english: bool = False, translate: Callable[[str], str] = str) -> str:
+    """The case's diagram as SVG, marked with where it has been and where it stands.
+
+    ``translate`` puts the hover texts in the page's language (the web layer passes its own; see workflows.text).
+    """
+    return diagram.render_svg(case.spec.sources, marks(case, workflow), labels=role_labels(english),
+                              translate=translate)
 
 
 def waiting_messages(workflow) -> list[tuple[str, str, str | None]]:

@@ -23,11 +23,12 @@ from storage.models import ProcessSpec
 from storage.models import User
 from workflows.engine.clock import BEIJING
 from workflows.processes import case_outcome
+from workflows.queries.paging import PAGE_SIZE
+from workflows.queries.paging import rows_before
+from workflows.vocabulary import Event
 
-PAGE_SIZE = 50
 # Events that are someone acting in the case; a refused attempt (access.denied) is not.
-ACTED_TYPES = ("case.started", "task.claimed", "task.unclaimed", "task.completed", "timer.fired",
-               "message.received", "case.cancelled", "case.completed")
+ACTED_TYPES = tuple(event for event in Event if event != Event.ACCESS_DENIED)
 # A cadre named in the record by staff number: at most this many cadres match one search text.
 NAMED_CADRES = 20
 
@@ -83,13 +84,13 @@ def _cadre_filter(session: Session, text: str):
     mentions = [AuditEvent.payload.like(_like(f'"{staff_no}"'), escape="\\") for staff_no in named]
     conditions = [Case.cadre_id.in_(select(Cadre.id).where(Cadre.staff_no.in_(named)))] if named else []
     if mentions:
-        conditions.append(_of_case(AuditEvent.type.in_(("case.started", "task.completed")), or_(*mentions)))
+        conditions.append(_of_case(AuditEvent.type.in_((Event.CASE_STARTED, Event.TASK_COMPLETED)), or_(*mentions)))
     return or_(*conditions) if conditions else false()
 
 
 def _step_filter(session: Session, text: str):
     name, bpmn_id = _payload_field(session, "name"), _payload_field(session, "bpmn_id")
-    return _of_case(AuditEvent.type == "task.completed",
+    return _of_case(AuditEvent.type == Event.TASK_COMPLETED,
                     or_(bpmn_id == text, name.ilike(_like(text), escape="\\")))
 
 
@@ -132,5 +133,5 @@ def search(session: Session, criteria: Criteria, page: int = 1) -> tuple[list[Hi
              .where(*conditions(session, criteria)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.execute(query.order_by(Case.started_at.desc(), Case.id.desc())
-                           .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+                           .limit(PAGE_SIZE).offset(rows_before(page, PAGE_SIZE))).all()
     return [Hit(*row) for row in rows], total

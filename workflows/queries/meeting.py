@@ -16,6 +16,7 @@ from workflows.record import audit
 from workflows.rules.meetings import party_group_decision
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.vocabulary import Event
 
 MEETING, BALLOT, CLOSING = "party_group_meeting", "cast_ballot", "secretary_ballot"
 CHOICES = ("approve", "reject", "defer")
@@ -44,9 +45,9 @@ def board(session: Session, case: Case, viewer: Actor | None = None) -> Board | 
     counts once the vote is closed (see :mod:`workflows.ballot_secrecy`).
     """
     events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id,
-                                                      AuditEvent.type.in_(("case.started", "task.completed")))
+                                                      AuditEvent.type.in_((Event.CASE_STARTED, Event.TASK_COMPLETED)))
                              .order_by(AuditEvent.seq)).all()
-    started = next((audit.payload_of(event) for event in events if event.type == "case.started"), {})
+    started = next((audit.payload_of(event) for event in events if event.type == Event.CASE_STARTED), {})
     rounds = [i for i, event in enumerate(events) if audit.payload_of(event).get("bpmn_id") == MEETING]
     if not rounds:
         return None
@@ -99,7 +100,7 @@ def vote_rounds(events) -> list[VoteRound]:
     """The party-group votes of a case's events: each meeting, then its members' and the secretary's ballots."""
     rounds = []
     for event in events:
-        payload = audit.payload_of(event) if event.type == "task.completed" else {}
+        payload = audit.payload_of(event) if event.type == Event.TASK_COMPLETED else {}
         task, data = payload.get("bpmn_id"), payload.get("data") or {}
         if task == MEETING:
             rounds.append(VoteRound(event.seq, data))

@@ -1,4 +1,4 @@
-"""Stored codes as people read them: cadres "姓名（科室 职务）", users "姓名（角色）", sections, roles, statuses."""
+"""Stored codes as people read them: cadres "姓名（科室 职务）", users "姓名（角色）", sections, roles."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,17 +14,10 @@ from storage.models import User
 from workflows.actors import ROLE_NAMES
 from workflows.forms.rows_for import ROWS_FOR
 from workflows.rules.dates import full_years
+from workflows.text import t
 
-STATUS_NAMES = {"running": ("办理中", "In progress"), "completed": ("已办结", "Completed"),
-                "cancelled": ("已撤销", "Withdrawn")}
 YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
 CADRE, USER, SECTION = "x-cadre", "x-user", "x-section"
-
-
-def status_name(code: str | None, english: bool = False) -> str:
-    """A case status in words; an unknown code stays as it is."""
-    names = STATUS_NAMES.get(code or "")
-    return names[english] if names else (code or "—")
 
 
 def role_name(code: str | None, english: bool = False) -> str:
@@ -67,7 +60,9 @@ class CadreChoice:
     @property
     def label(self) -> str:
         place = " ".join(part for part in (self.section, self.title) if part)
-        return f"{self.name}（{place}，{self.age} 岁）" if place else f"{self.name}（{self.age} 岁）"
+        if place:
+            return t("{name}（{place}，{age} 岁）", name=self.name, place=place, age=self.age)
+        return t("{name}（{age} 岁）", name=self.name, age=self.age)
 
 
 def _choice(cadre: Cadre, today: date) -> CadreChoice:
@@ -148,7 +143,7 @@ class People:
         name, held = self._users[username]
         roles = [role] if role else [code for code in ROLE_NAMES if code in held]
         shown = "、".join(role_name(code, self.english) for code in roles)
-        return f"{name}（{shown}）" if shown else name
+        return t("{name}（{roles}）", name=name, roles=shown) if shown else name
 
     def value(self, prop: dict | None, value, records=None):
         """One form field's value as read: a string, or a :class:`Table` for rows of objects."""
@@ -182,7 +177,7 @@ class People:
             return YES_NO[value][self.english]
         if isinstance(value, dict):
             return "；".join(f"{key}：{self._one({}, item, None)}" for key, item in value.items())
-        return str(value)
+        return value if isinstance(value, str) else str(value)  # a sealed ballot's text keeps its template
 
     def _held(self, username) -> tuple[str, ...]:
         self.user(username)
@@ -224,7 +219,7 @@ class People:
 
 def _cadre_label(name: str, section: str | None, title: str | None, staff_no: str | None = None) -> str:
     place = "，".join(part for part in (" ".join(part for part in (section, title) if part), staff_no) if part)
-    return f"{name}（{place}）" if place else name
+    return t("{name}（{place}）", name=name, place=place) if place else name
 
 
 def _record_for(records: list, staff_no) -> dict | None:

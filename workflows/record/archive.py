@@ -21,6 +21,7 @@ from workflows.record import checkpoints
 from workflows.record import record_sheet
 from workflows.record import verification
 from workflows.record.canonical import sha256_hex
+from workflows.text import t
 
 FORMAT = "cadreflow-archive/1"
 MANIFEST = "manifest.json"
@@ -63,10 +64,11 @@ def _zip_time(latest: checkpoints.Checkpoint | None, start: date) -> tuple:
 def build_archive(session: Session, start: date, end: date, trusted_keys: set[str] | None) -> bytes:
     """The zip of the cases started in [start, end] (Beijing dates), each verified and replayed."""
     if end < start:
-        raise ArchivePeriodError(f"归档期间有误：结束日期 {end} 早于开始日期 {start}")
+        raise ArchivePeriodError(t("归档期间有误：结束日期 {end} 早于开始日期 {start}", end=str(end), start=str(start)))
     cases = cases_started(session, start, end)
     if not cases:
-        raise ArchivePeriodError(f"{start} 至 {end}（北京时间）期间没有发起的案件，未生成档案")
+        raise ArchivePeriodError(t("{start} 至 {end}（北京时间）期间没有发起的案件，未生成档案", start=str(start),
+                                   end=str(end)))
     row = checkpoints.latest(session)
     latest = checkpoints.from_row(row) if row else None
     files, entries = {}, []

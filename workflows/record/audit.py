@@ -19,6 +19,7 @@ from workflows.actors import Actor
 from workflows.engine.clock import iso
 from workflows.record.canonical import canonical_text
 from workflows.record.canonical import digest_with_text
+from workflows.text import t
 
 GENESIS_HASH = "0" * 64
 VERIFY_BATCH = 5000
@@ -59,7 +60,7 @@ def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload:
         case_prev_hash = session.scalar(sql.case_head, {"of_case": case_id})
     payload_text = canonical_text(payload)
     row = {
-        "seq": head.seq + 1, "case_id": case_id, "type": type_, "actor_id": actor.user_id,
+        "seq": head.seq + 1, "case_id": case_id, "type": str(type_), "actor_id": actor.user_id,
         "actor": actor.username, "role": actor.role, "at": iso(at), "payload": payload_text,
         "state_digest": state_digest, "case_prev_hash": case_prev_hash, "prev_hash": head.hash,
     }
@@ -119,13 +120,13 @@ def recompute_hash(row) -> str | None:
 
 def _row_fault(row, expected_seq: int, prev_hash: str, case_last: dict) -> str | None:
     if row.seq != expected_seq:
-        return f"缺少 seq {expected_seq}（下一条记录是 seq {row.seq}）"
+        return t("缺少 seq {missing}（下一条记录是 seq {next}）", missing=expected_seq, next=row.seq)
     if row.prev_hash != prev_hash:
-        return "prev_hash 与前一条记录的 hash 不符"
+        return t("prev_hash 与前一条记录的 hash 不符")
     if recompute_hash(row) != row.hash:
-        return "内容与 hash 不符（记录被改动）"
+        return t("内容与 hash 不符（记录被改动）")
     if row.case_id is not None and row.case_prev_hash != case_last.get(row.case_id):
-        return "case_prev_hash 与本案件前一条记录不符"
+        return t("case_prev_hash 与本案件前一条记录不符")
     return None
 
 
@@ -146,7 +147,8 @@ def verify_chain(session: Session) -> ChainVerdict:
     if head_seq != expected - 1 or head_hash != prev_hash:
         bad = min(head_seq, expected - 1) + 1 if head_seq != expected - 1 else expected - 1
         return ChainVerdict(False, expected - 1, bad,
-                            f"记录末尾与链头不符（链头 seq {head_seq}，实际最后一条 seq {expected - 1}）")
+                            t("记录末尾与链头不符（链头 seq {head}，实际最后一条 seq {last}）", head=head_seq,
+                              last=expected - 1))
     return ChainVerdict(True, expected - 1)
 
 
@@ -161,11 +163,11 @@ def verify_case_chain(session: Session, case_id: int) -> ChainVerdict:
     last = None
     for row in rows:
         if recompute_hash(row) != row.hash:
-            return ChainVerdict(False, len(rows), row.seq, "内容与 hash 不符（记录被改动）")
+            return ChainVerdict(False, len(rows), row.seq, t("内容与 hash 不符（记录被改动）"))
         if row.case_prev_hash != (last.hash if last else None):
-            return ChainVerdict(False, len(rows), row.seq, "本案件的前一条记录缺失或被改动")
+            return ChainVerdict(False, len(rows), row.seq, t("本案件的前一条记录缺失或被改动"))
         if predecessors.get(row.seq - 1) != row.prev_hash:
-            return ChainVerdict(False, len(rows), row.seq, "与全局链的前一条记录不符")
+            return ChainVerdict(False, len(rows), row.seq, t("与全局链的前一条记录不符"))
         last = row
     return _check_case_head(session, case_id, last, len(rows))
 
@@ -175,7 +177,7 @@ def _check_case_head(session: Session, case_id: int, last, count: int) -> ChainV
     head = session.get(CaseAuditHead, case_id)
     if head is None:
         return ChainVerdict(last is None, count, last.seq if last else None,
-                            "" if last is None else "本案件缺少记录头")
+                            "" if last is None else t("本案件缺少记录头"))
     last_seq = last.seq if last else 0
     if head.seq == last_seq and head.hash == last.hash:
         return ChainVerdict(True, count)
@@ -183,5 +185,5 @@ def _check_case_head(session: Session, case_id: int, last, count: int) -> ChainV
         present = set(session.scalars(select(AuditEvent.seq).where(
             AuditEvent.seq > last_seq, AuditEvent.seq <= head.seq)))
         missing = next((s for s in range(last_seq + 1, head.seq + 1) if s not in present), head.seq)
-        return ChainVerdict(False, count, missing, f"本案件最后的记录缺失（应到 seq {head.seq}）")
-    return ChainVerdict(False, count, head.seq + 1, "本案件的记录头与最后一条记录不符")
+        return ChainVerdict(False, count, missing, t("本案件最后的记录缺失（应到 seq {seq}）", seq=head.seq))
+    return ChainVerdict(False, count, head.seq + 1, t("本案件的记录头与最后一条记录不符"))

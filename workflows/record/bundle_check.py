@@ -18,8 +18,12 @@ from workflows.record.checkpoints import hashes_digest
 from workflows.record.verification import UNPINNED
 from workflows.record.verification import Verdict
 from workflows.record.verification import signature_fault
+from workflows.text import t
+from workflows.vocabulary import Event
+from workflows.vocabulary import Status
+from workflows.vocabulary import status_name
 
-CLOSING_TYPE = {"completed": "case.completed", "cancelled": "case.cancelled"}
+CLOSING_TYPE = {Status.COMPLETED: Event.CASE_COMPLETED, Status.CANCELLED: Event.CASE_CANCELLED}
 
 
 class BundleFormatError(CommandError):
@@ -41,7 +45,7 @@ def _part(bundle: dict, name: str):
     try:
         return bundle[name]
     except (KeyError, TypeError):
-        raise BundleFormatError(f"案件包缺少「{name}」部分") from None
+        raise BundleFormatError(t("案件包缺少「{name}」部分", name=name)) from None
 
 
 def _events(bundle: dict) -> list[SimpleNamespace]:
@@ -50,11 +54,12 @@ def _events(bundle: dict) -> list[SimpleNamespace]:
         try:
             events.append(SimpleNamespace(**{name: entry[name] for name in EVENT_COLUMNS}))
         except (KeyError, TypeError) as error:
-            raise BundleFormatError(f"案件包第 {number} 条记录缺少字段 {error}") from None
+            raise BundleFormatError(t("案件包第 {number} 条记录缺少字段 {field}", number=number,
+                                      field=str(error))) from None
         if type(events[-1].seq) is not int:  # bool is an int too, and no seq
-            raise BundleFormatError(f"案件包第 {number} 条记录的 seq 不是整数")
+            raise BundleFormatError(t("案件包第 {number} 条记录的 seq 不是整数", number=number))
     if not events:
-        raise BundleFormatError("案件包中没有任何记录")
+        raise BundleFormatError(t("案件包中没有任何记录"))
     return events
 
 
@@ -65,11 +70,11 @@ def _checkpoint(entry: dict) -> tuple[Checkpoint, str | None]:
         checkpoint = Checkpoint(int(entry["seq"]), entry["hash"], entry["at"], int(entry["from_seq"]),
                                 hashes_digest(hashes), entry["public_key"], entry["signature"], hashes)
     except (KeyError, TypeError, ValueError) as error:
-        raise BundleFormatError(f"案件包中的检查点缺少字段或格式有误：{error}") from None
+        raise BundleFormatError(t("案件包中的检查点缺少字段或格式有误：{error}", error=str(error))) from None
     if entry.get("hashes_digest") not in (None, checkpoint.hashes_digest):
-        return checkpoint, f"检查点（seq {checkpoint.seq}）的记录清单与其摘要不符"
+        return checkpoint, t("检查点（seq {seq}）的记录清单与其摘要不符", seq=checkpoint.seq)
     if len(hashes) != checkpoint.seq - checkpoint.from_seq or (hashes and hashes[-1] != checkpoint.hash):
-        return checkpoint, f"检查点（seq {checkpoint.seq}）的记录清单与其 seq、hash 不符"
+        return checkpoint, t("检查点（seq {seq}）的记录清单与其 seq、hash 不符", seq=checkpoint.seq)
     return checkpoint, None
 
 
@@ -92,7 +97,7 @@ def _signed_hashes(bundle: dict, seqs: list[int], trusted: set[str] | None,
         if verdict.latest is None or checkpoint.seq > verdict.latest.seq:
             verdict.latest = checkpoint
     if trusted is None and keys:
-        verdict.warnings.append(f"{UNPINNED}（{'、'.join(sorted(keys))}）")
+        verdict.warnings.append(t("{warning}（{keys}）", warning=UNPINNED, keys="、".join(sorted(keys))))
     return signed, newest
 
 
@@ -102,20 +107,21 @@ def _check_events(events: list, case_id, signed: dict, newest: int, verdict: Bun
     for event in events:
         seq = event.seq
         if event.case_id != case_id:
-            verdict.fail(seq, f"seq {seq} 不属于案件 {case_id}")
+            verdict.fail(seq, t("seq {seq} 不属于案件 {case}", seq=seq, case=case_id))
         if last is not None and not seq > last.seq:
-            verdict.fail(seq, f"seq {seq} 的记录重复或顺序错乱")
+            verdict.fail(seq, t("seq {seq} 的记录重复或顺序错乱", seq=seq))
         if audit.recompute_hash(event) != event.hash:
-            verdict.fail(seq, "内容与 hash 不符（记录被改动）")
+            verdict.fail(seq, t("内容与 hash 不符（记录被改动）"))
         if event.case_prev_hash != (last.hash if last else None):
             _missing_before(event, last, signed, verdict)
         before = last.hash if last is not None and last.seq == seq - 1 else signed.get(seq - 1, (None,))[0]
         if before is not None and event.prev_hash != before:
-            verdict.fail(seq, f"prev_hash 与 seq {seq - 1} 的记录不符")
+            verdict.fail(seq, t("prev_hash 与 seq {seq} 的记录不符", seq=seq - 1))
         if seq in signed and signed[seq][0] != event.hash:
-            verdict.fail(seq, f"seq {seq} 与检查点（seq {signed[seq][1]}）签名时的记录不符")
+            verdict.fail(seq, t("seq {seq} 与检查点（seq {checkpoint}）签名时的记录不符", seq=seq,
+                                checkpoint=signed[seq][1]))
         elif seq not in signed and seq <= newest:
-            verdict.fail(seq, f"seq {seq} 不在包中任何检查点的记录清单内")
+            verdict.fail(seq, t("seq {seq} 不在包中任何检查点的记录清单内", seq=seq))
         elif seq > newest:
             verdict.uncovered += 1
         last = event
@@ -127,9 +133,10 @@ def _missing_before(event, last, signed: dict, verdict: BundleVerdict) -> None:
     missing = next((seq for seq, (hash_, _) in signed.items()
                     if lower < seq < event.seq and hash_ == event.case_prev_hash), None)
     if missing is not None:
-        verdict.fail(missing, f"本案件 seq {missing} 的记录缺失（seq {event.seq} 的 case_prev_hash 指向它）")
+        verdict.fail(missing, t("本案件 seq {missing} 的记录缺失（seq {seq} 的 case_prev_hash 指向它）",
+                                missing=missing, seq=event.seq))
     else:
-        verdict.fail(event.seq, "case_prev_hash 与本案件前一条记录不符")
+        verdict.fail(event.seq, t("case_prev_hash 与本案件前一条记录不符"))
 
 
 def _check_tail(case: dict, events: list, newest: int, verdict: BundleVerdict) -> None:
@@ -137,25 +144,26 @@ def _check_tail(case: dict, events: list, newest: int, verdict: BundleVerdict) -
     last, head, status = events[-1], case.get("last_event") or {}, case.get("status")
     head_seq = head.get("seq", last.seq)
     if head_seq > last.seq:
-        verdict.fail(head_seq, f"本案件最后的记录缺失（记录头指向 seq {head_seq}）")
+        verdict.fail(head_seq, t("本案件最后的记录缺失（记录头指向 seq {seq}）", seq=head_seq))
     elif head_seq < last.seq:
         extra = next(e.seq for e in events if e.seq > head_seq)
-        verdict.fail(extra, f"seq {extra} 在本案件记录头（seq {head_seq}）之后")
+        verdict.fail(extra, t("seq {seq} 在本案件记录头（seq {head}）之后", seq=extra, head=head_seq))
     elif head.get("hash", last.hash) != last.hash:
-        verdict.fail(last.seq, "本案件最后一条记录与记录头不符")
-    closing, shown = CLOSING_TYPE.get(status), case_outcome.status_name(
+        verdict.fail(last.seq, t("本案件最后一条记录与记录头不符"))
+    closing, shown = CLOSING_TYPE.get(status), status_name(
         case_outcome.shown_status(status, case.get("outcome")))
     # A missing closure the head points at is named above; without a head, it stood after the last event.
     if closing and last.type != closing and head_seq <= last.seq:
-        verdict.fail(last.seq + 1, f"案件状态为{shown}，但最后一条记录不是 {closing}："
-                                   f"seq {last.seq} 之后的记录缺失")
+        verdict.fail(last.seq + 1, t("案件状态为{status}，但最后一条记录不是 {closing}：seq {seq} 之后的记录缺失",
+                                     status=shown, closing=closing, seq=last.seq))
     if verdict.uncovered and closing:
         first = events[-verdict.uncovered].seq
-        signed = f"包中的检查点止于 seq {newest}" if newest else "包中没有签名检查点"
-        verdict.fail(first, f"案件{shown}，但 seq {first} 起的 {verdict.uncovered} 条记录"
-                            f"没有签名检查点覆盖（办结和撤销时必定签名，{signed}）")
+        signed = t("包中的检查点止于 seq {seq}", seq=newest) if newest else t("包中没有签名检查点")
+        verdict.fail(first, t("案件{status}，但 seq {first} 起的 {count} 条记录"
+                              "没有签名检查点覆盖（办结和撤销时必定签名，{signed}）",
+                              status=shown, first=first, count=verdict.uncovered, signed=signed))
     elif verdict.uncovered:
-        verdict.warnings.append(f"本案件最后 {verdict.uncovered} 条记录尚无签名检查点覆盖")
+        verdict.warnings.append(t("本案件最后 {count} 条记录尚无签名检查点覆盖", count=verdict.uncovered))
 
 
 def spec_json_of(sources: dict[str, str], process_id: str) -> str:
@@ -168,24 +176,25 @@ def _spec_json(bundle: dict, events: list, verdict: BundleVerdict) -> str | None
     """The spec to replay with, once its sources are shown to be those the case started on."""
     spec, started = _part(bundle, "spec"), events[0]
     try:
-        recorded = json.loads(started.payload).get("spec_sha256") if started.type == "case.started" else None
+        recorded = json.loads(started.payload).get("spec_sha256") if started.type == Event.CASE_STARTED else None
         sources, process_id = spec["sources"], spec["process_id"]
         sha = digest(sources)
     except (KeyError, TypeError, ValueError, AttributeError):
-        verdict.fail(started.seq, "案件包中的流程定义或案件发起记录无法读取")
+        verdict.fail(started.seq, t("案件包中的流程定义或案件发起记录无法读取"))
         return None
     if recorded is None:
-        verdict.fail(started.seq, "本案件的第一条记录不是案件发起记录（case.started）")
+        verdict.fail(started.seq, t("本案件的第一条记录不是案件发起记录（case.started）"))
         return None
     if sha != recorded or sha != spec.get("sha256"):
-        verdict.fail(started.seq, f"流程定义源文件的 sha256（{sha[:12]}…）与案件发起时记录的（{str(recorded)[:12]}…）"
-                                  "不符：源文件被改动")
+        verdict.fail(started.seq, t("流程定义源文件的 sha256（{sha}…）与案件发起时记录的（{recorded}…）"
+                                    "不符：源文件被改动",
+                                    sha=sha[:12], recorded=str(recorded)[:12]))
         return None
     try:
         return spec_json_of(sources, process_id)
     except (CommandError, engine.SpiffWorkflowException, KeyError, AttributeError) as error:
         message = getattr(error, "message", None) or str(error)
-        verdict.fail(started.seq, f"流程定义源文件无法解析：{message}")
+        verdict.fail(started.seq, t("流程定义源文件无法解析：{message}", message=message))
         return None
 
 
@@ -200,7 +209,7 @@ def _replay(events: list, spec_json: str, until: int | None, verdict: BundleVerd
 def verify_bundle(bundle: dict, trusted_keys: set[str] | None) -> BundleVerdict:
     """Check a bundle on its own; ``trusted_keys`` None checks signatures but not whose they are (warned)."""
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
-        raise BundleFormatError(f"不是案件包：format 应为「{FORMAT}」")
+        raise BundleFormatError(t("不是案件包：format 应为「{format}」", format=FORMAT))
     case, events = _part(bundle, "case"), _events(bundle)
     verdict = BundleVerdict(True, len(events), case_id=case.get("id"))
     seqs = [event.seq for event in events]

@@ -23,9 +23,11 @@ from storage.models import AuditHead
 from workflows.engine.clock import iso
 from workflows.engine.clock import parse_iso
 from workflows.errors import CommandError
+from workflows.text import t
+from workflows.vocabulary import Event
 
 HEADER = "cadreflow audit checkpoint v1"
-CLOSING_TYPES = ("case.completed", "case.cancelled")
+CLOSING_TYPES = (Event.CASE_COMPLETED, Event.CASE_CANCELLED)
 
 
 class SigningKeyError(CommandError):
@@ -91,9 +93,9 @@ def public_key_text(text: str) -> str:
         else:
             key = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
     except ValueError:
-        raise SigningKeyError("公钥格式有误：应为 Ed25519 公钥（base64 或 PEM）") from None
+        raise SigningKeyError(t("公钥格式有误：应为 Ed25519 公钥（base64 或 PEM）")) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError("公钥不是 Ed25519 公钥")
+        raise SigningKeyError(t("公钥不是 Ed25519 公钥"))
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
 
@@ -125,7 +127,7 @@ def generate_key(path: Path) -> Signer:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise SigningKeyError(f"签名密钥文件 {path} 已存在，不会覆盖") from None
+        raise SigningKeyError(t("签名密钥文件 {path} 已存在，不会覆盖", path=str(path))) from None
     with os.fdopen(descriptor, "wb") as out:
         out.write(pem)
     return Signer(key)
@@ -136,33 +138,34 @@ def load_signer(path: str | Path) -> Signer:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except OSError as error:
-        raise SigningKeyError(f"无法读取签名密钥文件 {path}：{error.strerror}") from None
+        raise SigningKeyError(t("无法读取签名密钥文件 {path}：{error}", path=str(path), error=error.strerror)) from None
     except (ValueError, TypeError):
-        raise SigningKeyError(f"签名密钥文件 {path} 不是有效的 PEM 私钥") from None
+        raise SigningKeyError(t("签名密钥文件 {path} 不是有效的 PEM 私钥", path=str(path))) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"签名密钥文件 {path} 不是 Ed25519 密钥")
+        raise SigningKeyError(t("签名密钥文件 {path} 不是 Ed25519 密钥", path=str(path)))
     return Signer(key)
 
 
-def parse_text(text: str, source: str = "检查点文件") -> Checkpoint:
+def parse_text(text: str, source: str = t("检查点文件")) -> Checkpoint:
     """Read an exported checkpoint; errors name the line."""
     lines = text.strip().splitlines()
     if not lines or lines[0].strip() != HEADER:
-        raise CheckpointFormatError(f"{source} 第 1 行应为「{HEADER}」")
+        raise CheckpointFormatError(t("{source} 第 1 行应为「{header}」", source=source, header=HEADER))
     fields = {}
     for number, line in enumerate(lines[1:], start=2):
         name, sep, value = line.partition(": ")
         if not sep:
-            raise CheckpointFormatError(f"{source} 第 {number} 行格式有误：{line[:60]}")
+            raise CheckpointFormatError(t("{source} 第 {number} 行格式有误：{line}", source=source, number=number,
+                                                          line=line[:60]))
         fields[name.strip()] = value.strip()
     missing = [name for name in ("seq", "hash", "at", "from", "hashes", "key", "signature") if name not in fields]
     if missing:
-        raise CheckpointFormatError(f"{source} 缺少字段：{'、'.join(missing)}")
+        raise CheckpointFormatError(t("{source} 缺少字段：{fields}", source=source, fields="、".join(missing)))
     try:
         return Checkpoint(int(fields["seq"]), fields["hash"], fields["at"], int(fields["from"]),
                           fields["hashes"], fields["key"], fields["signature"])
     except ValueError:
-        raise CheckpointFormatError(f"{source} 中 seq 或 from 不是整数") from None
+        raise CheckpointFormatError(t("{source} 中 seq 或 from 不是整数", source=source)) from None
 
 
 def from_row(row: AuditCheckpoint) -> Checkpoint:

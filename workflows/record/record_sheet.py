@@ -39,6 +39,7 @@ from workflows.queries.meeting import VoteRound
 from workflows.queries.meeting import vote_rounds
 from workflows.record import audit
 from workflows.record.verification import CaseVerdict
+from workflows.vocabulary import Event
 
 # Built into reportlab (Adobe's Song CID font): the PDF needs nothing from the system it is made on.
 FONT = "STSong-Light"
@@ -125,7 +126,7 @@ def _case_block(session: Session, case: Case) -> Table:
 def _termination_reason(session: Session, case: Case) -> str | None:
     """The reason the closing event of a terminated case records."""
     closing = session.scalar(select(AuditEvent).where(AuditEvent.case_id == case.id,
-                                                      AuditEvent.type == "case.completed"))
+                                                      AuditEvent.type == Event.CASE_COMPLETED))
     return audit.payload_of(closing).get("reason") if closing is not None else None
 
 

@@ -13,6 +13,9 @@ from workflows.errors import CommandError
 from workflows.queries.case_reads import case_events
 from workflows.record import audit
 from workflows.rules import calendar
+from workflows.text import Text
+from workflows.text import t
+from workflows.vocabulary import Event
 
 
 @dataclass
@@ -36,14 +39,22 @@ def apply_event(workflow, event_type: str, payload: dict, spec_json: str):
     try:
         return transitions.apply(workflow, event_type, payload, spec_json)
     except transitions.NotReady:
-        raise ReplayMismatch(f"任务 {payload.get('task')} 在重放中不处于待办状态") from None
+        raise ReplayMismatch(t("任务 {task} 在重放中不处于待办状态", task=payload.get("task"))) from None
+
+
+def said(error: Exception) -> str:
+    """What an error says; a domain message keeps its template (``str(error)`` would copy it without)."""
+    message = getattr(error, "message", None)
+    if message:
+        return message
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Text) else str(error)
 
 
 def recorded_calendars(events) -> set[str]:
     """The calendar library versions the case's working-day decisions were recorded with."""
     found = set()
     for event in events:
-        data = audit.payload_of(event).get("data") if event.type == "task.completed" else None
+        data = audit.payload_of(event).get("data") if event.type == Event.TASK_COMPLETED else None
         version = data.get("calendar_version") if isinstance(data, dict) else None
         if isinstance(version, str):
             found.add(version.split(";")[0].strip())
@@ -54,8 +65,9 @@ def mismatch(events, seq: int | None, reason: str) -> ReplayVerdict:
     """A failed replay; says so when the calendar data changed since, which is not tampering."""
     changed = recorded_calendars(events) - {calendar.LIBRARY}
     if changed:
-        reason += (f"。注意：记录时使用的工作日历为 {'、'.join(sorted(changed))}，现在安装的是 "
-                   f"{calendar.LIBRARY}：差异可能来自日历数据更新（节假日安排变化），而非记录被篡改")
+        reason = t("{reason}。注意：记录时使用的工作日历为 {recorded}，现在安装的是 {installed}："
+                   "差异可能来自日历数据更新（节假日安排变化），而非记录被篡改", reason=reason,
+                   recorded="、".join(sorted(changed)), installed=calendar.LIBRARY)
     return ReplayVerdict(False, len(events), seq, reason, calendar_changed=bool(changed))
 
 
@@ -74,12 +86,12 @@ def replay_events(events: list, spec_json: str, until: int | None = None):
             with engine.running(parse_iso(event.at)):
                 workflow = apply_event(workflow, event.type, json.loads(event.payload), spec_json)
         except (ReplayMismatch, CommandError, KeyError, ValueError, TypeError, AttributeError) as error:
-            reason = f"无法重放：{getattr(error, 'message', None) or error}"
+            reason = t("无法重放：{error}", error=said(error))
         else:
             if workflow is not None and engine.state_digest(workflow, data_digests) == event.state_digest:
                 reproduced += 1
                 continue
-            reason = "重放得到的状态与记录的 state_digest 不符"
+            reason = t("重放得到的状态与记录的 state_digest 不符")
         # Calendars are read from the events replayed so far: those after the first bad one may not parse.
         verdict = mismatch(events[:position + 1], event.seq, reason)
         verdict.events, verdict.reproduced = len(events), reproduced
@@ -94,9 +106,9 @@ def replay_case(session: Session, case: Case) -> ReplayVerdict:
     if not verdict.ok:
         return verdict
     if workflow is None:
-        return ReplayVerdict(False, len(events), None, "案件没有 case.started 记录")
+        return ReplayVerdict(False, len(events), None, t("案件没有 case.started 记录"))
     stored = engine.state_digest(engine.restore(case.workflow_state, case.spec.spec_json))
     if stored != engine.state_digest(workflow) or stored != case.state_digest:
         last = events[-1].seq if events else None
-        return ReplayVerdict(False, len(events), last, "案件保存的状态与重放结果不符")
+        return ReplayVerdict(False, len(events), last, t("案件保存的状态与重放结果不符"))
     return verdict

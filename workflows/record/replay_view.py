@@ -2,6 +2,7 @@
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -22,10 +23,12 @@ from workflows.queries import case_history
 from workflows.queries import case_reads as views
 from workflows.queries.case_reads import case_events
 from workflows.record import replay
+from workflows.text import t
+from workflows.vocabulary import Event
 
 # Data the engine keeps for itself, named for the auditor (form fields carry their forms' titles).
-MACHINE_LABELS = {"policy": "政策参数", "cadre": "干部信息快照", "calendar_overrides": "本地日历调整",
-                  "calendar_version": "工作日历版本", "headcount": "职数表（提交时）"}
+MACHINE_LABELS = {"policy": t("政策参数"), "cadre": t("干部信息快照"), "calendar_overrides": t("本地日历调整"),
+                  "calendar_version": t("工作日历版本"), "headcount": t("职数表（提交时）")}
 REPLAY_FAILURES = (replay.ReplayMismatch, CommandError, KeyError, ValueError, AttributeError, TypeError)
 
 
@@ -155,10 +158,10 @@ class _Replay:
                 self.workflow = replay.apply_event(self.workflow, event.type, json.loads(event.payload),
                                                    self.case.spec.spec_json)
         except REPLAY_FAILURES as error:
-            self.problem = f"seq {event.seq} 无法重放：{getattr(error, 'message', error)}"
+            self.problem = t("seq {seq} 无法重放：{error}", seq=event.seq, error=replay.said(error))
             return
         if self.workflow is None:
-            self.problem = f"seq {event.seq} 之前没有 case.started 记录"
+            self.problem = t("seq {seq} 之前没有 case.started 记录", seq=event.seq)
             return
         self.digest = engine.state_digest(self.workflow, self.digests)
         if self.digest != event.state_digest and self.first_mismatch is None:
@@ -222,7 +225,7 @@ def _changes(before: dict, after: dict, labels: dict[str, str]) -> list[Change]:
 
 
 def _versions(events: list[AuditEvent], payload: dict, data: dict) -> Versions:
-    started = next((_payload(e) for e in events if e.type == "case.started"), {})
+    started = next((_payload(e) for e in events if e.type == Event.CASE_STARTED), {})
     decided = payload.get("data") if isinstance(payload.get("data"), dict) else {}
     policy = data.get("policy") if isinstance(data.get("policy"), dict) else None
     return Versions(started.get("process"), started.get("version"), started.get("spec_sha256"), policy,
@@ -234,7 +237,7 @@ def state_at(session: Session, case: Case, seq: int) -> ReplayState:
     events = case_events(session, case.id)
     target = next((event for event in events if event.seq == seq), None)
     if target is None:
-        raise NotFound(f"案件 {case.id} 的记录中没有 seq {seq}")
+        raise NotFound(t("案件 {case} 的记录中没有 seq {seq}", case=case.id, seq=seq))
     run = _Replay(session, case, seq)
     for event in events[:events.index(target)]:
         run.apply(event)
@@ -262,6 +265,7 @@ def last_seq(session: Session, case: Case) -> int | None:
                           .order_by(AuditEvent.seq.desc()).limit(1))
 
 
-def drawing(case: Case, state: ReplayState) -> str:
-    """The case's diagram marked as it stood at the replayed event."""
-    return diagram.render_svg(case.spec.sources, state.marks, labels=case_history.ROLE_LABELS)
+def drawing(case: Case, state: ReplayState, english: bool = False, translate: Callable[[str], str] = str) -> str:
+    """The case's diagram marked as it stood at the replayed event, its hover texts put through ``translate``."""
+    return diagram.render_svg(case.spec.sources, state.marks, labels=case_history.role_labels(english),
+                              translate=translate)

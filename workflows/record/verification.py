@@ -12,6 +12,7 @@ from workflows.record import audit
 from workflows.record import checkpoints
 from workflows.record import replay
 from workflows.record.checkpoints import Checkpoint
+from workflows.text import t
 
 HASH_BATCH = 20000
 
@@ -34,17 +35,17 @@ class Verdict:
             self.ok, self.first_bad_seq, self.reason = False, seq, reason
 
 
-UNPINNED = "未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对"
+UNPINNED = t("未指定可信公钥：只核对了签名本身，请将公钥指纹与公布的指纹比对")
 
 
 def signature_fault(checkpoint: Checkpoint, trusted: set[str] | None) -> str | None:
     """What is wrong with a checkpoint's signature, its key or its stored list; None when it holds."""
     if not checkpoint.signature_ok():
-        return f"检查点（seq {checkpoint.seq}）的签名无效"
+        return t("检查点（seq {seq}）的签名无效", seq=checkpoint.seq)
     if trusted is not None and checkpoint.public_key not in trusted:
-        return f"检查点（seq {checkpoint.seq}）由未知公钥 {checkpoint.key_id} 签名"
+        return t("检查点（seq {seq}）由未知公钥 {key} 签名", seq=checkpoint.seq, key=checkpoint.key_id)
     if checkpoint.hashes is not None and checkpoints.hashes_digest(checkpoint.hashes) != checkpoint.hashes_digest:
-        return f"检查点（seq {checkpoint.seq}）保存的记录清单与签名不符"
+        return t("检查点（seq {seq}）保存的记录清单与签名不符", seq=checkpoint.seq)
     return None
 
 
@@ -53,8 +54,9 @@ def _check_succession(signed: list[Checkpoint], verdict: Verdict) -> None:
     previous = 0
     for checkpoint in signed:
         if checkpoint.from_seq != previous:
-            verdict.fail(previous + 1, f"seq {previous + 1}–{checkpoint.from_seq} 的签名检查点缺失"
-                                       "（检查点记录被删除），这段记录失去了签名保护")
+            verdict.fail(previous + 1, t("seq {first}–{last} 的签名检查点缺失（检查点记录被删除），"
+                                         "这段记录失去了签名保护",
+                                         first=previous + 1, last=checkpoint.from_seq))
         previous = checkpoint.seq
 
 
@@ -78,14 +80,15 @@ def _compare_lists(session: Session, signed: list[Checkpoint], verdict: Verdict)
         index = seq - current.from_seq - 1
         if 0 <= index < len(current.hashes):
             if current.hashes[index] != hash_:
-                verdict.fail(seq, f"seq {seq} 与检查点（seq {current.seq}）签名时的记录不符：记录在签名后被改写")
+                verdict.fail(seq, t("seq {seq} 与检查点（seq {checkpoint}）签名时的记录不符：记录在签名后被改写",
+                                    seq=seq, checkpoint=current.seq))
                 return intact_until
             if seq == current.seq:
                 intact_until = seq
     newest = max((c.seq for c in signed), default=0)
     if newest > last_seq:
-        verdict.fail(last_seq + 1, f"seq {last_seq + 1} 起的记录已被检查点（seq {newest}）签名，"
-                                   f"但记录止于 seq {last_seq}")
+        verdict.fail(last_seq + 1, t("seq {first} 起的记录已被检查点（seq {checkpoint}）签名，但记录止于 seq {last}",
+                                     first=last_seq + 1, checkpoint=newest, last=last_seq))
     return intact_until
 
 
@@ -94,7 +97,7 @@ def _check_kept(session: Session, kept: Checkpoint, stored_by_seq: dict[int, Che
     """Check a checkpoint the auditor kept against the log and the stored checkpoints."""
     twin = stored_by_seq.get(kept.seq)
     if twin is not None and (twin.hash != kept.hash or twin.hashes_digest != kept.hashes_digest):
-        verdict.fail(kept.seq, f"seq {kept.seq} 有两个内容不同的已签名检查点（分叉）")
+        verdict.fail(kept.seq, t("seq {seq} 有两个内容不同的已签名检查点（分叉）", seq=kept.seq))
         return
     now_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == kept.seq))
     if now_hash == kept.hash:
@@ -104,11 +107,13 @@ def _check_kept(session: Session, kept: Checkpoint, stored_by_seq: dict[int, Che
     if now_hash is None:
         last = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) or 0
         if last < kept.seq:
-            verdict.fail(last + 1, f"您保存的检查点签名时记录已有 {kept.seq} 条，现在只有 {last} 条："
-                                   f"seq {last + 1} 起的记录被删除或回滚")
+            verdict.fail(last + 1, t("您保存的检查点签名时记录已有 {kept} 条，现在只有 {last} 条："
+                                     "seq {first} 起的记录被删除或回滚",
+                                     kept=kept.seq, last=last, first=last + 1))
             return
     start = max((seq for seq in stored_by_seq if seq < kept.seq and seq <= intact_until), default=0) + 1
-    verdict.fail(start, f"seq {kept.seq} 的记录与您保存的检查点不符：seq {start}–{kept.seq} 之间的记录在签名后被改写")
+    verdict.fail(start, t("seq {seq} 的记录与您保存的检查点不符：seq {start}–{seq} 之间的记录在签名后被改写",
+                          seq=kept.seq, start=start))
 
 
 def verify_log(session: Session, trusted_keys: set[str] | None = None,
@@ -180,10 +185,11 @@ def _check_case_against_checkpoints(session: Session, rows, trusted_keys, verdic
         index = seq - checkpoint.from_seq - 1
         signed = checkpoint.hashes[index] if 0 <= index < len(checkpoint.hashes or ()) else None
         if signed != hash_:
-            verdict.fail(seq, f"seq {seq} 与检查点（seq {checkpoint.seq}）签名时的记录不符")
+            verdict.fail(seq, t("seq {seq} 与检查点（seq {checkpoint}）签名时的记录不符", seq=seq,
+                                checkpoint=checkpoint.seq))
     verdict.checkpoints = len(covering)
     verdict.latest = max(covering.values(), key=lambda c: c.seq) if covering else None
     if verdict.uncovered:
-        verdict.warnings.append(f"本案件最后 {verdict.uncovered} 条记录尚无签名检查点覆盖")
+        verdict.warnings.append(t("本案件最后 {count} 条记录尚无签名检查点覆盖", count=verdict.uncovered))
     if trusted_keys is None and covering:
         verdict.warnings.append(UNPINNED)

@@ -23,6 +23,9 @@ from workflows.errors import NotFound
 from workflows.record import audit
 from workflows.registry import cadre_file_codes as codes
 from workflows.registry.cadre_records import get_cadre
+from workflows.registry.codes import only
+from workflows.text import joined
+from workflows.text import t
 
 FIRST_DAY = date(1950, 1, 1)  # anything earlier is a typing slip (0202 for 2022), not a date in a cadre's file
 LEAVES_ATTACHED = 20  # the leave periods a case keeps of a cadre's record, newest first
@@ -66,21 +69,21 @@ class RecordKind:
         return {field.key: getattr(row, field.column) for field in self.fields}
 
 
-TALK = RecordKind("talk", "谈话记录", TalkRecord, (
-    Field("talk_date", "held_on", "谈话日期", "date"),
-    Field("talk_kind", "kind", "谈话类型", "choice", choices=codes.TALK_KIND),
-    Field("talkers", "talkers", "谈话人", "text", max_length=_length(TalkRecord.talkers)),
-    Field("summary", "summary", "谈话内容", "text", max_length=codes.TALK_SUMMARY_MAX)), "held_on")
-FILING = RecordKind("filing", "备案", Filing, (
-    Field("filed_on", "filed_on", "备案日期", "date"),
-    Field("filing_kind", "kind", "备案类别", "choice", choices=codes.FILING_KIND),
-    Field("content", "content", "备案内容", "text", max_length=codes.FILING_CONTENT_MAX),
-    Field("document_no", "document_no", "文号", "text", False, _length(Filing.document_no))), "filed_on")
-LEAVE = RecordKind("leave", "请假记录", LeavePeriod, (
-    Field("leave_kind", "kind", "请假类别", "choice", choices=codes.LEAVE_KIND),
-    Field("leave_start", "start_date", "请假起始日期", "date"),
-    Field("leave_end", "end_date", "请假结束日期", "date"),
-    Field("leave_note", "note", "备注", "text", False, _length(LeavePeriod.note), empty="")), "start_date")
+TALK = RecordKind("talk", t("谈话记录"), TalkRecord, (
+    Field("talk_date", "held_on", t("谈话日期"), "date"),
+    Field("talk_kind", "kind", t("谈话类型"), "choice", choices=codes.TALK_KIND),
+    Field("talkers", "talkers", t("谈话人"), "text", max_length=_length(TalkRecord.talkers)),
+    Field("summary", "summary", t("谈话内容"), "text", max_length=codes.TALK_SUMMARY_MAX)), "held_on")
+FILING = RecordKind("filing", t("备案"), Filing, (
+    Field("filed_on", "filed_on", t("备案日期"), "date"),
+    Field("filing_kind", "kind", t("备案类别"), "choice", choices=codes.FILING_KIND),
+    Field("content", "content", t("备案内容"), "text", max_length=codes.FILING_CONTENT_MAX),
+    Field("document_no", "document_no", t("文号"), "text", False, _length(Filing.document_no))), "filed_on")
+LEAVE = RecordKind("leave", t("请假记录"), LeavePeriod, (
+    Field("leave_kind", "kind", t("请假类别"), "choice", choices=codes.LEAVE_KIND),
+    Field("leave_start", "start_date", t("请假起始日期"), "date"),
+    Field("leave_end", "end_date", t("请假结束日期"), "date"),
+    Field("leave_note", "note", t("备注"), "text", False, _length(LeavePeriod.note), empty="")), "start_date")
 KINDS = {kind.name: kind for kind in (TALK, FILING, LEAVE)}
 
 
@@ -95,17 +98,18 @@ def _check_field(field: Field, value, today: date | None) -> str | None:
     """What is wrong with one filled field, or None."""
     if field.type == "date":
         if not isinstance(value, date):
-            return f"「{field.label}」应为日期，格式 YYYY-MM-DD"
+            return t("「{field}」应为日期，格式 YYYY-MM-DD", field=field.label)
         if value < FIRST_DAY:
-            return f"「{field.label}」不能早于 {FIRST_DAY.isoformat()}"
+            return t("「{field}」不能早于 {day}", field=field.label, day=FIRST_DAY.isoformat())
         if today is not None and value > today:
-            return f"「{field.label}」不能晚于今天：记录的是已发生的事项"
+            return t("「{field}」不能晚于今天：记录的是已发生的事项", field=field.label)
     elif field.type == "choice" and value not in field.choices:
-        return f"「{field.label}」只能是：{'、'.join(field.choices.values())}"
+        return only(field.label, field.choices)
     elif field.type == "text" and not isinstance(value, str):
-        return f"「{field.label}」应为文字"
+        return t("「{field}」应为文字", field=field.label)
     elif field.type == "text" and len(value) > field.max_length:
-        return f"「{field.label}」最多 {field.max_length} 个字符，收到 {len(value)} 个"
+        return t("「{field}」最多 {limit} 个字符，收到 {count} 个", field=field.label, limit=field.max_length,
+                 count=len(value))
     return None
 
 
@@ -123,7 +127,7 @@ def check(session: Session, kind: RecordKind, cadre_id: int, values: dict, today
         value = value.strip() if isinstance(value, str) else value
         if value in (None, ""):
             if field.required:
-                errors[field.key] = f"「{field.label}」为必填项"
+                errors[field.key] = t("「{field}」为必填项", field=field.label)
             clean[field.column] = field.empty
             continue
         problem = _check_field(field, value, None if kind is LEAVE else today)
@@ -133,21 +137,23 @@ def check(session: Session, kind: RecordKind, cadre_id: int, values: dict, today
     if kind is LEAVE and not errors:
         errors.update(_leave_errors(session, cadre_id, clean["start_date"], clean["end_date"], record_id))
     if errors:
-        raise InvalidData(f"{kind.label}有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("{record}有误：{problems}", record=kind.label, problems=joined(errors.values())), errors)
     return clean
 
 
 def _leave_errors(session: Session, cadre_id: int, start: date, end: date, record_id: int | None) -> dict:
     if end < start:
-        return {"leave_end": f"「请假结束日期」不能早于起始日期 {start.isoformat()}"}
+        return {"leave_end": t("「{field}」不能早于起始日期 {day}", field=t("请假结束日期"),
+                               day=start.isoformat())}
     # One person is on one leave at a time: an overlap would count the same days twice.
     other = session.scalar(select(LeavePeriod).where(
         LeavePeriod.cadre_id == cadre_id, LeavePeriod.start_date <= end, LeavePeriod.end_date >= start,
         LeavePeriod.id != (record_id or 0)).order_by(LeavePeriod.start_date))
     if other is None:
         return {}
-    return {"leave_start": (f"与已登记的{codes.LEAVE_KIND.get(other.kind, other.kind)} "
-                            f"{other.start_date.isoformat()} 至 {other.end_date.isoformat()} 重叠")}
+    kind = codes.LEAVE_KIND.get(other.kind, other.kind)
+    return {"leave_start": t("与已登记的{kind} {start} 至 {end} 重叠", kind=kind, start=other.start_date.isoformat(),
+                             end=other.end_date.isoformat())}
 
 
 def _shown(value):
@@ -178,12 +184,13 @@ def stored(session: Session, kind: RecordKind, cadre_id: int, record_id: int):
     cadre = get_cadre(session, cadre_id)
     row = session.get(kind.model, record_id)
     if row is None or row.cadre_id != cadre.id:
-        raise NotFound(f"{cadre.name}的{kind.label} {record_id} 不存在")
+        raise NotFound(t("{name}的{record} {id} 不存在", name=cadre.name, record=kind.label, id=record_id))
     case_id = getattr(row, "case_id", None)
     if case_id is not None:
         case = session.get(Case, case_id)
-        title = f"「{case.title}」" if case else str(case_id)
-        message = f"该{kind.label}由案件{title}办理时记录，属于该案件的纪实，不能在此修改或删除"
+        title = t("「{title}」", title=case.title) if case else str(case_id)
+        message = t("该{record}由案件{case}办理时记录，属于该案件的纪实，不能在此修改或删除", record=kind.label,
+                    case=title)
         raise InvalidData(message, {"case": message})
     return cadre, row
 

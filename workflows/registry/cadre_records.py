@@ -15,13 +15,14 @@ from storage.models import Post
 from storage.models import Sanction
 from storage.models import Section
 from workflows.errors import NotFound
+from workflows.queries.paging import PAGE_SIZE
+from workflows.queries.paging import rows_before
 from workflows.rules.dates import full_years
 from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import PostFacts
 from workflows.rules.facts import SanctionFacts
 from workflows.rules.facts import SectionFacts
-
-PAGE_SIZE = 50
+from workflows.text import t
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def search(session: Session, wanted: CadreFilter, page: int = 1) -> tuple[list[C
     total = session.scalar(select(func.count()).select_from(query.with_only_columns(Cadre.id).subquery()))
     rows = session.scalars(query.options(selectinload(Cadre.posts).selectinload(Post.section))
                            .order_by(Cadre.name, Cadre.id)
-                           .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+                           .limit(PAGE_SIZE).offset(rows_before(page, PAGE_SIZE))).all()
     return list(rows), total
 
 
@@ -63,7 +64,7 @@ def get_cadre(session: Session, cadre_id: int) -> Cadre:
     """A cadre with their posts."""
     cadre = session.get(Cadre, cadre_id, options=[selectinload(Cadre.posts).selectinload(Post.section)])
     if cadre is None:
-        raise NotFound(f"干部 {cadre_id} 不存在")
+        raise NotFound(t("干部 {id} 不存在", id=cadre_id))
     return cadre
 
 
@@ -72,7 +73,7 @@ def find_cadre(session: Session, staff_no: str) -> Cadre:
     cadre = session.scalar(select(Cadre).where(Cadre.staff_no == staff_no)
                            .options(selectinload(Cadre.posts).selectinload(Post.section)))
     if cadre is None:
-        raise NotFound(f"干部编号 {staff_no} 不存在")
+        raise NotFound(t("干部编号 {staff_no} 不存在", staff_no=staff_no))
     return cadre
 
 

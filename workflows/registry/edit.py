@@ -25,6 +25,8 @@ from workflows.registry.cadre_records import get_cadre
 from workflows.registry.workbook.importing import ImportSummary
 from workflows.registry.workbook.importing import import_cadres
 from workflows.registry.workbook.importing import read_workbook
+from workflows.text import joined
+from workflows.text import t
 
 PERSON_CHOICES = {
     "gender": codes.GENDER, "political_affiliation": codes.POLITICAL_AFFILIATION,
@@ -32,11 +34,11 @@ PERSON_CHOICES = {
     "ft_education_level": codes.EDUCATION_LEVEL, "pt_education_level": codes.EDUCATION_LEVEL,
 }
 PERSON_LABELS = {
-    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "ethnicity": "民族",
-    "political_affiliation": "政治面貌", "party_join_date": "入党时间", "work_start_date": "参加工作时间",
-    "staff_category": "人员类别", "retirement_category": "退休类别", "ft_education_level": "全日制学历",
-    "ft_degree": "全日制学位", "ft_school": "毕业院校", "ft_major": "所学专业", "pt_education_level": "在职学历",
-    "pt_degree": "在职学位", "under_investigation": "是否正在接受审查",
+    "name": t("姓名"), "gender": t("性别"), "birth_date": t("出生日期"), "ethnicity": t("民族"),
+    "political_affiliation": t("政治面貌"), "party_join_date": t("入党时间"), "work_start_date": t("参加工作时间"),
+    "staff_category": t("人员类别"), "retirement_category": t("退休类别"), "ft_education_level": t("全日制学历"),
+    "ft_degree": t("全日制学位"), "ft_school": t("毕业院校"), "ft_major": t("所学专业"),
+    "pt_education_level": t("在职学历"), "pt_degree": t("在职学位"), "under_investigation": t("是否正在接受审查"),
 }
 REQUIRED = ("name", "gender", "birth_date", "ethnicity", "political_affiliation", "staff_category",
             "retirement_category")
@@ -47,23 +49,23 @@ def check_person(values: dict, today: date) -> dict:
     errors: dict[str, str] = {}
     for field in REQUIRED:
         if values.get(field) in (None, ""):
-            errors[field] = f"「{PERSON_LABELS[field]}」为必填项"
+            errors[field] = t("「{field}」为必填项", field=PERSON_LABELS[field])
     for field, choices in PERSON_CHOICES.items():
         if values.get(field) not in (None, "") and values[field] not in choices:
-            errors[field] = f"「{PERSON_LABELS[field]}」只能是：{'、'.join(choices.values())}"
+            errors[field] = codes.only(PERSON_LABELS[field], choices)
     birth = values.get("birth_date")
     if isinstance(birth, date) and not 16 <= age_on(birth, today) <= 70:
-        errors["birth_date"] = "「出生日期」不合理：年龄应在 16 到 70 岁之间"
+        errors["birth_date"] = t("「出生日期」不合理：年龄应在 16 到 70 岁之间")
     for field in ("party_join_date", "work_start_date"):
         day = values.get(field)
         if isinstance(day, date) and isinstance(birth, date) and day < birth:
-            errors[field] = f"「{PERSON_LABELS[field]}」不能早于出生日期"
+            errors[field] = t("「{field}」不能早于出生日期", field=PERSON_LABELS[field])
         if isinstance(day, date) and day > today:
-            errors[field] = f"「{PERSON_LABELS[field]}」不能晚于今天"
+            errors[field] = t("「{field}」不能晚于今天", field=PERSON_LABELS[field])
     if len(str(values.get("name") or "")) > 80:
-        errors["name"] = "「姓名」最多 80 个字符"
+        errors["name"] = t("「{field}」最多 {limit} 个字符", field=PERSON_LABELS["name"], limit=80)
     if errors:
-        raise InvalidData("干部信息有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("干部信息有误：{problems}", problems=joined(errors.values())), errors)
     return values
 
 
@@ -87,23 +89,24 @@ def appoint(session: Session, actor: Actor, at: datetime, cadre_id: int, post: d
     errors = {}
     start = post.get("start_date")
     if not isinstance(start, date):
-        errors["start_date"] = "「任现职日期」为必填项"
+        errors["start_date"] = t("「{field}」为必填项", field=t("任现职日期"))
     if not post.get("title"):
-        errors["title"] = "「职务」为必填项"
+        errors["title"] = t("「{field}」为必填项", field=t("职务"))
     if post.get("level") not in (None, "", *codes.POST_LEVEL):
-        errors["level"] = f"「职务层次」只能是：{'、'.join(codes.POST_LEVEL.values())}"
+        errors["level"] = codes.only(t("职务层次"), codes.POST_LEVEL)
     if post.get("category") not in (None, "", *codes.POST_CATEGORY):
-        errors["category"] = f"「岗位类别」只能是：{'、'.join(codes.POST_CATEGORY.values())}"
+        errors["category"] = codes.only(t("岗位类别"), codes.POST_CATEGORY)
     if post.get("appointment_mode") not in codes.APPOINTMENT_MODE:
-        errors["appointment_mode"] = f"「任职方式」只能是：{'、'.join(codes.APPOINTMENT_MODE.values())}"
+        errors["appointment_mode"] = codes.only(t("任职方式"), codes.APPOINTMENT_MODE)
     section_id = post.get("section_id")
     if section_id is not None and session.get(Section, section_id) is None:
-        errors["section_id"] = "「科室」不存在"
+        errors["section_id"] = t("「{field}」不存在", field=t("科室"))
     current = cadre.current_post
     if isinstance(start, date) and current is not None and start <= current.start_date:
-        errors["start_date"] = f"「任现职日期」应晚于现任职务的起始日期 {current.start_date.isoformat()}"
+        errors["start_date"] = t("「{field}」应晚于现任职务的起始日期 {day}", field=t("任现职日期"),
+                                 day=current.start_date.isoformat())
     if errors:
-        raise InvalidData("任职信息有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("任职信息有误：{problems}", problems=joined(errors.values())), errors)
     if current is not None:
         current.end_date, current.end_reason = start, f"改任{post['title']}"
     same_post = current is not None and current.section_id == section_id and current.title == post["title"]
@@ -126,10 +129,10 @@ def classify_post(session: Session, actor: Actor, at: datetime, cadre_id: int, c
     cadre = get_cadre(session, cadre_id)
     current = cadre.current_post
     if current is None:
-        raise InvalidData("该干部没有现任职务", {"category": f"{cadre.name} 没有现任职务，无法设定岗位类别"})
+        raise InvalidData(t("该干部没有现任职务"),
+                          {"category": t("{name} 没有现任职务，无法设定岗位类别", name=cadre.name)})
     if category not in (None, "", *codes.POST_CATEGORY):
-        allowed = "、".join(codes.POST_CATEGORY.values())
-        raise InvalidData("岗位类别有误", {"category": f"「岗位类别」只能是：{allowed}"})
+        raise InvalidData(t("岗位类别有误"), {"category": codes.only(t("岗位类别"), codes.POST_CATEGORY)})
     category = category or None
     if current.category != category:
         audit.append(session, type_="registry.updated", actor=actor, at=at, payload={
@@ -144,13 +147,13 @@ def record_assessment(session: Session, actor: Actor, at: datetime, cadre_id: in
     cadre = get_cadre(session, cadre_id)
     errors = {}
     if not isinstance(year, int) or not 1990 <= year <= at.year:
-        errors["year"] = f"「年度」应在 1990 到 {at.year} 之间"
+        errors["year"] = t("「{field}」应在 {first} 到 {last} 之间", field=t("年度"), first=1990, last=at.year)
     if grade not in codes.ANNUAL_GRADE:
-        errors["grade"] = f"「等次」只能是：{'、'.join(codes.ANNUAL_GRADE.values())}"
+        errors["grade"] = codes.only(t("等次"), codes.ANNUAL_GRADE)
     if scheme not in codes.ASSESSMENT_SCHEME:
-        errors["scheme"] = f"「考核类别」只能是：{'、'.join(codes.ASSESSMENT_SCHEME.values())}"
+        errors["scheme"] = codes.only(t("考核类别"), codes.ASSESSMENT_SCHEME)
     if errors:
-        raise InvalidData("考核信息有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("考核信息有误：{problems}", problems=joined(errors.values())), errors)
     row = session.scalar(select(AnnualAssessment).where(AnnualAssessment.cadre_id == cadre.id,
                                                         AnnualAssessment.year == year))
     previous = row.grade if row else None
@@ -169,13 +172,13 @@ def record_sanction(session: Session, actor: Actor, at: datetime, cadre_id: int,
     cadre = get_cadre(session, cadre_id)
     errors = {}
     if not kind or len(kind) > 60:
-        errors["kind"] = "「类别」为必填项，最多 60 个字符"
+        errors["kind"] = t("「{field}」为必填项，最多 {limit} 个字符", field=t("类别"), limit=60)
     if not isinstance(decided_on, date):
-        errors["decided_on"] = "「决定日期」为必填项"
+        errors["decided_on"] = t("「{field}」为必填项", field=t("决定日期"))
     if isinstance(decided_on, date) and isinstance(impact_until, date) and impact_until < decided_on:
-        errors["impact_until"] = "「影响期至」不能早于决定日期"
+        errors["impact_until"] = t("「影响期至」不能早于决定日期")
     if errors:
-        raise InvalidData("处分信息有误：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("处分信息有误：{problems}", problems=joined(errors.values())), errors)
     row = Sanction(cadre_id=cadre.id, kind=kind, decided_on=decided_on, impact_until=impact_until, note=note or "")
     session.add(row)
     audit.append(session, type_="registry.sanctioned", actor=actor, at=at, payload={
@@ -203,10 +206,9 @@ def close_probation(session: Session, actor: Actor, at: datetime, cadre_id: int,
     cadre = get_cadre(session, cadre_id)
     current = cadre.current_post
     if current is None or current.probation_end is None or current.probation_result is not None:
-        raise InvalidData("该干部当前职务不在试用期", {"cadre": f"{cadre.name} 当前职务不在试用期"})
+        raise InvalidData(t("该干部当前职务不在试用期"), {"cadre": t("{name} 当前职务不在试用期", name=cadre.name)})
     if result not in codes.PROBATION_RESULT:
-        allowed = "、".join(codes.PROBATION_RESULT.values())
-        raise InvalidData("试用期结果有误", {"result": f"「试用期结果」只能是：{allowed}"})
+        raise InvalidData(t("试用期结果有误"), {"result": codes.only(t("试用期结果"), codes.PROBATION_RESULT)})
     current.probation_result = result
     audit.append(session, type_="registry.probation_closed", actor=actor, at=at, payload={
         "cadre": cadre.staff_no, "post": current.title, "result": result})
@@ -214,7 +216,7 @@ def close_probation(session: Session, actor: Actor, at: datetime, cadre_id: int,
         return current
     former = next((post for post in reversed(cadre.posts) if post is not current), None)
     if former is None or return_date is None:
-        raise InvalidData("无法恢复原职务", {"return_date": "试用期不胜任时须有原职务记录和恢复日期"})
+        raise InvalidData(t("无法恢复原职务"), {"return_date": t("试用期不胜任时须有原职务记录和恢复日期")})
     # 试用期不胜任: the probationary post is removed and the cadre returns to the former level.
     return appoint(session, actor, at, cadre.id, {
         "section_id": former.section_id, "title": former.title, "level": former.level,

@@ -26,6 +26,7 @@ from workflows.registry import edit
 from workflows.rules.appointments import PROMOTION
 from workflows.rules.appointments import appointment_mode
 from workflows.rules.dates import add_years
+from workflows.text import t
 
 PROPERTY = "registryEffect"
 TALK_RECORDED = "talk.recorded"  # what apply() reports for a talk a task wrote into the cadre file
@@ -33,7 +34,7 @@ TALK_RECORDED = "talk.recorded"  # what apply() reports for a talk a task wrote 
 
 def _value(data: dict, key: str, effect: str):
     if data.get(key) in (None, ""):
-        raise EngineError(f"登记 {effect} 需要流程数据 {key}，但当前没有（请检查表单与模型）")
+        raise EngineError(t("登记 {effect} 需要流程数据 {key}，但当前没有（请检查表单与模型）", effect=effect, key=key))
     return data[key]
 
 
@@ -41,19 +42,20 @@ def _day(data: dict, key: str, effect: str) -> date:
     try:
         return date.fromisoformat(str(_value(data, key, effect))[:10])
     except ValueError:
-        raise EngineError(f"登记 {effect} 时 {key} 不是日期：{data[key]!r}") from None
+        raise EngineError(t("登记 {effect} 时 {key} 不是日期：{value}", effect=effect, key=key,
+                             value=repr(data[key]))) from None
 
 
 def _section_id(session: Session, code: str, effect: str) -> int:
     section = session.scalar(select(Section.id).where(Section.code == code))
     if section is None:
-        raise EngineError(f"登记 {effect} 时科室代码 {code} 不存在")
+        raise EngineError(t("登记 {effect} 时科室代码 {code} 不存在", effect=effect, code=code))
     return section
 
 
 def _case_cadre(session: Session, case: Case, effect: str):
     if case.cadre_id is None:
-        raise EngineError(f"登记 {effect} 需要案件关联一名干部（从干部信息库发起）")
+        raise EngineError(t("登记 {effect} 需要案件关联一名干部（从干部信息库发起）", effect=effect))
     return cadre_records.get_cadre(session, case.cadre_id)
 
 
@@ -128,11 +130,12 @@ def _appointed(session: Session, actor: Actor, at: datetime, case: Case, data: d
     try:
         mode = appointment_mode(*_held_before(cadre, data), level)
     except ValueError as bad:
-        raise EngineError(f"登记 {effect} 时{bad}") from None
+        # the rule's own message (args[0]), which str(bad) would copy without its template
+        raise EngineError(t("登记 {effect} 时{problem}", effect=effect, problem=bad.args[0])) from None
     # The 职级 stays unless the decision sets one (职务与职级并行: a new post is not by itself a new rank).
     rank = data.get("civil_service_rank") or None
     if rank is not None and rank not in codes.CIVIL_SERVICE_RANK:
-        raise EngineError(f"登记 {effect} 时职级 {rank!r} 不在干部信息库的职级中")
+        raise EngineError(t("登记 {effect} 时职级 {rank} 不在干部信息库的职级中", effect=effect, rank=repr(rank)))
     current = cadre.current_post
     post = {
         "section_id": _section_id(session, _value(data, "post_section_code", effect), effect),
@@ -163,13 +166,15 @@ def _probation_failed(session: Session, actor: Actor, at: datetime, case: Case, 
     back_on = _day(data, "return_date", effect)
     trial = _on_trial(cadre)
     if trial is None:
-        raise EngineError(f"登记 {effect} 时 {cadre.name}（{cadre.staff_no}）没有试用期中的职务")
+        raise EngineError(t("登记 {effect} 时 {name}（{staff_no}）没有试用期中的职务", effect=effect, name=cadre.name,
+                             staff_no=cadre.staff_no))
     # The post held before the appointment, by date: not merely the row before the current one, which may be
     # a correction entered during the probation year (the earlier code restored that, or refused).
     former = next((post for post in reversed(cadre.posts) if post.start_date < trial.start_date), None)
     current = cadre.current_post
     if current is None or back_on <= current.start_date:
-        raise EngineError(f"登记 {effect} 时恢复日期 {back_on.isoformat()} 应晚于现任职务的起始日期")
+        raise EngineError(t("登记 {effect} 时恢复日期 {day} 应晚于现任职务的起始日期", effect=effect,
+                             day=back_on.isoformat()))
     trial.probation_result = "failed"
     audit.append(session, type_="registry.probation_closed", actor=actor, at=at, payload={
         "cadre": cadre.staff_no, "post": trial.title, "result": "failed"})

@@ -17,11 +17,14 @@ from workflows.actors import Actor
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 from workflows.record import audit
+from workflows.registry.codes import POST_LEVEL
 from workflows.registry.workbook.sheets import HEADCOUNT
 from workflows.registry.workbook.sheets import SECTIONS
 from workflows.registry.workbook.sheets import CellError
 from workflows.rules.headcount import LEVEL_NAMES
 from workflows.rules.headcount import Vacancy
+from workflows.text import joined
+from workflows.text import t
 
 EDIT_ROLES = ("personnel_office", "admin")  # the roles that may edit the registry
 LEVELS = tuple(LEVEL_NAMES)  # 正科, then 副科
@@ -84,24 +87,25 @@ def save_table(session: Session, actor: Actor, at: datetime, cells: Mapping[tupl
     The changes go on record as one event; returns how many entries changed.
     """
     if not set(actor.roles) & set(EDIT_ROLES):
-        raise Forbidden("只有人事组织部门或管理员可以修改职数")
+        raise Forbidden(t("只有人事组织部门或管理员可以修改职数"))
     sections = {section.code: section for section in session.scalars(select(Section))}
     wanted, errors = {}, {}
     for (code, level), raw in cells.items():
         key = cell_key(code, level)
         if code not in sections:
-            errors[key] = f"科室代码“{code}”不存在"
+            errors[key] = t("科室代码“{code}”不存在", code=code)
         elif level not in LEVELS:
-            errors[key] = f"职务层次只能是：{'、'.join(LEVEL_NAMES.values())}"
+            errors[key] = t("职务层次只能是：{choices}", choices=joined((POST_LEVEL[each] for each in LEVELS), "、"))
         else:
             number, ok = _parse(raw)
             if ok:
                 wanted[sections[code].id, level] = number
             else:
-                errors[key] = (f"「{sections[code].name}{LEVEL_NAMES[level]}核定职数」应为 0 到 {MAX_APPROVED} "
-                               f"之间的整数，或留空表示未核定；收到“{str(raw).strip()}”")
+                errors[key] = t("「{section}{level}核定职数」应为 0 到 {most} 之间的整数，"
+                                "或留空表示未核定；收到“{raw}”", section=sections[code].name, level=POST_LEVEL[level],
+                                most=MAX_APPROVED, raw=str(raw).strip())
     if errors:
-        raise InvalidData("职数表有误，没有保存：" + "；".join(errors.values()), errors)
+        raise InvalidData(t("职数表有误，没有保存：{problems}", problems=joined(errors.values())), errors)
     stored = {(row.section_id, row.level): row for row in session.scalars(select(PostHeadcount))}
     names = {section.id: section.code for section in sections.values()}
     changes = []
@@ -133,13 +137,15 @@ def sheet_errors(parsed, sections: Mapping[str, Section]) -> list[CellError]:
         code, level = row.values.get("section_code"), row.values.get("level")
         if code is not None and code not in known:
             errors.append(CellError(HEADCOUNT.name, row.number, header,
-                                    f"{header}“{code}”不存在：文件的{SECTIONS.name}表和系统中都没有"))
+                                    t("{header}“{value}”不存在：文件的{sheet}表和系统中都没有",
+                                      header=header, value=code, sheet=SECTIONS.name)))
         if code is not None and level is not None:
             seen.setdefault((code, level), []).append(row.number)
     for (code, level), numbers in seen.items():
         for number in numbers if len(numbers) > 1 else ():
-            errors.append(CellError(HEADCOUNT.name, number, header, f"“{code}”的{LEVEL_NAMES[level]}核定职数在文件中"
-                                    f"重复（第 {'、'.join(str(n) for n in numbers)} 行）"))
+            errors.append(CellError(HEADCOUNT.name, number, header, t(
+                "“{code}”的{level}核定职数在文件中重复（第 {rows} 行）", code=code, level=POST_LEVEL[level],
+                rows=joined((str(n) for n in numbers), "、"))))
     return errors
 
 

@@ -23,12 +23,13 @@ from workflows.rules.cadres import section_penalties
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
 from workflows.rules.retirement import retirement_rule_version
+from workflows.text import t
 
 KINDS = {
-    "rotation": "交流轮岗到期（领导职务和重点岗位）",
-    "second_line": "到龄退出领导岗位",
-    "promotion_priority": "连续三年优秀（提拔优先）",
-    "section_penalty": "科室考核处理",
+    "rotation": t("交流轮岗到期（领导职务和重点岗位）"),
+    "second_line": t("到龄退出领导岗位"),
+    "promotion_priority": t("连续三年优秀（提拔优先）"),
+    "section_penalty": t("科室考核处理"),
 }
 
 

@@ -4,6 +4,8 @@
 # of the 职务层次 they already hold is not promoted and serves no probation. A non-leadership post (职级 only,
 # e.g. 一级主任科员) or no post at all sits below 副科 here: the level of a leadership post is what is compared.
 
+from workflows.text import t
+
 # The 职务层次 of section-level leadership posts, lowest first (乡科级副职, 乡科级正职).
 LEVEL_ORDER = {"deputy_section_chief": 1, "section_chief": 2}
 PROMOTION, TRANSFER, DEMOTION = "promotion", "transfer", "demotion"  # registry appointment modes
@@ -16,7 +18,7 @@ def level_rank(level: str | None, is_leadership: bool) -> int:
 
 def _new_rank(new_level: str) -> int:
     if new_level not in LEVEL_ORDER:
-        raise ValueError(f"拟任职务层次 {new_level!r} 不是正科或副科")
+        raise ValueError(t("拟任职务层次 {level} 不是正科或副科", level=repr(new_level)))
     return LEVEL_ORDER[new_level]
 
 

@@ -13,6 +13,7 @@ import chinese_calendar
 
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.text import t
 
 
 def _library_version() -> str:
@@ -58,7 +59,7 @@ def working_day_deadline(start: date, working_days: int,
                          overrides: Mapping[date, bool] | None = None) -> Deadline:
     """The ``working_days``-th working day counting from ``start`` (``start`` counts when it is a working day)."""
     if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
-        raise ValueError(f"工作日天数须为正整数，收到 {working_days!r}")
+        raise ValueError(t("工作日天数须为正整数，收到 {value}", value=repr(working_days)))
     counted: list[date] = []
     uncovered: set[int] = set()
     day = start

@@ -16,18 +16,21 @@ from workflows.rules.qualifications import PositionRequirements
 from workflows.rules.qualifications import education_against
 from workflows.rules.qualifications import span_zh
 from workflows.rules.qualifications import tenure_in_lower_level
+from workflows.text import Text
+from workflows.text import joined
+from workflows.text import t
 
-ARTICLE_24 = "《党政领导干部选拔任用工作条例》(2019) 第二十四条"
-ARTICLE_8 = "《党政领导干部选拔任用工作条例》(2019) 第八条"
+ARTICLE_24 = t("《党政领导干部选拔任用工作条例》(2019) 第二十四条")
+ARTICLE_8 = t("《党政领导干部选拔任用工作条例》(2019) 第八条")
 # Art. 24's seven grounds do not include an investigation in progress (domain §2 step 7); the ground the
 # registry's flag records is 《公务员职务与职级并行规定》(2019) 第二十一条（三）:
 # 涉嫌违纪违法正在接受审查调查尚未作出结论的.
-PARALLEL_RULES_21 = "《公务员职务与职级并行规定》(2019) 第二十一条"
-TENURE_SOURCE = "《公务员职务、职级与级别管理办法》(2020) 晋升乡科级领导职务的最低任职年限"
-PRIORITY_SOURCE = "青数〔2024〕18号 四（六）"
+PARALLEL_RULES_21 = t("《公务员职务与职级并行规定》(2019) 第二十一条")
+TENURE_SOURCE = t("《公务员职务、职级与级别管理办法》(2020) 晋升乡科级领导职务的最低任职年限")
+PRIORITY_SOURCE = t("青数〔2024〕18号 四（六）")
 GRADE_ZH = {
-    "excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职",
-    "not_graded": "不定等次",
+    "excellent": t("优秀"), "competent": t("称职"), "basically_competent": t("基本称职"), "incompetent": t("不称职"),
+    "not_graded": t("不定等次"),
 }
 # Art. 24(三): 上一年年度考核结果为基本称职以下等次. "not_graded" (不定等次) is deliberately absent: it is not a
 # grade below 基本称职 but the absence of one (e.g. pending investigation, new hire, long leave), so the registry
@@ -58,14 +61,15 @@ def promotion_priority(cadre: CadreFacts, as_of_year: int, policy: Policy = DEFA
     grades = {year: cadre.annual_grades.get(year) for year in years}
     applies = all(grade == "excellent" for grade in grades.values())
     span = f"{years[0]}–{years[-1]}"
-    listed = "、".join(f"{year} 年{GRADE_ZH.get(grade, grade) if grade else '未录入'}"
-                      for year, grade in grades.items())
+    listed = joined((t("{year} 年{grade}", year=year, grade=GRADE_ZH.get(grade, grade) if grade else t("未录入"))
+                     for year, grade in grades.items()), "、")
+    count = policy.excellent_streak_years
     if applies:
-        reason = (f"{cadre.name} {span} 年度考核连续 {policy.excellent_streak_years} 年为优秀，"
-                  f"提拔重用时优先考虑（{PRIORITY_SOURCE}）")
+        reason = t("{name} {span} 年度考核连续 {count} 年为优秀，提拔重用时优先考虑（{source}）",
+                   name=cadre.name, span=span, count=count, source=PRIORITY_SOURCE)
     else:
-        reason = (f"{cadre.name}近 {policy.excellent_streak_years} 个已完成年度考核：{listed}，"
-                  f"不满足连续 {policy.excellent_streak_years} 年优秀")
+        reason = t("{name}近 {count} 个已完成年度考核：{listed}，不满足连续 {count} 年优秀",
+                   name=cadre.name, count=count, listed=listed)
     return Finding(applies=applies, reason=reason,
                    figures={"years": years, "grades": {str(year): grade for year, grade in grades.items()}},
                    policy=policy.subset("excellent_streak_years"))
@@ -115,8 +119,8 @@ def screen_candidate(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLIC
     if cadre.under_investigation:
         found.append(Exclusion(
             code="under_investigation", clause="第二十一条（三）",
-            reason=(f"{cadre.name}截至 {on.isoformat()} 正在接受审查调查，尚未作出结论（干部信息库记载），"
-                    "不得列为人选"),
+            reason=t("{name}截至 {on} 正在接受审查调查，尚未作出结论（干部信息库记载），不得列为人选",
+                     name=cadre.name, on=on.isoformat()),
             source=PARALLEL_RULES_21, figures={"under_investigation": True, "on": on.isoformat()}, policy=recorded))
     notes: list[CheckNote] = []
     if requirements is not None:
@@ -124,8 +128,9 @@ def screen_candidate(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLIC
         _education(cadre, on, requirements, recorded, found, notes)
         notes.append(CheckNote(
             code="training", clause="第八条（五）",
-            reason=(f"{cadre.name}：干部信息库没有培训记录，截至 {on.isoformat()} 是否经过党校（行政学院）、干部学院等"
-                    "培训须人工核实；提任前未达到培训要求的，应当在提任后一年内完成"),
+            reason=t("{name}：干部信息库没有培训记录，截至 {on} 是否经过党校（行政学院）、干部学院等"
+                     "培训须人工核实；提任前未达到培训要求的，应当在提任后一年内完成",
+                     name=cadre.name, on=on.isoformat()),
             source=ARTICLE_8, figures={"training_records": None, "on": on.isoformat()}, policy=recorded))
     return Screening(tuple(found), tuple(notes))
 
@@ -138,15 +143,17 @@ def _article_24(cadre: CadreFacts, on: date, recorded: dict[str, Any]) -> list[E
     if grade in EXCLUDING_GRADES:
         found.append(Exclusion(
             code="annual_grade", clause="第二十四条（三）",
-            reason=f"{cadre.name} {last_year} 年度考核为{GRADE_ZH[grade]}（基本称职以下等次），不得列为考察对象",
+            reason=t("{name} {year} 年度考核为{grade}（基本称职以下等次），不得列为考察对象",
+                     name=cadre.name, year=last_year, grade=GRADE_ZH[grade]),
             source=ARTICLE_24, figures={"year": last_year, "grade": grade}, policy=recorded))
     for sanction in cadre.sanctions:
         # The impact period includes its last day: on impact_until itself the cadre is still affected.
         if sanction.impact_until is not None and sanction.impact_until >= on:
             found.append(Exclusion(
                 code="sanction_impact", clause="第二十四条（六）",
-                reason=(f"{cadre.name}于 {sanction.decided_on.isoformat()} 受到{sanction.kind}，影响期至 "
-                        f"{sanction.impact_until.isoformat()}，至 {on.isoformat()} 影响期未满，不得列为考察对象"),
+                reason=t("{name}于 {decided} 受到{kind}，影响期至 {until}，至 {on} 影响期未满，不得列为考察对象",
+                         name=cadre.name, decided=sanction.decided_on.isoformat(), kind=sanction.kind,
+                         until=sanction.impact_until.isoformat(), on=on.isoformat()),
                 source=ARTICLE_24,
                 figures={"kind": sanction.kind, "decided_on": sanction.decided_on.isoformat(),
                          "impact_until": sanction.impact_until.isoformat(), "on": on.isoformat()},
@@ -170,33 +177,44 @@ def _tenure(cadre: CadreFacts, on: date, requirements: PositionRequirements, rec
         "history_complete": tenure.complete if tenure else False,
         "unplaced_posts": list(tenure.unplaced) if tenure else [],
         "first_recorded": tenure.first_recorded.isoformat() if tenure and tenure.first_recorded else None}
-    wanted = f"晋升{LEVEL_ZH[target]}领导职务须任{LOWER_ZH[target]} {required} 年以上"
+    wanted = t("晋升{level}领导职务须任{lower} {required} 年以上", level=LEVEL_ZH[target], lower=LOWER_ZH[target],
+               required=required)
     if required != national:
-        wanted += f"（本次动议确定；国家规定为 {national} 年）"
+        wanted = t("{wanted}（本次动议确定；国家规定为 {national} 年）", wanted=wanted, national=national)
+    held = {"name": cadre.name, "on": on.isoformat(), "lower": LOWER_ZH[target]}
     if tenure is not None and tenure.meets(required, on):
         if not tenure.meets(national, on):
             notes.append(CheckNote(
                 code="years_exceptional", clause=clause, source=TENURE_SOURCE, figures=figures, policy=recorded,
-                reason=(f"{cadre.name}至 {on.isoformat()} 任{LOWER_ZH[target]}累计 {span_zh(tenure.since, on)}，"
-                        f"达到动议的 {required} 年但不满国家规定的 {national} 年：属突破任职资格，"
-                        "须按破格提拔事先征得上级组织（人事）部门同意")))
+                reason=t("{name}至 {on} 任{lower}累计 {span}，达到动议的 {required} 年但不满国家规定的 {national} 年："
+                         "属突破任职资格，须按破格提拔事先征得上级组织（人事）部门同意",
+                         **held, span=span_zh(tenure.since, on), required=required, national=national)))
         return
     if tenure is None or not tenure.complete:
         if tenure is None:
-            fact = "干部信息库没有任职经历记录"
+            fact = t("干部信息库没有任职经历记录")
         else:
-            fact = (f"干部信息库的任职经历自 {tenure.first_recorded.isoformat() if tenure.first_recorded else '—'} 起"
-                    f"，可计算的为 {span_zh(tenure.since, on)}")
+            fact = t("干部信息库的任职经历自 {first} 起，可计算的为 {span}", span=span_zh(tenure.since, on),
+                     first=tenure.first_recorded.isoformat() if tenure.first_recorded else "—")
             if tenure.unplaced:
-                fact += f"，其中「{'」「'.join(tenure.unplaced)}」未记职务层次或职级"
+                fact = t("{fact}，其中「{titles}」未记职务层次或职级", fact=fact, titles=_titles(tenure.unplaced))
         notes.append(CheckNote(
             code="years_unknown", clause=clause, source=TENURE_SOURCE, figures=figures, policy=recorded,
-            reason=f"{cadre.name}：{fact}，不能确定至 {on.isoformat()} 是否符合{wanted}，须人工核实任职年限"))
+            reason=t("{name}：{fact}，不能确定至 {on} 是否符合{wanted}，须人工核实任职年限", name=cadre.name,
+                     fact=fact, on=on.isoformat(), wanted=wanted)))
         return
     found.append(Exclusion(
         code="years_in_lower_level", clause=clause, source=TENURE_SOURCE, figures=figures, policy=recorded,
-        reason=(f"{cadre.name}至 {on.isoformat()} 任{LOWER_ZH[target]}累计 {span_zh(tenure.since, on)}，"
-                f"不符合{wanted}")))
+        reason=t("{name}至 {on} 任{lower}累计 {span}，不符合{wanted}", **held, span=span_zh(tenure.since, on),
+                 wanted=wanted)))
+
+
+def _titles(titles: tuple[str, ...]) -> str:
+    # 「a」「b」: each pair nested, so that the quotes between the titles are translated too.
+    text = titles[-1]
+    for title in reversed(titles[:-1]):
+        text = t("{first}」「{rest}", first=title, rest=text)
+    return text
 
 
 def _education(cadre: CadreFacts, on: date, requirements: PositionRequirements, recorded: dict[str, Any],
@@ -209,18 +227,21 @@ def _education(cadre: CadreFacts, on: date, requirements: PositionRequirements, 
         return
     figures = {"required": required, "full_time": cadre.ft_education_level, "part_time": cadre.pt_education_level,
                "highest": result.highest, "on": on.isoformat()}
-    shown = (f"全日制{_education_zh(cadre.ft_education_level)}、在职{_education_zh(cadre.pt_education_level)}")
+    shown = t("全日制{full_time}、在职{part_time}", full_time=_education_zh(cadre.ft_education_level),
+              part_time=_education_zh(cadre.pt_education_level))
     if not result.known:
         notes.append(CheckNote(
             code="education_unknown", clause="第八条（四）", source=ARTICLE_8, figures=figures, policy=recorded,
-            reason=(f"{cadre.name}：截至 {on.isoformat()} 干部信息库记载的学历为{shown}，不能确定是否达到本次动议要求的"
-                    f"{EDUCATION_ZH[required]}，须人工核实学历")))
+            reason=t("{name}：截至 {on} 干部信息库记载的学历为{shown}，不能确定是否达到本次动议要求的{required}，"
+                     "须人工核实学历", name=cadre.name, on=on.isoformat(), shown=shown,
+                     required=EDUCATION_ZH[required])))
         return
     found.append(Exclusion(
         code="education", clause="第八条（四）", source=ARTICLE_8, figures=figures, policy=recorded,
-        reason=(f"{cadre.name}截至 {on.isoformat()} 最高学历为{EDUCATION_ZH[result.highest]}（{shown}），"
-                f"低于本次动议要求的{EDUCATION_ZH[required]}，不符合任职条件")))
+        reason=t("{name}截至 {on} 最高学历为{highest}（{shown}），低于本次动议要求的{required}，不符合任职条件",
+                 name=cadre.name, on=on.isoformat(), highest=EDUCATION_ZH[result.highest], shown=shown,
+                 required=EDUCATION_ZH[required])))
 
 
-def _education_zh(code: str | None) -> str:
-    return "未记载" if code is None else EDUCATION_ZH.get(code, "其他")
+def _education_zh(code: str | None) -> Text:
+    return t("未记载") if code is None else EDUCATION_ZH.get(code, t("其他"))

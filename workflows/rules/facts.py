@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 
+from workflows.text import t
+
 # Codes used throughout (the registry stores the same codes; pages translate them).
 GENDERS = ("male", "female")
 RETIREMENT_CATEGORIES = ("male", "female_cadre", "female_worker")
@@ -15,8 +17,9 @@ EDUCATION_LEVELS = ("doctorate", "master", "bachelor", "college", "secondary", "
 # What a post's work is (岗位类别), for the key-post rotation rule; "other" is any post outside the list. The
 # labels live here, once, because the rules name them in their reasons (registry_codes reuses them).
 POST_CATEGORY_LABELS = {
-    "organisation": "组织", "personnel": "人事", "discipline": "纪检", "audit": "审计", "finance": "财务",
-    "approval": "审批", "procurement": "采购", "licensing": "许可", "penalty": "处罚", "other": "其他",
+    "organisation": t("组织"), "personnel": t("人事"), "discipline": t("纪检"), "audit": t("审计"),
+    "finance": t("财务"), "approval": t("审批"), "procurement": t("采购"), "licensing": t("许可"),
+    "penalty": t("处罚"), "other": t("其他"),
 }
 POST_CATEGORIES = tuple(POST_CATEGORY_LABELS)
 # 组织、人事、纪检、审计、财务、审批、采购、许可、处罚: the key posts of the 转任 rules (the default policy list).

@@ -6,7 +6,10 @@
 
 from dataclasses import dataclass
 
-LEVEL_NAMES = {"section_chief": "正科", "deputy_section_chief": "副科"}
+from workflows.text import Text
+from workflows.text import t
+
+LEVEL_NAMES = {"section_chief": t("正科"), "deputy_section_chief": t("副科")}
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,15 @@ class Vacancy:
         """Whether there is a vacancy; None when the table has no entry (someone must say)."""
         return self.vacancies > 0 if self.approved is not None else None
 
-    def summary(self) -> str:
-        """The facts in one Chinese line, as pages and the record show them."""
-        post = f"{self.section_name}{LEVEL_NAMES.get(self.level, self.level)}"
+    def summary(self) -> Text:
+        """The facts in one Chinese line, as pages and the record show them (a message pages can translate)."""
+        post = t("{section}{level}", section=self.section_name, level=LEVEL_NAMES.get(self.level, self.level))
         if self.approved is None:
-            return f"{post}：职数表中没有核定职数（现有实职 {self.occupied} 名）"
-        state = (f"超职数 {self.excess} 名" if self.excess else
-                 f"空缺 {self.vacancies} 名" if self.vacancies else "无空缺")
-        return f"{post}：核定职数 {self.approved} 名，现有实职 {self.occupied} 名，{state}"
+            return t("{post}：职数表中没有核定职数（现有实职 {occupied} 名）", post=post, occupied=self.occupied)
+        state = (t("超职数 {count} 名", count=self.excess) if self.excess else
+                 t("空缺 {count} 名", count=self.vacancies) if self.vacancies else t("无空缺"))
+        return t("{post}：核定职数 {approved} 名，现有实职 {occupied} 名，{state}",
+                 post=post, approved=self.approved, occupied=self.occupied, state=state)
 
     def as_data(self) -> dict:
         """Plain JSON for the case data (the gateway reads it; the record keeps it)."""

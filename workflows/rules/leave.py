@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from datetime import timedelta
 
+from workflows.text import t
+
 
 def leave_days_within(leaves: Iterable[tuple[date, date]], start: date, end: date) -> int:
     """Calendar days from ``start`` to ``end`` (both included) on which the cadre was on leave.
@@ -19,7 +21,8 @@ def leave_days_within(leaves: Iterable[tuple[date, date]], start: date, end: dat
     clipped = []
     for first, last in leaves:
         if last < first:
-            raise ValueError(f"请假结束日期 {last.isoformat()} 早于起始日期 {first.isoformat()}")
+            raise ValueError(t("请假结束日期 {last} 早于起始日期 {first}", last=last.isoformat(),
+                               first=first.isoformat()))
         first, last = max(first, start), min(last, end)
         if first <= last:
             clipped.append((first, last))

@@ -7,6 +7,9 @@ from typing import Any
 
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.text import Text
+from workflows.text import joined
+from workflows.text import t
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,12 @@ def party_group_decision(members_due: int, present: int, approve: int = 0, polic
     """
     _check_counts(members_due, present, approve, recused)
     if recused_names and len(recused_names) != recused:
-        raise ValueError(f"回避人数（{recused}）与回避成员名单（{len(recused_names)} 人）不符")
+        raise ValueError(t("回避人数（{recused}）与回避成员名单（{listed} 人）不符", recused=recused,
+                           listed=len(recused_names)))
     due = members_due - recused if policy.recusal_reduces_due else members_due
     attending = present if policy.recused_count_present else present - recused
     if due == 0:
-        raise ValueError("除回避成员外，应到会人数不得为 0")
+        raise ValueError(t("除回避成员外，应到会人数不得为 0"))
     fraction = policy.quorum_fraction
     threshold = due * fraction
     # "三分之二以上" includes exactly two thirds unless the bureau decides otherwise (policy.quorum_inclusive).
@@ -46,37 +50,41 @@ def party_group_decision(members_due: int, present: int, approve: int = 0, polic
     majority = approve > half
     passed = quorum and majority
 
+    # The explanation is shown on the meeting page: each piece a message, so that it reads in the page's language.
     fraction_text = f"{fraction.numerator}/{fraction.denominator}"
     threshold_text = f"{due}×{fraction_text}{_value(threshold)}"
-    due_text = f"应到 {due} 人" + (f"（{members_due} 人中回避 {recused} 人）" if due != members_due else "")
-    present_text = f"实到 {attending} 人" + _recusal_note(recused, recused_names, policy)
+    due_text = t("应到 {due} 人", due=due) if due == members_due else \
+        t("应到 {due} 人（{members} 人中回避 {recused} 人）", due=due, members=members_due, recused=recused)
+    present_text = t("实到 {count} 人{note}", count=attending, note=_recusal_note(recused, recused_names, policy))
     if quorum:
         symbol = "≥" if policy.quorum_inclusive else ">"
-        parts = [f"{due_text}，{present_text} {symbol} {threshold_text}，达到法定人数"]
+        parts = [t("{due}，{present} {symbol} {threshold}，达到法定人数", due=due_text, present=present_text,
+                   symbol=symbol, threshold=threshold_text)]
         if majority:
-            parts.append(f"同意 {approve} 票 > {due}/2{_value(half)}，通过")
+            parts.append(t("同意 {approve} 票 > {due}/2{half}，通过", approve=approve, due=due, half=_value(half)))
         else:
-            parts.append(f"同意 {approve} 票 ≤ {due}/2{_value(half)}，"
-                         "未超过应到会成员半数，未通过")
+            parts.append(t("同意 {approve} 票 ≤ {due}/2{half}，未超过应到会成员半数，未通过",
+                           approve=approve, due=due, half=_value(half)))
     else:
         symbol = "<" if policy.quorum_inclusive else "≤"
-        parts = [f"{due_text}，{present_text} {symbol} {threshold_text}，未达到法定人数",
-                 "会议不得作出决定，表决无效"]
+        parts = [t("{due}，{present} {symbol} {threshold}，未达到法定人数", due=due_text, present=present_text,
+                   symbol=symbol, threshold=threshold_text),
+                 t("会议不得作出决定，表决无效")]
     return Decision(
-        quorum=quorum, passed=passed, explanation="；".join(parts),
+        quorum=quorum, passed=passed, explanation=joined(parts),
         figures={"members_due": members_due, "present": present, "approve": approve, "recused": recused,
                  "quorum_threshold": f"{threshold.numerator}/{threshold.denominator}",
                  "majority_threshold": f"{half.numerator}/{half.denominator}"},
         policy=policy.subset("quorum_fraction", "quorum_inclusive", "recusal_reduces_due", "recused_count_present"))
 
 
-def _recusal_note(recused: int, names: Sequence[str], policy: Policy) -> str:
+def _recusal_note(recused: int, names: Sequence[str], policy: Policy) -> Text | str:
     if not recused:
         return ""
-    named = f"{recused} 人" + (f"：{'、'.join(names)}" if names else "")
+    listed = t("：{names}", names=joined(names, "、")) if names else ""
     if policy.recused_count_present:
-        return f"（含回避 {named}）"
-    return f"（回避 {named}，不计入到会人数）"
+        return t("（含回避 {count} 人{names}）", count=recused, names=listed)
+    return t("（回避 {count} 人{names}，不计入到会人数）", count=recused, names=listed)
 
 
 def _value(number: Fraction) -> str:
@@ -93,22 +101,23 @@ def _value(number: Fraction) -> str:
 
 
 def _check_counts(members_due: int, present: int, approve: int, recused: int) -> None:
-    for label, value in (("应到会人数", members_due), ("实到人数", present), ("同意票数", approve),
-                         ("回避人数", recused)):
+    for label, value in ((t("应到会人数"), members_due), (t("实到人数"), present), (t("同意票数"), approve),
+                         (t("回避人数"), recused)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{label}须为整数，收到 {value!r}")
+            raise ValueError(t("{label}须为整数，收到 {value}", label=label, value=repr(value)))
         if value < 0:
-            raise ValueError(f"{label}不得为负数，收到 {value}")
+            raise ValueError(t("{label}不得为负数，收到 {value}", label=label, value=value))
     if members_due == 0:
-        raise ValueError("应到会人数不得为 0")
+        raise ValueError(t("应到会人数不得为 0"))
     if present > members_due:
-        raise ValueError(f"实到人数（{present}）不得多于应到会人数（{members_due}）")
+        raise ValueError(t("实到人数（{present}）不得多于应到会人数（{due}）", present=present, due=members_due))
     if recused > present:
-        raise ValueError(f"回避人数（{recused}）不得多于实到人数（{present}）")
+        raise ValueError(t("回避人数（{recused}）不得多于实到人数（{present}）", recused=recused, present=present))
     if approve > present - recused:
         if recused:
-            raise ValueError(f"同意票数（{approve}）不得多于参加表决的人数（{present - recused}）")
-        raise ValueError(f"同意票数（{approve}）不得多于实到人数（{present}）")
+            raise ValueError(t("同意票数（{approve}）不得多于参加表决的人数（{voting}）", approve=approve,
+                               voting=present - recused))
+        raise ValueError(t("同意票数（{approve}）不得多于实到人数（{present}）", approve=approve, present=present))
 
 
 def recommendation_meeting_counts(range_size: int, attended: int) -> bool:
@@ -117,7 +126,7 @@ def recommendation_meeting_counts(range_size: int, attended: int) -> bool:
     2019 条例 and the 2014 Q&A: 参加民主推荐的人数至少要达到确定范围人数的三分之二 (domain §2 step 6).
     """
     if isinstance(range_size, bool) or not isinstance(range_size, int) or range_size < 1:
-        raise ValueError(f"应参加人数须为正整数，收到 {range_size!r}")
+        raise ValueError(t("应参加人数须为正整数，收到 {value}", value=repr(range_size)))
     if isinstance(attended, bool) or not isinstance(attended, int) or not 0 <= attended <= range_size:
-        raise ValueError(f"实到人数须在 0 到 {range_size} 之间，收到 {attended!r}")
+        raise ValueError(t("实到人数须在 0 到 {most} 之间，收到 {value}", most=range_size, value=repr(attended)))
     return attended * 3 >= range_size * 2

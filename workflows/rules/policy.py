@@ -9,6 +9,8 @@ from typing import Any
 
 from workflows.rules.facts import KEY_POST_CATEGORIES
 from workflows.rules.facts import POST_CATEGORIES
+from workflows.text import joined
+from workflows.text import t
 
 # Rotation and second line: the new post counts from the decision or the handover; the window's anchor.
 POST_COUNTS_FROM = ("decision", "handover")
@@ -84,28 +86,30 @@ class Policy:
     def __post_init__(self) -> None:
         # Validate here too, so a Policy built directly is as safe as one read from configuration.
         if not isinstance(self.version, str) or not self.version.strip():
-            raise ValueError("政策参数 version 须为非空字符串")
+            raise ValueError(t("政策参数 version 须为非空字符串"))
         for name in _POSITIVE_INTS + _NON_NEGATIVE_INTS + _PERCENTS:
             value = getattr(self, name)
             # bool is an int subclass; True as "1 year" is almost certainly a configuration slip.
             if not isinstance(value, int) or isinstance(value, bool):
-                raise ValueError(f"政策参数 {name} 须为整数，收到 {value!r}")
+                raise ValueError(t("政策参数 {name} 须为整数，收到 {value}", name=name, value=repr(value)))
             if name in _POSITIVE_INTS and value < 1:
-                raise ValueError(f"政策参数 {name} 须为正整数，收到 {value}")
+                raise ValueError(t("政策参数 {name} 须为正整数，收到 {value}", name=name, value=value))
             if name in _NON_NEGATIVE_INTS and value < 0:
-                raise ValueError(f"政策参数 {name} 不得为负数，收到 {value}")
+                raise ValueError(t("政策参数 {name} 不得为负数，收到 {value}", name=name, value=value))
             if name in _PERCENTS and not 0 <= value <= 100:
-                raise ValueError(f"政策参数 {name} 须在 0 到 100 之间，收到 {value}")
+                raise ValueError(t("政策参数 {name} 须在 0 到 100 之间，收到 {value}", name=name, value=value))
         if not isinstance(self.quorum_fraction, Fraction) or not 0 < self.quorum_fraction <= 1:
-            raise ValueError(f"政策参数 quorum_fraction 须为 0 到 1 之间的分数，收到 {self.quorum_fraction!r}")
+            raise ValueError(t("政策参数 quorum_fraction 须为 0 到 1 之间的分数，收到 {value}",
+                               value=repr(self.quorum_fraction)))
         for name in ("quorum_inclusive", "recusal_reduces_due", "recused_count_present",
                      "inspection_requires_more_candidates", "personal_matters_for_section_level"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"政策参数 {name} 须为 true 或 false，收到 {getattr(self, name)!r}")
+                raise ValueError(t("政策参数 {name} 须为 true 或 false，收到 {value}", name=name,
+                                   value=repr(getattr(self, name))))
         if self.second_line_due_years > self.second_line_open_years:
-            raise ValueError(
-                f"政策参数 second_line_due_years（{self.second_line_due_years}）"
-                f"不得大于 second_line_open_years（{self.second_line_open_years}）：窗口须先开启后到期")
+            raise ValueError(t(
+                "政策参数 second_line_due_years（{due}）不得大于 second_line_open_years（{open}）：窗口须先开启后到期",
+                due=self.second_line_due_years, open=self.second_line_open_years))
         _check_rotation_and_second_line(self)
 
     @classmethod
@@ -114,7 +118,8 @@ class Policy:
         known = {f.name for f in fields(cls)}
         for key in mapping:
             if key not in known:
-                raise ValueError(f"未知的政策参数 {key!r}（可用参数：{'、'.join(sorted(known))}）")
+                raise ValueError(t("未知的政策参数 {key}（可用参数：{known}）", key=repr(key),
+                                   known=joined(sorted(known), "、")))
         values = dict(mapping)
         if "quorum_fraction" in values:
             values["quorum_fraction"] = _parse_fraction(values["quorum_fraction"])
@@ -147,7 +152,7 @@ def _parse_fraction(value: Any) -> Fraction:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
             pass
-    raise ValueError(f"政策参数 quorum_fraction 须写成分数，如 \"2/3\"，收到 {value!r}")
+    raise ValueError(t("政策参数 quorum_fraction 须写成分数，如 \"2/3\"，收到 {value}", value=repr(value)))
 
 
 def _check_rotation_and_second_line(policy: "Policy") -> None:
@@ -157,17 +162,17 @@ def _check_rotation_and_second_line(policy: "Policy") -> None:
         categories = tuple(categories)
         object.__setattr__(policy, "rotation_key_post_categories", categories)
     if not isinstance(categories, tuple) or any(code not in POST_CATEGORIES for code in categories):
-        raise ValueError(f"政策参数 rotation_key_post_categories 只能列出岗位类别 {'、'.join(POST_CATEGORIES)}，"
-                         f"收到 {categories!r}")
+        raise ValueError(t("政策参数 rotation_key_post_categories 只能列出岗位类别 {known}，收到 {value}",
+                           known=joined(POST_CATEGORIES, "、"), value=repr(categories)))
     if policy.rotation_post_counts_from not in POST_COUNTS_FROM:
-        raise ValueError(f"政策参数 rotation_post_counts_from 只能是 {'、'.join(POST_COUNTS_FROM)}，"
-                         f"收到 {policy.rotation_post_counts_from!r}")
+        raise ValueError(t("政策参数 {name} 只能是 {known}，收到 {value}", name="rotation_post_counts_from",
+                           known=joined(POST_COUNTS_FROM, "、"), value=repr(policy.rotation_post_counts_from)))
     if not isinstance(policy.second_line_upper_consent, bool):
-        raise ValueError(f"政策参数 second_line_upper_consent 须为 true 或 false，"
-                         f"收到 {policy.second_line_upper_consent!r}")
+        raise ValueError(t("政策参数 {name} 须为 true 或 false，收到 {value}", name="second_line_upper_consent",
+                           value=repr(policy.second_line_upper_consent)))
     if policy.second_line_anchor not in SECOND_LINE_ANCHORS:
-        raise ValueError(f"政策参数 second_line_anchor 只能是 {'、'.join(SECOND_LINE_ANCHORS)}，"
-                         f"收到 {policy.second_line_anchor!r}")
+        raise ValueError(t("政策参数 {name} 只能是 {known}，收到 {value}", name="second_line_anchor",
+                           known=joined(SECOND_LINE_ANCHORS, "、"), value=repr(policy.second_line_anchor)))
 
 
 # The defaults as one shared value: Policy is frozen, so sharing it as a default argument is safe.

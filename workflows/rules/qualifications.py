@@ -11,22 +11,25 @@ from workflows.rules.dates import months_between
 from workflows.rules.facts import POST_LEVELS
 from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import PostHistoryFacts
+from workflows.text import Text
+from workflows.text import joined
+from workflows.text import t
 
 # 《公务员职务、职级与级别管理办法》(2020), 晋升乡科级领导职务的最低任职年限 (domain §2 step 4 quotes the same figures
 # from local rules): 晋升乡科级正职 ⇐ 任乡科级副职领导职务、三级或四级主任科员及相当层次职级（可累计）2 年以上;
 # 晋升乡科级副职 ⇐ 任一级科员及相当层次职级 3 年以上. The motion may set its own figure; blank means these.
 NATIONAL_YEARS = {"section_chief": 2, "deputy_section_chief": 3}
-LEVEL_ZH = {"section_chief": "乡科级正职", "deputy_section_chief": "乡科级副职"}
-LOWER_ZH = {"section_chief": "乡科级副职领导职务或四级主任科员以上职级",
-            "deputy_section_chief": "一级科员以上职级"}
+LEVEL_ZH = {"section_chief": t("乡科级正职"), "deputy_section_chief": t("乡科级副职")}
+LOWER_ZH = {"section_chief": t("乡科级副职领导职务或四级主任科员以上职级"),
+            "deputy_section_chief": t("一级科员以上职级")}
 # 综合管理类职级, lowest first (《公务员职务与职级并行规定》(2019) 第七条). A higher 职级 is time at least at the
 # lower one, so every rank from the lowest that counts upwards counts.
 RANKS = ("二级科员", "一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员",
          "四级调研员", "三级调研员", "二级调研员", "一级调研员", "二级巡视员", "一级巡视员")
 LOWEST_COUNTING_RANK = {"section_chief": "四级主任科员", "deputy_section_chief": "一级科员"}
 # The registry's education codes, lowest first; "other" (其他) cannot be ranked and is left out on purpose.
-EDUCATION_ZH = {"secondary": "中专", "college": "大专", "bachelor": "大学本科", "master": "硕士研究生",
-                "doctorate": "博士研究生"}
+EDUCATION_ZH = {"secondary": t("中专"), "college": t("大专"), "bachelor": t("大学本科"), "master": t("硕士研究生"),
+                "doctorate": t("博士研究生")}
 EDUCATION_RANK = {code: rank for rank, code in enumerate(EDUCATION_ZH)}
 # Consecutive posts abut (a post ends the day the next starts); a month between them is a removal awaiting the
 # next appointment, anything longer is time the registry does not account for.
@@ -43,19 +46,22 @@ class PositionRequirements:
 
     def __post_init__(self) -> None:
         if self.post_level is not None and self.post_level not in POST_LEVELS:
-            raise ValueError(f"拟任职务层次只能是 {'、'.join(POST_LEVELS)}，收到 {self.post_level!r}")
+            raise ValueError(t("拟任职务层次只能是 {known}，收到 {value}", known=joined(POST_LEVELS, "、"),
+                               value=repr(self.post_level)))
         if self.required_education is not None and self.required_education not in EDUCATION_RANK:
-            raise ValueError(f"最低学历要求只能是 {'、'.join(EDUCATION_RANK)}，收到 {self.required_education!r}")
+            raise ValueError(t("最低学历要求只能是 {known}，收到 {value}", known=joined(EDUCATION_RANK, "、"),
+                               value=repr(self.required_education)))
         years = self.required_years_in_lower_level
         if years is not None and (not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 10):
-            raise ValueError(f"下一级职务层次任职年限须为 0 到 10 的整数，收到 {years!r}")
+            raise ValueError(t("下一级职务层次任职年限须为 0 到 10 的整数，收到 {value}", value=repr(years)))
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> "PositionRequirements":
         """Requirements from case data (what ``position_requirements`` returned); unknown keys raise ValueError."""
         known = ("post_level", "required_education", "required_years_in_lower_level")
         if unknown := [key for key in mapping if key not in known]:
-            raise ValueError(f"未知的任职条件 {'、'.join(map(str, unknown))}（可用：{'、'.join(known)}）")
+            raise ValueError(t("未知的任职条件 {unknown}（可用：{known}）", unknown=joined(map(str, unknown), "、"),
+                               known=joined(known, "、")))
         # A blank form field may arrive as "": it means "not set", as a missing one does.
         return cls(**{key: None if mapping.get(key) == "" else mapping.get(key) for key in known})
 
@@ -121,11 +127,11 @@ def tenure_in_lower_level(cadre: CadreFacts, target: str, on: date) -> Tenure | 
                   first_recorded=posts[0].start_date if posts else None)
 
 
-def span_zh(since: date, on: date) -> str:
+def span_zh(since: date, on: date) -> Text:
     """A stretch of time in whole years and months, e.g. "1 年 10 个月"."""
     months = months_between(since, on) - (1 if on.day < since.day else 0)
     years, months = divmod(max(months, 0), 12)
-    return f"{years} 年 {months} 个月" if years else f"{months} 个月"
+    return t("{years} 年 {months} 个月", years=years, months=months) if years else t("{months} 个月", months=months)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ from datetime import date
 from workflows.rules.dates import add_months
 from workflows.rules.dates import month_start
 from workflows.rules.dates import months_between
+from workflows.text import joined
+from workflows.text import t
 
 # Recorded with every result that depends on a retirement date, so a later rule change is visible in replay.
-retirement_rule_version = "Rules20240913（全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》，2025-01-01 起施行）"
+retirement_rule_version = t("Rules20240913（全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》，"
+                            "2025-01-01 起施行）")
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,8 @@ def statutory_age_months(birth: date, category: str) -> int:
 
 # What the 到龄退二线 window counts back from (Policy.second_line_anchor), in the words a record shows.
 ANCHORS = {
-    "statutory": "2025 年渐进式延迟退休改革后的法定退休月份",
-    "original": "改革前的原法定退休年龄（男 60 周岁，女干部 55 周岁，女职工 50 周岁）",
+    "statutory": t("2025 年渐进式延迟退休改革后的法定退休月份"),
+    "original": t("改革前的原法定退休年龄（男 60 周岁，女干部 55 周岁，女职工 50 周岁）"),
 }
 
 
@@ -72,7 +75,8 @@ def original_retirement_month(birth: date, category: str) -> date:
 def anchor_month(birth: date, category: str, anchor: str) -> date:
     """The month the second-line window counts back from: the statutory month, or the pre-2025 age's."""
     if anchor not in ANCHORS:
-        raise ValueError(f"未知的退二线计算基准 {anchor!r}（可用：{'、'.join(ANCHORS)}）")
+        raise ValueError(t("未知的退二线计算基准 {anchor}（可用：{known}）", anchor=repr(anchor),
+                           known=joined(ANCHORS, "、")))
     if anchor == "original":
         return original_retirement_month(birth, category)
     return statutory_retirement_month(birth, category)
@@ -82,5 +86,5 @@ def _schedule(category: str) -> _Schedule:
     try:
         return SCHEDULES[category]
     except (KeyError, TypeError):
-        known = "、".join(SCHEDULES)
-        raise ValueError(f"未知的退休年龄类别 {category!r}（可用类别：{known}）") from None
+        raise ValueError(t("未知的退休年龄类别 {category}（可用类别：{known}）", category=repr(category),
+                           known=joined(SCHEDULES, "、"))) from None

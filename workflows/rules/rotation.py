@@ -11,9 +11,11 @@ from workflows.rules.facts import CadreFacts
 from workflows.rules.findings import Finding
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.text import joined
+from workflows.text import t
 
-SEED_SOURCE = "青数〔2024〕18号 四（二）"
-TRANSFER_SOURCE = "《公务员转任规定》(2020)"
+SEED_SOURCE = t("青数〔2024〕18号 四（二）")
+TRANSFER_SOURCE = t("《公务员转任规定》(2020)")
 
 
 @dataclass(frozen=True)
@@ -37,18 +39,20 @@ def rotation_due(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY) -
     recorded = policy.subset("rotation_years", "rotation_key_post_categories")
     post = cadre.post
     if post is None:
-        return _finding(False, f"{cadre.name}无现任职务，不适用同一职位轮岗规定", {}, recorded, None, ())
+        return _finding(False, t("{name}无现任职务，不适用同一职位轮岗规定", name=cadre.name), {}, recorded, None, ())
     key_post = post.category in policy.rotation_key_post_categories
     if not (post.is_leadership and post.level in POST_LEVELS) and not key_post:
-        kind = f"（岗位类别：{POST_CATEGORY_LABELS.get(post.category, post.category)}）" if post.category else ""
+        kind = t("（岗位类别：{category}）", category=POST_CATEGORY_LABELS.get(post.category, post.category)) \
+            if post.category else ""
         return _finding(
             False,
-            f"{cadre.name}现任{post.title}{kind}，不是科级领导职务（实职），也不在重点岗位之列，不适用同一职位满 "
-            f"{policy.rotation_years} 年轮岗规定；如不适应现职位或因其他原因需要交流，另行研究",
+            t("{name}现任{title}{kind}，不是科级领导职务（实职），也不在重点岗位之列，"
+              "不适用同一职位满 {years} 年轮岗规定；如不适应现职位或因其他原因需要交流，另行研究",
+              name=cadre.name, title=post.title, kind=kind, years=policy.rotation_years),
             {"title": post.title, "level": post.level, "is_leadership": post.is_leadership,
              "category": post.category, "key_post": False}, recorded, None, ())
     if post.same_post_start is None:
-        return _finding(False, f"{cadre.name}缺少同一职位起始日期，无法判断是否到期轮岗，请先补录干部信息",
+        return _finding(False, t("{name}缺少同一职位起始日期，无法判断是否到期轮岗，请先补录干部信息", name=cadre.name),
                         {"title": post.title}, recorded, None, ())
 
     # 满 N 年: the anniversary itself completes the period (month-end convention in dates.add_months).
@@ -63,21 +67,26 @@ def rotation_due(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POLICY) -
         "due_on": due_on.isoformat(), "rotation_years": policy.rotation_years, "exclusions": list(exclusions),
         "category": post.category, "key_post": key_post,
     }
-    where = f"{post.title}（{POST_CATEGORY_LABELS.get(post.category, post.category)}岗位，属重点岗位）" if key_post \
-        else post.title
-    served = f"{cadre.name}自 {post.same_post_start.isoformat()} 起任{where}，至 {on.isoformat()} "
+    where = t("{title}（{category}岗位，属重点岗位）", title=post.title,
+              category=POST_CATEGORY_LABELS.get(post.category, post.category)) if key_post else post.title
+    served = t("{name}自 {start} 起任{where}", name=cadre.name, start=post.same_post_start.isoformat(), where=where)
     if reached and not exclusions:
-        rule = "重点岗位定期交流" if key_post else "满10年应当转任"
-        reason = (f"{served}已满 {years} 年（≥ {policy.rotation_years} 年，满期日 {due_on.isoformat()}），"
-                  f"原则上必须轮岗交流（{SEED_SOURCE}；{TRANSFER_SOURCE}：{rule}）")
+        rule = t("重点岗位定期交流") if key_post else t("满10年应当转任")
+        reason = t("{served}，至 {on} 已满 {years} 年（≥ {required} 年，满期日 {due}），"
+                   "原则上必须轮岗交流（{seed}；{transfer}：{rule}）", served=served, on=on.isoformat(),
+                   years=years, required=policy.rotation_years, due=due_on.isoformat(),
+                   seed=SEED_SOURCE, transfer=TRANSFER_SOURCE, rule=rule)
     elif reached:
-        reason = (f"{served}已满 {years} 年（≥ {policy.rotation_years} 年），但{'；'.join(exclusions)}，"
-                  f"暂不安排轮岗交流（{TRANSFER_SOURCE}：上述情形一般不得转任）")
+        reason = t("{served}，至 {on} 已满 {years} 年（≥ {required} 年），但{exclusions}，"
+                   "暂不安排轮岗交流（{transfer}：上述情形一般不得转任）", served=served, on=on.isoformat(),
+                   years=years, required=policy.rotation_years, exclusions=joined(exclusions),
+                   transfer=TRANSFER_SOURCE)
     else:
-        reason = (f"{served}满 {years} 年，未满 {policy.rotation_years} 年（满期日 {due_on.isoformat()}），"
-                  "尚不需要轮岗交流")
+        reason = t("{served}，至 {on} 满 {years} 年，未满 {required} 年（满期日 {due}），尚不需要轮岗交流",
+                   served=served, on=on.isoformat(), years=years, required=policy.rotation_years,
+                   due=due_on.isoformat())
         if exclusions:
-            reason += f"；另：{'；'.join(exclusions)}"
+            reason = t("{reason}；另：{exclusions}", reason=reason, exclusions=joined(exclusions))
     return _finding(reached and not exclusions, reason, figures, recorded, due_on, exclusions)
 
 
@@ -87,9 +96,9 @@ def _exclusions(cadre: CadreFacts, on: date) -> tuple[str, ...]:
     post = cadre.post
     if post is not None and post.probation_end is not None and post.probation_result is None \
             and on <= post.probation_end:
-        found.append(f"试用期未满（试用期至 {post.probation_end.isoformat()}）")
+        found.append(t("试用期未满（试用期至 {end}）", end=post.probation_end.isoformat()))
     if cadre.under_investigation:
-        found.append("正在接受纪律审查或监察调查，尚未作出结论")
+        found.append(t("正在接受纪律审查或监察调查，尚未作出结论"))
     return tuple(found)
 
 

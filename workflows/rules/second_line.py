@@ -14,8 +14,9 @@ from workflows.rules.retirement import anchor_month
 from workflows.rules.retirement import retirement_rule_version
 from workflows.rules.retirement import statutory_age_months
 from workflows.rules.retirement import statutory_retirement_month
+from workflows.text import t
 
-SOURCE = "青数〔2024〕18号 四（三）"
+SOURCE = t("青数〔2024〕18号 四（三）")
 STATES = ("before", "open", "due")
 
 
@@ -45,10 +46,14 @@ def second_line_window(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POL
     due = add_years(anchor, -policy.second_line_due_years)
     state = "before" if on < opens else "open" if on < due else "due"
     age_months = statutory_age_months(cadre.birth_date, cadre.retirement_category)
-    age_text = f"{age_months // 12} 岁" + (f" {age_months % 12} 个月" if age_months % 12 else "")
-    counted = "" if anchor == retirement else f"；按{ANCHORS[policy.second_line_anchor]}计算为 {anchor:%Y-%m}"
-    period_text = (f"{cadre.name}（{cadre.birth_date:%Y-%m} 出生）法定退休年龄 {age_text}，法定退休月份 "
-                   f"{retirement:%Y-%m}{counted}；自 {opens:%Y-%m} 起可提请退出领导岗位，{due:%Y-%m} 前应作出决定")
+    age_text = t("{years} 岁 {months} 个月", years=age_months // 12, months=age_months % 12) if age_months % 12 \
+        else t("{years} 岁", years=age_months // 12)
+    counted = "" if anchor == retirement else \
+        t("；按{anchor}计算为 {month}", anchor=ANCHORS[policy.second_line_anchor], month=f"{anchor:%Y-%m}")
+    period_text = t("{name}（{born} 出生）法定退休年龄 {age}，法定退休月份 {retirement}{counted}；"
+                    "自 {opens} 起可提请退出领导岗位，{due} 前应作出决定", name=cadre.name,
+                    born=f"{cadre.birth_date:%Y-%m}", age=age_text, retirement=f"{retirement:%Y-%m}", counted=counted,
+                    opens=f"{opens:%Y-%m}", due=f"{due:%Y-%m}")
     recorded = {**policy.subset("second_line_open_years", "second_line_due_years", "second_line_anchor"),
                 "retirement_rule_version": retirement_rule_version}
     figures = {
@@ -60,21 +65,22 @@ def second_line_window(cadre: CadreFacts, on: date, policy: Policy = DEFAULT_POL
 
     post = cadre.post
     if post is None or not post.is_leadership or post.level not in POST_LEVELS:
-        held = "无现任职务" if post is None else f"现任{post.title}不是正科/副科实职"
+        held = t("无现任职务") if post is None else t("现任{title}不是正科/副科实职", title=post.title)
         figures["state"] = None
         return SecondLineWindow(
-            applies=False, reason=f"{period_text}；{held}，不适用到龄退出领导岗位（退二线）的规定（{SOURCE}）",
+            applies=False, reason=t("{period}；{held}，不适用到龄退出领导岗位（退二线）的规定（{source}）",
+                                    period=period_text, held=held, source=SOURCE),
             figures=figures, policy=recorded, retirement_month=retirement, opens=opens, due=due, state=None)
 
     if state == "before":
-        reason = f"{period_text}；至 {on.isoformat()} 尚未到提请退出领导岗位的时间"
+        reason = t("{period}；至 {on} 尚未到提请退出领导岗位的时间", period=period_text, on=on.isoformat())
     elif state == "open":
-        reason = (f"{period_text}；至 {on.isoformat()} 离退休已在 {policy.second_line_open_years} 年以内，"
-                  f"经数据局党组批准后原则上退出领导岗位（{SOURCE}）")
+        reason = t("{period}；至 {on} 离退休已在 {years} 年以内，经数据局党组批准后原则上退出领导岗位（{source}）",
+                   period=period_text, on=on.isoformat(), years=policy.second_line_open_years, source=SOURCE)
     else:
-        reason = (f"{period_text}；至 {on.isoformat()} 离退休已在 {policy.second_line_due_years} 年以内，"
-                  f"应提请数据局党组研究免去领导职务（{SOURCE}）")
+        reason = t("{period}；至 {on} 离退休已在 {years} 年以内，应提请数据局党组研究免去领导职务（{source}）",
+                   period=period_text, on=on.isoformat(), years=policy.second_line_due_years, source=SOURCE)
         if on >= retirement:
-            reason += "；已到法定退休月份，应办理退休"
+            reason = t("{reason}；已到法定退休月份，应办理退休", reason=reason)
     return SecondLineWindow(applies=state != "before", reason=reason, figures=figures, policy=recorded,
                             retirement_month=retirement, opens=opens, due=due, state=state)

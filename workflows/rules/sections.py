@@ -7,8 +7,10 @@ from workflows.rules.facts import SectionFacts
 from workflows.rules.findings import Finding
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.text import joined
+from workflows.text import t
 
-SOURCE = "青数〔2024〕18号 四（六）"
+SOURCE = t("青数〔2024〕18号 四（六）")
 
 
 @dataclass(frozen=True)
@@ -45,19 +47,20 @@ def section_penalties(sections: Sequence[SectionFacts], year: int,
         last_year = _grounds(section, year - 1, ranks[year - 1], bottom)
         consecutive = bool(last_year)
         grounds = {year - 1: last_year, year: this_year} if consecutive else {year: this_year}
-        consequences = [f"{section.name}所有同志 {year} 年度不得评先评优"]
+        consequences = [t("{section}所有同志 {year} 年度不得评先评优", section=section.name, year=year)]
         if section.leader_in_charge:
-            consequences.append(f"分管该科室的班子成员（{section.leader_in_charge}）不得推荐为优秀")
+            consequences.append(t("分管该科室的班子成员（{leader}）不得推荐为优秀", leader=section.leader_in_charge))
         else:
-            consequences.append("分管该科室的班子成员不得推荐为优秀（分管班子成员未登记，请补录）")
+            consequences.append(t("分管该科室的班子成员不得推荐为优秀（分管班子成员未登记，请补录）"))
         heads: tuple[str, ...] = ()
         if consecutive:
             heads = section.head_ids
-            who = "、".join(heads) if heads else "未登记，请补录"
-            consequences.append(f"连续两年不合格或排名后 {bottom} 名，按照干部能上能下的原则，"
-                                f"调整科室负责人（含副科长）岗位：{who}")
+            who = joined(heads, "、") if heads else t("未登记，请补录")
+            consequences.append(t("连续两年不合格或排名后 {bottom} 名，按照干部能上能下的原则，"
+                                  "调整科室负责人（含副科长）岗位：{who}", bottom=bottom, who=who))
         all_grounds = [g for year_grounds in grounds.values() for g in year_grounds]
-        reason = f"{section.name}：{'；'.join(all_grounds)}。处理：{'；'.join(consequences)}（{SOURCE}）"
+        reason = t("{section}：{grounds}。处理：{consequences}（{source}）", section=section.name,
+                   grounds=joined(all_grounds), consequences=joined(consequences), source=SOURCE)
         penalties.append(SectionPenalty(
             applies=True, reason=reason,
             figures={"year": year, "ranked_sections": {str(y): len(r) for y, r in ranks.items()},
@@ -81,12 +84,13 @@ def _grounds(section: SectionFacts, year: int, ranks: list[int], bottom: int) ->
     grade, rank = entry
     found: list[str] = []
     if grade == "fail":
-        found.append(f"{year} 年科室考核为不合格等次")
+        found.append(t("{year} 年科室考核为不合格等次", year=year))
     # "后两名" is relative to the sections ranked that year: a section is in it when fewer than ``bottom`` sections
     # ranked strictly worse. This works for 1,2,2,4 and 1,2,2,3 alike and includes both sections of a tie at the
     # edge (they share the place, so neither is "better" than the other).
     # With no more sections ranked than the bottom count every section would be "bottom"; the ranking then
     # cannot tell sections apart, so only the 不合格 grade is applied (decision recorded in the report).
     if rank is not None and len(ranks) > bottom and sum(1 for other in ranks if other > rank) < bottom:
-        found.append(f"{year} 年排名第 {rank} 名（共 {len(ranks)} 个科室参加排名，后 {bottom} 名）")
+        found.append(t("{year} 年排名第 {rank} 名（共 {count} 个科室参加排名，后 {bottom} 名）", year=year, rank=rank,
+                       count=len(ranks), bottom=bottom))
     return tuple(found)

@@ -11,6 +11,7 @@ from workflows.rules.facts import POST_LEVELS
 from workflows.rules.facts import CadreFacts
 from workflows.rules.policy import DEFAULT_POLICY
 from workflows.rules.policy import Policy
+from workflows.text import t
 
 SOURCE = "区数据局科级干部队伍建设实施意见（区委 2019-2021 年实施意见）二"
 # 全日制本科及以上: the seed counts full-time degrees separately from in-service (在职) education.
@@ -79,21 +80,21 @@ def structure_statistics(cadres: Sequence[CadreFacts], as_of: date,
                       direction="≥", age_reference=as_of, policy=recorded)
 
     return [
-        metric("young_section_chief_share", f"{limit}岁及以下正科实职干部占正科实职干部总数的比例",
+        metric("young_section_chief_share", t("{limit}岁及以下正科实职干部占正科实职干部总数的比例", limit=limit),
                chiefs, young, policy.target_young_section_chief_percent),
-        metric("young_deputy_share", f"{limit}岁及以下副科实职干部占副科实职干部总数的比例",
+        metric("young_deputy_share", t("{limit}岁及以下副科实职干部占副科实职干部总数的比例", limit=limit),
                deputies, young, policy.target_young_deputy_percent),
         metric("young_section_chief_degree_share",
-               f"{limit}岁及以下正科实职干部中具有全日制本科及以上学历的比例",
+               t("{limit}岁及以下正科实职干部中具有全日制本科及以上学历的比例", limit=limit),
                young_chiefs, degree, policy.target_young_section_chief_degree_percent),
         metric("young_deputy_degree_share",
-               f"{limit}岁及以下副科实职干部中具有全日制本科及以上学历的比例",
+               t("{limit}岁及以下副科实职干部中具有全日制本科及以上学历的比例", limit=limit),
                young_deputies, degree, policy.target_young_deputy_degree_percent),
-        metric("women_share", "女性干部占科级干部总数的比例",
+        metric("women_share", t("女性干部占科级干部总数的比例"),
                section_level, lambda c: c.gender == "female", policy.target_women_percent),
-        metric("non_party_share", "党外干部占科级干部总数的比例（目标：占有一定比例）",
+        metric("non_party_share", t("党外干部占科级干部总数的比例（目标：占有一定比例）"),
                section_level, lambda c: c.political_affiliation not in CPC, None),
         # A blank ethnicity is unknown, not a minority: only a recorded non-汉族 ethnicity is counted.
-        metric("ethnic_minority_share", "少数民族干部占科级干部总数的比例（目标：占有一定比例）",
+        metric("ethnic_minority_share", t("少数民族干部占科级干部总数的比例（目标：占有一定比例）"),
                section_level, lambda c: bool(c.ethnicity) and c.ethnicity != MAJORITY_ETHNICITY, None),
     ]

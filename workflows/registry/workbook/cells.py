@@ -6,13 +6,14 @@ from datetime import date
 from datetime import datetime
 
 from workflows.registry import codes as codes
+from workflows.text import t
 
 DATE_TEXT = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 
 
 class BadCell(ValueError):
-    """A cell that cannot be read; the message says why, in Chinese."""
+    """A cell that cannot be read; the message (``args[0]``, a :func:`t` message) says why, in Chinese."""
 
 
 def cell_text(raw: object) -> str:
@@ -36,7 +37,7 @@ class Text:
     def parse(self, raw: object) -> str | None:
         text = cell_text(raw)
         if len(text) > self.max_length:
-            raise BadCell(f"最多 {self.max_length} 个字符，收到 {len(text)} 个字符")
+            raise BadCell(t("最多 {limit} 个字符，收到 {count} 个字符", limit=self.max_length, count=len(text)))
         return text or None
 
     def render(self, value: str | None) -> str | None:
@@ -60,7 +61,7 @@ class Choice:
             return None
         code = codes.code_for(self.labels, text, self.aliases)
         if code is None:
-            raise BadCell(f"只能填 {'、'.join(self.choices)}，收到“{text}”")
+            raise BadCell(t("只能填 {choices}，收到“{text}”", choices="、".join(self.choices), text=text))
         return code
 
     def render(self, value: str | None) -> str | None:
@@ -90,7 +91,7 @@ class YesNo:
             return None
         value = codes.code_for(codes.YES_NO, text)
         if value is None:
-            raise BadCell(f"只能填 是 或 否，收到“{text}”")
+            raise BadCell(t("只能填 是 或 否，收到“{text}”", text=text))
         return value
 
     def render(self, value: bool | None) -> str | None:
@@ -119,9 +120,10 @@ class Day:
             except ValueError:
                 day = None
             if day is None:
-                raise BadCell(f"日期格式应为 YYYY-MM-DD，收到“{text}”")
+                raise BadCell(t("日期格式应为 YYYY-MM-DD，收到“{text}”", text=text))
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise BadCell(f"日期应在 {FIRST_DAY.year} 年到 {LAST_DAY.year} 年之间，收到“{day.isoformat()}”")
+            raise BadCell(t("日期应在 {first} 年到 {last} 年之间，收到“{day}”", first=FIRST_DAY.year,
+                            last=LAST_DAY.year, day=day.isoformat()))
         return day
 
     def render(self, value: date | None) -> date | None:
@@ -141,7 +143,7 @@ class Whole:
         if not text:
             return None
         if not re.fullmatch(r"\d+", text) or not self.low <= int(text) <= self.high:
-            raise BadCell(f"应为 {self.low} 到 {self.high} 之间的整数，收到“{text}”")
+            raise BadCell(t("应为 {low} 到 {high} 之间的整数，收到“{text}”", low=self.low, high=self.high, text=text))
         return int(text)
 
     def render(self, value: int | None) -> int | None:

@@ -24,6 +24,7 @@ from workflows.registry.workbook.sheets import LEAVES
 from workflows.registry.workbook.sheets import TALKS
 from workflows.registry.workbook.sheets import CellError
 from workflows.registry.workbook.sheets import Sheet
+from workflows.text import t
 
 MODELS: dict[str, type] = {TALKS.name: TalkRecord, FILINGS.name: Filing, LEAVES.name: LeavePeriod}
 
@@ -38,7 +39,8 @@ def check(session: Session, parsed: ParsedWorkbook, stored: dict[str, Cadre]) ->
             value = row.values.get("staff_no")
             if value is not None and value not in staff:
                 errors.append(CellError(sheet.name, row.number, header,
-                                        f"{header}“{value}”不存在：文件的{CADRES.name}表和系统中都没有"))
+                                        t("{header}“{value}”不存在：文件的{sheet}表和系统中都没有",
+                                          header=header, value=value, sheet=CADRES.name)))
     return errors + _leave_errors(session, parsed)
 
 
@@ -51,7 +53,7 @@ def _leave_errors(session: Session, parsed: ParsedWorkbook) -> list[CellError]:
             continue  # a missing cell is reported already
         if end < start:
             errors.append(CellError(LEAVES.name, row.number, end_header,
-                                    f"不能早于「{start_header}」{start.isoformat()}"))
+                                    t("不能早于「{first}」{day}", first=start_header, day=start.isoformat())))
         else:
             rows.append((row.number, staff_no, start, end))
     recorded = defaultdict(list)
@@ -63,14 +65,16 @@ def _leave_errors(session: Session, parsed: ParsedWorkbook) -> list[CellError]:
                         and other[2] <= end and other[3] >= start), None)
         if earlier is not None:
             errors.append(CellError(LEAVES.name, number, start_header, (
-                f"与第 {earlier[0]} 行的请假期间 {earlier[2].isoformat()} 至 {earlier[3].isoformat()} 重叠")))
+                t("与第 {row} 行的请假期间 {start} 至 {end} 重叠", row=earlier[0], start=earlier[2].isoformat(),
+                  end=earlier[3].isoformat()))))
             continue
         stored = next((leave for leave in recorded[staff_no] if leave.start_date <= end and leave.end_date >= start
                        and (leave.start_date, leave.end_date) != (start, end)), None)
         if stored is not None:
             errors.append(CellError(LEAVES.name, number, start_header, (
-                f"与已登记的{LEAVE_KIND.get(stored.kind, stored.kind)} {stored.start_date.isoformat()} 至 "
-                f"{stored.end_date.isoformat()} 重叠（同一期间请写相同的起始和结束日期以更正）")))
+                t("与已登记的{kind} {start} 至 {end} 重叠（同一期间请写相同的起始和结束日期以更正）",
+                  kind=LEAVE_KIND.get(stored.kind, stored.kind), start=stored.start_date.isoformat(),
+                  end=stored.end_date.isoformat()))))
     return errors
 
 

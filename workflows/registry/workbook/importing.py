@@ -24,6 +24,8 @@ from workflows.registry.workbook.reading import ParsedWorkbook
 from workflows.registry.workbook.reading import read_workbook
 from workflows.registry.workbook.sheets import CellError
 from workflows.registry.workbook.sheets import Sheet
+from workflows.text import joined
+from workflows.text import t
 
 __all__ = ["CadreImportError", "ImportSummary", "SheetCounts", "import_cadres", "read_workbook"]
 
@@ -57,8 +59,9 @@ class ImportSummary:
 
     def __str__(self) -> str:
         """One line in Chinese, for the CLI and the pages."""
-        return "；".join([*(f"{name}：新增 {c.created}，更新 {c.updated}，未变 {c.unchanged}"
-                            for name, c in self.sheets.items()), f"结束原任职务 {self.posts_closed} 条"])
+        return joined([*(t("{sheet}：新增 {created}，更新 {updated}，未变 {unchanged}", sheet=name, created=c.created,
+                             updated=c.updated, unchanged=c.unchanged) for name, c in self.sheets.items()),
+                         t("结束原任职务 {count} 条", count=self.posts_closed)])
 
     @property
     def changed(self) -> bool:
@@ -130,7 +133,8 @@ def _check_against_registry(parsed: ParsedWorkbook, stored: _Stored) -> list[Cel
             value = row.values.get(name)
             if value is not None and value not in known:
                 errors.append(CellError(sheet.name, row.number, header,
-                                        f"{header}“{value}”不存在：文件的{source.name}表和系统中都没有"))
+                                        t("{header}“{value}”不存在：文件的{sheet}表和系统中都没有",
+                                          header=header, value=value, sheet=source.name)))
     for row in parsed.rows(spec.CADRES):
         cadre = stored.cadres.get(row.values.get("staff_no"))
         current = cadre.current_post if cadre else None
@@ -138,9 +142,10 @@ def _check_against_registry(parsed: ParsedWorkbook, stored: _Stored) -> list[Cel
         if current is not None and wanted is not None and wanted["start_date"] is not None \
                 and _identity(current) != tuple(wanted.values()) and wanted["start_date"] <= current.start_date:
             # Closing the current post on or before its own start would leave a history that makes no sense.
-            errors.append(CellError(spec.CADRES.name, row.number, spec.CADRES.column("start_date").header, (
-                f"现任职务“{current.title}”自 {current.start_date.isoformat()} 起，新任职务的任现职日期应晚于此日"
-                "（职务有变化时，导入会结束现任职务并新增一条任职记录）")))
+            errors.append(CellError(spec.CADRES.name, row.number, spec.CADRES.column("start_date").header, t(
+                "现任职务“{title}”自 {start} 起，新任职务的任现职日期应晚于此日"
+                "（职务有变化时，导入会结束现任职务并新增一条任职记录）",
+                title=current.title, start=current.start_date.isoformat())))
     return errors
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from functools import reduce
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -22,6 +23,8 @@ from workflows.registry.workbook.sheets import SHEETS
 from workflows.registry.workbook.sheets import CellError
 from workflows.registry.workbook.sheets import Sheet
 from workflows.rules.dates import add_years
+from workflows.text import joined
+from workflows.text import t
 
 
 class CadreImportError(InvalidData):
@@ -36,7 +39,8 @@ class CadreImportError(InvalidData):
         for error in self.cell_errors:
             key = f"{error.sheet}/{error.row or ''}/{error.column or ''}"
             messages[key if key not in messages else f"{key}/{len(messages)}"] = str(error)
-        super().__init__(f"导入失败：文件中有 {len(self.cell_errors)} 处错误，没有导入任何数据", messages)
+        super().__init__(t("导入失败：文件中有 {count} 处错误，没有导入任何数据", count=len(self.cell_errors)),
+                         messages)
 
 
 def refused(reason: str) -> CadreImportError:
@@ -88,18 +92,19 @@ def read_workbook(data: bytes, filename: str) -> ParsedWorkbook:
     elif suffix in (".xlsx", ".xlsm"):
         tables = _xlsx_tables(data)
     else:
-        raise refused(f"只能导入 .xlsx 或 .csv 文件，收到“{filename}”（.xls 请先在 Excel 中另存为 .xlsx）")
+        raise refused(t("只能导入 .xlsx 或 .csv 文件，收到“{filename}”（.xls 请先在 Excel 中另存为 .xlsx）",
+                        filename=filename))
     parsed = ParsedWorkbook(filename, {})
     for name, table in tables.items():
         if name in SHEET_BY_NAME:
             parsed.sheets[name] = _parse_sheet(SHEET_BY_NAME[name], table, parsed.errors)
         elif name != GUIDE_SHEET and any(_filled(row) for row in table):
             # A misnamed sheet would otherwise be skipped silently and its rows lost.
-            parsed.errors.append(CellError(name, None, None, "无法识别的工作表，工作表名称只能是："
-                                           + "、".join(sheet.name for sheet in SHEETS)))
+            parsed.errors.append(CellError(name, None, None, t("无法识别的工作表，工作表名称只能是：{names}",
+                                                               names="、".join(sheet.name for sheet in SHEETS))))
     if not parsed.sheets:
-        parsed.errors.append(CellError("", None, None, "文件中没有可导入的工作表，应有："
-                                       + "、".join(sheet.name for sheet in SHEETS)))
+        parsed.errors.append(CellError("", None, None, t("文件中没有可导入的工作表，应有：{names}",
+                                                         names="、".join(sheet.name for sheet in SHEETS))))
     _check_within_file(parsed)
     return parsed
 
@@ -116,7 +121,7 @@ def _xlsx_tables(data: bytes) -> dict[str, list[tuple]]:
         finally:
             book.close()
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        raise refused("无法作为 .xlsx 文件读取，请在 Excel 中打开后另存为 .xlsx") from None
+        raise refused(t("无法作为 .xlsx 文件读取，请在 Excel 中打开后另存为 .xlsx")) from None
 
 
 def _csv_table(data: bytes) -> list[tuple]:
@@ -130,8 +135,8 @@ def _csv_table(data: bytes) -> list[tuple]:
         try:
             return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as error:
-            raise refused(f"CSV 文件格式有误：{error}") from None
-    raise refused("无法识别 CSV 文件的编码，请另存为“CSV UTF-8”")
+            raise refused(t("CSV 文件格式有误：{error}", error=str(error))) from None
+    raise refused(t("无法识别 CSV 文件的编码，请另存为“CSV UTF-8”"))
 
 
 def _filled(row: tuple) -> bool:
@@ -146,14 +151,14 @@ def _parse_sheet(sheet: Sheet, table: list[tuple], errors: list[CellError]) -> P
         if not text:
             continue
         if text not in known:
-            errors.append(CellError(sheet.name, 1, text, "无法识别的列名，可用的列名见模板"))
+            errors.append(CellError(sheet.name, 1, text, t("无法识别的列名，可用的列名见模板")))
         elif known[text].field in positions:
-            errors.append(CellError(sheet.name, 1, text, "列名重复"))
+            errors.append(CellError(sheet.name, 1, text, t("列名重复")))
         else:
             positions[known[text].field] = index
     for column in sheet.columns:
         if column.required and column.field not in positions:
-            errors.append(CellError(sheet.name, None, column.header, "缺少必填列"))
+            errors.append(CellError(sheet.name, None, column.header, t("缺少必填列")))
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if _filled(cells):
@@ -172,12 +177,12 @@ def _parse_row(sheet: Sheet, number: int, cells: tuple, positions: dict[str, int
         try:
             value = column.parser.parse(raw[column.field])
         except BadCell as bad:
-            errors.append(CellError(sheet.name, number, column.header, str(bad)))
+            errors.append(CellError(sheet.name, number, column.header, bad.args[0]))  # str(bad) would lose the template
             row.bad.add(column.field)
             value = None
         if value is None and column.required and column.field not in row.bad \
                 and (column.field not in sheet.group or in_group):
-            errors.append(CellError(sheet.name, number, column.header, "必填，不能为空"))
+            errors.append(CellError(sheet.name, number, column.header, t("必填，不能为空")))
             row.bad.add(column.field)
         row.values[column.field] = value
     return row
@@ -192,7 +197,8 @@ def _check_within_file(parsed: ParsedWorkbook) -> None:
         birth, start = values.get("birth_date"), values.get("start_date")
         if isinstance(birth, date) and isinstance(start, date) and start < _sixteenth_birthday(birth):
             parsed.errors.append(CellError(CADRES.name, row.number, CADRES.column("start_date").header,
-                                           f"不能早于年满 16 周岁之日 {_sixteenth_birthday(birth).isoformat()}"))
+                                           t("不能早于年满 16 周岁之日 {day}",
+                                             day=_sixteenth_birthday(birth).isoformat())))
         _check_order(parsed, CADRES, row, "probation_start", "probation_end")
     for row in parsed.rows(SANCTIONS):
         _check_order(parsed, SANCTIONS, row, "decided_on", "impact_until")
@@ -208,21 +214,23 @@ def _check_repeats(part: ParsedSheet, errors: list[CellError]) -> None:
         if all(name in part.fields and name not in row.bad for name in sheet.key) \
                 and row.values.get(sheet.key[0]) is not None:
             seen[tuple(row.values.get(name) for name in sheet.key)].append(row.number)
-    what = "与".join(f"「{sheet.column(name).header}」" for name in sheet.key)
+    what = reduce(lambda first, then: t("{first}与{then}", first=first, then=then),
+                  [t("「{header}」", header=sheet.column(name).header) for name in sheet.key])
     for key, numbers in seen.items():
         if len(numbers) > 1:
-            shown = "、".join(str(number) for number in numbers)
+            shown = joined((str(number) for number in numbers), "、")
             for number in numbers:
                 errors.append(CellError(sheet.name, number, sheet.column(sheet.key[0]).header,
-                                        f"{what}“{'、'.join(_shown(value) for value in key)}”在文件中重复"
-                                        f"（第 {shown} 行）"))
+                                        t("{what}“{values}”在文件中重复（第 {rows} 行）", what=what,
+                                          values=joined((_shown(value) for value in key), "、"), rows=shown)))
 
 
 def _check_order(parsed: ParsedWorkbook, sheet: Sheet, row: ParsedRow, first: str, last: str) -> None:
     earlier, later = row.values.get(first), row.values.get(last)
     if isinstance(earlier, date) and isinstance(later, date) and later < earlier:
         parsed.errors.append(CellError(sheet.name, row.number, sheet.column(last).header,
-                                       f"不能早于「{sheet.column(first).header}」{earlier.isoformat()}"))
+                                       t("不能早于「{first}」{day}", first=sheet.column(first).header,
+                                         day=earlier.isoformat())))
 
 
 def _check_unit_names(parsed: ParsedWorkbook) -> None:
@@ -235,7 +243,8 @@ def _check_unit_names(parsed: ParsedWorkbook) -> None:
         first = names.setdefault(code, (name, row.number))
         if first[0] != name:
             parsed.errors.append(CellError(SECTIONS.name, row.number, SECTIONS.column("unit_name").header,
-                                           f"单位代码“{code}”在第 {first[1]} 行的单位名称为“{first[0]}”，两处应一致"))
+                                           t("单位代码“{code}”在第 {row} 行的单位名称为“{name}”，两处应一致",
+                                             code=code, row=first[1], name=first[0])))
 
 
 def _sixteenth_birthday(birth: date) -> date:

@@ -1,6 +1,7 @@
 """The registry workbook's sheets and columns, once: Chinese header, model field, required or not, parser."""
 
 from dataclasses import dataclass
+from functools import reduce
 
 from storage.models import Cadre
 from storage.models import Filing
@@ -17,6 +18,7 @@ from workflows.registry.workbook.cells import Day
 from workflows.registry.workbook.cells import Text
 from workflows.registry.workbook.cells import Whole
 from workflows.registry.workbook.cells import YesNo
+from workflows.text import t
 
 GUIDE_SHEET = "填写说明"  # the template's instructions; the importer skips it
 
@@ -177,12 +179,17 @@ class CellError:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.sheet}表" if self.sheet else ""
+        # One message built from its parts (sheet, row, column), so that an English page reads it in English.
+        parts = [t("{sheet}表", sheet=self.sheet)] if self.sheet else []
         if self.row is not None:
-            where += f"第 {self.row} 行"
+            parts.append(t("第 {row} 行", row=self.row))
         if self.column:
-            where += f"「{self.column}」" if self.row is not None else f"「{self.column}」列"
-        return f"{where}：{self.reason}" if where else self.reason
+            parts.append(t("「{column}」", column=self.column) if self.row is not None
+                         else t("「{column}」列", column=self.column))
+        if not parts:
+            return self.reason
+        where = reduce(lambda first, then: t("{where}{then}", where=first, then=then), parts)
+        return t("{where}：{reason}", where=where, reason=self.reason)
 
     def order(self) -> tuple:
         """Sheet order, then row, then column order, as a reader scans the file."""
