@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 import workflows.commands
 import workflows.commands.case_state
+import workflows.commands.recipe
+import workflows.commands.tasks
 import workflows.commands.projection
 import workflows.engine
 import workflows.forms.json_schema
@@ -115,17 +117,17 @@ def bare_step(state_json: str, spec_json: str, at: datetime) -> str:
 
 # (label, owner, attribute): what the breakdown pass wraps; indented labels nest in the one above.
 PHASES = [
-    ("lock case + reread task", workflows.commands, "_open_task_locked"),
+    ("lock case + reread task", workflows.commands.tasks, "_open_task_locked"),
     ("form validate", workflows.forms.json_schema, "validate"),
-    ("load (restore workflow)", workflows.commands, "load"),
+    ("load (restore workflow)", workflows.commands.recipe, "load"),
     ("task_key", workflows.engine, "task_key"),
     ("engine.advance", workflows.engine, "advance"),
-    ("save (total)", workflows.commands, "save"),
+    ("save (total)", workflows.commands.recipe, "save"),
     ("  engine.dump", workflows.engine, "dump"),
     ("  engine.state_digest", workflows.engine, "state_digest"),
     ("  projection.sync", workflows.commands.projection, "sync"),
     ("audit.append", workflows.record.audit, "append"),
-    ("case_summary", workflows.commands, "case_summary"),
+    ("case_summary", workflows.commands.recipe, "case_summary"),
 ]
 
 

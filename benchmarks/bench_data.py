@@ -84,17 +84,19 @@ def _drive(bureau) -> dict[str, int]:
 
     to_vote = [sel.to_work_plan, sel.to_candidates, sel.determine, sel.inspect, sel.propose, sel.meeting]
 
-    def appointed(day):  # each appointment of the same cadre must start later than the one before
-        return [*to_vote[:-1], lambda run: sel.meeting(run, day=day),
+    def appointed(day, appointee="QP0003"):  # each appointment of the same cadre must start later than the one before
+        # A second appointment of the same cadre would be lateral (no probation year): the last walk appoints another.
+        return [*to_vote[:-2], lambda run: sel.propose(run, appointee), lambda run: sel.meeting(run, day=day),
                 lambda run: sel.vote(run, dict.fromkeys(sel.MEMBERS, "approve")), sel.publish,
-                lambda run: run.wait_for("publicity_period"), sel.appoint, lambda run: sel.probation(run, "confirmed")]
+                lambda run: run.wait_for("publicity_period"), sel.appoint, lambda run: sel.probation(run, "confirmed", decided_on="2027-09-30")]
 
     for n, (name, stop) in enumerate((
             ("s_analysis", "analysis"), ("s_motion_consent", "motion_consent"),
             ("s_screening", "eligibility_screening"), ("s_inspection", "organizational_inspection"),
             ("s_checks", "dossier_review"), ("s_vote", "cast_ballot"), ("s_publicity", "publicity_period"),
             ("s_filing", "filing"), ("s_probation", "probation_year"), ("s_full", None))):
-        walk(name, selection, *appointed(f"2026-09-{max(n - 7, 0) + 21}"), stop=stop)
+        walk(name, selection, *appointed(f"2026-09-{max(n - 7, 0) + 21}", "QP0010" if stop is None else "QP0003"),
+             stop=stop)
     walk("s_upper_review", selection, lambda run: sel.to_work_plan(run, upper_report=True), stop="upper_report_review")
     walk("s_no_vacancy", selection, lambda run: run.do("analysis", {**sel.ANALYSIS, "vacancy_exists": False,
                                                                     **sel.terminating("无空缺")}))
@@ -152,15 +154,23 @@ def _bureau(sessions, clock):
 
         def wait_for(self, timer):
             self._check(timer)
-            due = self.timers()[timer]
+            timers = self.timers()
+            assert timer in timers, f"{timer} not waiting; open {self.pending()}, timers {timers}, data {self.data()}"
+            due = timers[timer]
             self.bureau.clock.at = due + timedelta(minutes=1)
             with self.bureau.sessions.begin() as session:
                 triggers.fire_timers(session, self.id, self.bureau.clock.now())
             return due
 
     class Bureau(driver.Bureau):
-        def start(self, *args, **kwargs):
-            return Run(self, super().start(*args, **kwargs).id)
+        def start(self, process, data=None, *, cadre=None, title="", policy=driver.DEFAULT_POLICY):
+            # The bench keeps cases of one cadre at several stages side by side: each start past the first
+            # is an override with its reason, as the office would give it.
+            with self.sessions.begin() as session:
+                answer = commands.start_case(session, self.people["organiser"], self.clock.now(), process, title,
+                                             data, cadre_staff_no=cadre, policy=policy,
+                                             override_reason="基准数据：同一干部不同阶段的样本案件" if cadre else None)
+            return Run(self, answer["id"])
 
     return Bureau(sessions, clock, MODELS)
 
@@ -191,8 +201,10 @@ def build(path: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int =
     upgrade(db)
     sessions = make_session_factory(db)
     bureau = _bureau(sessions, FixedClock(datetime(2026, 9, 1, 1, 0, tzinfo=UTC)))
-    teams = _users(sessions, bureau)
+    # The cases are walked before the bench's extra party-group members exist: the walk's meetings count the
+    # driver's members only (with more members due, its six present would miss the quorum).
     templates = _drive(bureau)
+    teams = _users(sessions, bureau)
     t1 = time.perf_counter()
     db.dispose()
     bulk = make_engine(f"sqlite:///{path}")
