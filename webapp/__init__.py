@@ -19,8 +19,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.extensions import babel
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
+    from webapp.i18n import printed
     from webapp.i18n import select_locale
-    from webapp.i18n import translated
     from webapp.pages import admin
     from webapp.pages import audit
     from webapp.pages import auth
@@ -59,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     # A domain message printed by a template ({{ error }}, a code's label) speaks the page's language.
-    app.jinja_env.finalize = translated
+    app.jinja_env.finalize = printed
     templating.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -42,10 +42,20 @@ def status_name(code: str | None) -> str:
 DOMAIN_MESSAGES = Domain(translation_directories=str(Path(__file__).parent / "translations"), domain="domain")
 
 
+def printed(value):
+    """What a template prints for ``value`` (Jinja's finalize): a domain message in the page's language.
+
+    Called for every ``{{ … }}`` of every page, so anything that is not a domain message leaves at once.
+    """
+    return translated(value) if type(value) is Text else value
+
+
 def translated(message):
     """A domain message (or a dict or list of them) in the page's language; anything else as it is."""
+    if not english():
+        return message  # a domain message is its Chinese sentence already
     if isinstance(message, Text):
-        template = DOMAIN_MESSAGES.gettext(message.msgid) if english() else message.msgid
+        template = DOMAIN_MESSAGES.gettext(message.msgid)
         try:
             return template.format(**{name: translated(value) for name, value in message.params.items()})
         except (KeyError, IndexError, ValueError):  # a translation that lost a field: the Chinese is still right
