@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 import workflows.commands
 import workflows.commands.case_state
+import workflows.commands.projection
 import workflows.commands.recipe
 import workflows.commands.tasks
-import workflows.commands.projection
 import workflows.engine
 import workflows.forms.json_schema
 import workflows.record.audit

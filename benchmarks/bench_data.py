@@ -88,7 +88,8 @@ def _drive(bureau) -> dict[str, int]:
         # A second appointment of the same cadre would be lateral (no probation year): the last walk appoints another.
         return [*to_vote[:-2], lambda run: sel.propose(run, appointee), lambda run: sel.meeting(run, day=day),
                 lambda run: sel.vote(run, dict.fromkeys(sel.MEMBERS, "approve")), sel.publish,
-                lambda run: run.wait_for("publicity_period"), sel.appoint, lambda run: sel.probation(run, "confirmed", decided_on="2027-09-30")]
+                lambda run: run.wait_for("publicity_period"), sel.appoint,
+                lambda run: sel.probation(run, "confirmed", decided_on="2027-09-30")]
 
     for n, (name, stop) in enumerate((
             ("s_analysis", "analysis"), ("s_motion_consent", "motion_consent"),
