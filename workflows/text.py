@@ -37,7 +37,9 @@ def joined(messages, separator: str = "；") -> str:
     if not parts:
         return ""
     text = parts[-1]
-    for part in reversed(parts[:-1]):  # nested pairs, so that each part is translated on its own
+    # Nested pairs, so that each part is translated on its own; one literal template per separator, because the
+    # catalog's extraction reads only literal t() templates.
+    for part in reversed(parts[:-1]):
         if separator == "、":
             text = t("{first}、{rest}", first=part, rest=text)
         elif separator == "，":

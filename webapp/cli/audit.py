@@ -11,7 +11,7 @@ from sqlalchemy import select
 from storage.models import Case
 from webapp import checkpointing
 from webapp.cli.language import _
-from webapp.cli.language import localized
+from webapp.i18n import translated
 from workflows.errors import CommandError
 from workflows.record import checkpoints
 from workflows.record import replay
@@ -19,7 +19,7 @@ from workflows.record import verification
 
 
 def fail(message: str) -> None:
-    click.echo(_("Error: %(message)s", message=localized(message)), err=True)
+    click.echo(_("Error: %(message)s", message=translated(message)), err=True)
     sys.exit(1)
 
 
@@ -61,10 +61,10 @@ def _kept(files: tuple[Path, ...]) -> list[checkpoints.Checkpoint]:
 
 def report(verdict, what: str) -> None:
     for warning in verdict.warnings:
-        click.echo(_("Note: %(warning)s", warning=localized(warning)))
+        click.echo(_("Note: %(warning)s", warning=translated(warning)))
     if not verdict.ok:
         click.echo(_("Verification failed (%(what)s): the first bad event is seq %(seq)s: %(reason)s", what=what,
-                     seq=verdict.first_bad_seq, reason=localized(verdict.reason)), err=True)
+                     seq=verdict.first_bad_seq, reason=translated(verdict.reason)), err=True)
         sys.exit(1)
 
 
@@ -113,7 +113,7 @@ def audit_verify(with_replay, case_id, kept_files, public_keys):
                 result = replay.replay_case(session, case)
                 if not result.ok:
                     fail(_("Replay failed: case %(id)s seq %(seq)s: %(reason)s", id=case.id,
-                           seq=result.first_bad_seq, reason=localized(result.reason)))
+                           seq=result.first_bad_seq, reason=translated(result.reason)))
             click.echo(_("Replay consistent: every state_digest of %(count)s case(s) was reproduced",
                          count=len(cases)))
 

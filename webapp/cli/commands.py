@@ -14,7 +14,7 @@ from webapp.cli import exports
 from webapp.cli import registry as registry_cli
 from webapp.cli import timers as timer_cli
 from webapp.cli.language import _
-from webapp.cli.language import localized
+from webapp.i18n import translated
 from workflows import accounts
 from workflows.actors import Actor
 from workflows.commands import case_state
@@ -52,9 +52,9 @@ def _cli_actor() -> Actor:
 
 
 def _fail(error: CommandError) -> None:
-    click.echo(_("Error: %(message)s", message=localized(error.message)), err=True)
+    click.echo(_("Error: %(message)s", message=translated(error.message)), err=True)
     for field, message in (getattr(error, "errors", None) or {}).items():
-        click.echo(f"  {field}: {localized(message)}", err=True)
+        click.echo(f"  {field}: {translated(message)}", err=True)
     sys.exit(1)
 
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from storage.models import Case
 from webapp.cli import audit as audit_cli
 from webapp.cli.language import _
-from webapp.cli.language import localized
+from webapp.i18n import translated
 from workflows.errors import CommandError
 from workflows.record import archive
 from workflows.record import bundle_check
@@ -87,7 +87,7 @@ def audit_verify_bundle(file, public_keys):
     try:
         verdict = bundle_check.verify_bundle(bundle, trusted)
     except CommandError as error:
-        audit_cli.fail(_("%(file)s: %(message)s", file=file, message=localized(error.message)))
+        audit_cli.fail(_("%(file)s: %(message)s", file=file, message=translated(error.message)))
     audit_cli.report(verdict, _("case bundle %(file)s", file=file))
     click.echo(_("The case bundle is intact: case %(id)s has %(checked)s events, covered by %(checkpoints)s signed "
                  "checkpoint(s); the replay reproduced %(replayed)s state_digest(s)", id=verdict.case_id,

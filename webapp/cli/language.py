@@ -1,4 +1,7 @@
-"""The command line's messages, in the app's default language (Chinese unless DEFAULT_LOCALE says otherwise)."""
+"""The command line's messages, in the app's default language (Chinese unless DEFAULT_LOCALE says otherwise).
+
+Domain messages (``t(…)`` of ``workflows``) go through ``webapp.i18n.translated``, as on the pages.
+"""
 
 import os
 from functools import cache
@@ -10,7 +13,6 @@ from flask import current_app
 from flask_babel import gettext
 
 from webapp import config
-from webapp.i18n import translated
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
@@ -33,7 +35,3 @@ def _(msgid: str, **values) -> str:
 def _catalog(locale: str) -> Translations:
     return Translations.load(str(TRANSLATIONS), [Locale.parse(locale)])
 
-
-def localized(message) -> str:
-    """A domain message (``t(…)`` of ``workflows``) in the command line's language; other text as it is."""
-    return translated(message)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from webapp.cli.language import _
-from webapp.cli.language import localized
+from webapp.i18n import translated
 from workflows.actors import Actor
 from workflows.engine.clock import local_date
 from workflows.errors import CommandError
@@ -40,12 +40,12 @@ def import_cadres(file: Path):
                 summary = edit.import_file(session, _cli_actor(), current_app.extensions[
                     "cadreflow.clock"].now(), data, file.name, progress)
     except CommandError as error:
-        click.echo(_("The import failed; nothing was written: %(message)s", message=localized(error.message)),
+        click.echo(_("The import failed; nothing was written: %(message)s", message=translated(error.message)),
                    err=True)
         for cell in getattr(error, "cell_errors", []):
-            click.echo(f"  {localized(str(cell))}", err=True)
+            click.echo(f"  {translated(str(cell))}", err=True)
         sys.exit(1)
-    click.echo(_("Import done: %(summary)s", summary=localized(str(summary))))
+    click.echo(_("Import done: %(summary)s", summary=translated(str(summary))))
 
 
 @click.command("export-cadres")
@@ -88,9 +88,9 @@ def scan(on: date | None, record: bool):
     click.echo(_("Scanned as of %(day)s; parameters version %(version)s", day=report.on.isoformat(),
                  version=report.policy["version"]))
     for kind, label in scans.KINDS.items():
-        click.echo("\n" + _("%(kind)s: %(count)s", kind=localized(label), count=len(report.rows[kind])))
+        click.echo("\n" + _("%(kind)s: %(count)s", kind=translated(label), count=len(report.rows[kind])))
         for row in report.rows[kind]:
-            click.echo(f"  {row.subject}  {row.name}  {row.section}  {localized(row.reason)}")
+            click.echo(f"  {row.subject}  {row.name}  {row.section}  {translated(row.reason)}")
 
 
 @click.command("calendar-override")
@@ -105,7 +105,7 @@ def calendar_override(day: date, workday: bool, note: str):
         with current_app.extensions["cadreflow.sessions"].begin() as session:
             local_rules.set_calendar_override(session, _cli_actor(), at, day, workday, note)
     except CommandError as error:
-        click.echo(_("Error: %(message)s", message=localized(error.message)), err=True)
+        click.echo(_("Error: %(message)s", message=translated(error.message)), err=True)
         sys.exit(1)
     if workday:
         click.echo(_("%(day)s is now a working day: %(note)s", day=day.isoformat(), note=note))

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from webapp import checkpointing
 from webapp.cli.language import _
-from webapp.cli.language import localized
+from webapp.i18n import translated
 from workflows import accounts
 from workflows.actors import SYSTEM
 from workflows.actors import Actor
@@ -115,7 +115,7 @@ def fire_timers(case_id, at, username):
                      else Actor(None, f"cli:{getpass.getuser()}", frozenset({"admin"}), "admin"))
             answer = triggers.fast_forward(session, actor, at, case_id, _now())
     except CommandError as error:
-        click.echo(_("Error: %(message)s", message=localized(error.message)), err=True)
+        click.echo(_("Error: %(message)s", message=translated(error.message)), err=True)
         sys.exit(1)
     comma = _(", ")
     steps = comma.join(task["name"] for task in answer["open_tasks"]) or "—"
