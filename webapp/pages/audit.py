@@ -2,10 +2,8 @@
 
 import json
 from datetime import date
-from urllib.parse import quote
 
 from flask import Blueprint
-from flask import Response
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
@@ -13,9 +11,11 @@ from sqlalchemy import select
 
 from storage.models import AuditEvent
 from storage.models import Case
+from webapp import bounded
 from webapp import case_access
 from webapp import checkpointing
 from webapp import db
+from webapp.downloads import attachment
 from webapp.i18n import english
 from webapp.i18n import translated
 from webapp.security import roles_required
@@ -71,7 +71,7 @@ def index():
         cadre=args.get("cadre", ""), process=args.get("process", ""), status=args.get("status", ""),
         started_from=_date(args, "started_from", errors), started_to=_date(args, "started_to", errors),
         step=args.get("step", ""), actor=args.get("actor", ""))
-    page = max(args.get("page", 1, type=int), 1)
+    page = bounded.query_int("page", 1, clamp=True)
     hits, total = case_search.search(db.session(), criteria, page) if not errors else ([], 0)
     return render_template("audit/index.html", hits=hits, total=total, page=page, args=args, errors=errors,
                            pages=paging.page_count(total),
@@ -92,7 +92,7 @@ def shown(value) -> str:
 @roles_required(*READERS)
 def case(case_id: int):
     session, found = db.session(), _case(case_id)
-    seq = request.args.get("seq", type=int) or replay_view.last_seq(session, found)
+    seq = bounded.query_int("seq") or replay_view.last_seq(session, found)
     if seq is None:
         raise NotFound(_("Case %(id)s has no record.", id=case_id))
     state = replay_view.state_at(session, found, seq)
@@ -132,15 +132,6 @@ def verify_case(case_id: int):
                            signer=checkpointing.signer())
 
 
-def _attachment(content: bytes, mimetype: str, name: str, ascii_name: str) -> Response:
-    """A download named in Chinese (RFC 5987 ``filename*``), with an ASCII name for older clients."""
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
-                                               f"filename*=UTF-8''{quote(name)}")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/cases/<int:case_id>/record.pdf")
 @roles_required(*READERS)
 def record_pdf(case_id: int):
@@ -148,16 +139,16 @@ def record_pdf(case_id: int):
     verdict = _case_verdict(session, found)
     # A damaged record still gets its sheet: the verdict printed on it names the first bad event.
     content = record_sheet.render_pdf(session, found, verdict)
-    return _attachment(content, "application/pdf", _("case-%(id)s-record.pdf", id=case_id),
-                       f"case-{case_id}-record.pdf")
+    return attachment(content, "application/pdf", _("case-%(id)s-record.pdf", id=case_id),
+                      f"case-{case_id}-record.pdf")
 
 
 @bp.get("/cases/<int:case_id>/bundle.json")
 @roles_required(*READERS)
 def bundle(case_id: int):
     content = case_bundle.to_bytes(case_bundle.build(db.session(), _case(case_id)))
-    return _attachment(content, "application/json", _("case-%(id)s-bundle.json", id=case_id),
-                       f"case-{case_id}-bundle.json")
+    return attachment(content, "application/json", _("case-%(id)s-bundle.json", id=case_id),
+                      f"case-{case_id}-bundle.json")
 
 
 def _render_log(kept: checkpoints.Checkpoint | None = None, kept_error: str | None = None, status: int = 200):

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from webapp import db
+from webapp.downloads import attachment
 from webapp.i18n import translated
 from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
@@ -25,13 +26,14 @@ from workflows.registry import edit
 from workflows.registry import headcount
 from workflows.registry import scans
 from workflows.registry.workbook import exporting
+from workflows.registry.workbook import limits
 from workflows.rules.structure import structure_statistics
 
 bp = Blueprint("registry_tools", __name__, url_prefix="/registry")
 READERS = ("personnel_office", "admin", "auditor")
 EDITORS = ("personnel_office", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = limits.MAX_FILE_BYTES  # read no further: the importer would refuse a larger file
 SCAN_BUTTONS = {"rotation": lazy_gettext("Start a rotation approval"),
                 "second_line": lazy_gettext("Start a second-line approval")}
 
@@ -82,22 +84,22 @@ def _import_page(errors: list, status: int):
 @bp.get("/template.xlsx")
 @roles_required(*READERS)
 def template():
-    return _download(exporting.template_workbook(), _("cadre-registry-import-template.xlsx"), XLSX)
+    return _download(exporting.template_workbook(), _("cadre-registry-import-template.xlsx"),
+                     "cadre-registry-import-template.xlsx", XLSX)
 
 
 @bp.get("/export.<kind>")
 @roles_required(*READERS)
 def export(kind: str):
     if kind == "csv":
-        return _download(exporting.export_csv(db.session()), _("cadre-registry.csv"), "text/csv; charset=utf-8")
+        return _download(exporting.export_csv(db.session()), _("cadre-registry.csv"), "cadre-registry.csv",
+                         "text/csv; charset=utf-8")
     if kind != "xlsx":
         message = _("Only xlsx or csv can be exported.")
         return render_template("errors/error.html", status=404, message=message, errors={}), 404
-    return _download(exporting.export_workbook(db.session()), _("cadre-registry.xlsx"), XLSX)
+    return _download(exporting.export_workbook(db.session()), _("cadre-registry.xlsx"), "cadre-registry.xlsx", XLSX)
 
 
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    current_app.logger.info("registry download %s (%d bytes)", filename, len(data))
-    return response
+def _download(data: bytes, filename: str, ascii_name: str, mimetype: str) -> Response:
+    current_app.logger.info("registry download %s (%d bytes)", ascii_name, len(data))
+    return attachment(data, mimetype, filename, ascii_name)

@@ -25,6 +25,7 @@ from workflows.engine.clock import BEIJING
 from workflows.processes import case_outcome
 from workflows.queries.paging import PAGE_SIZE
 from workflows.queries.paging import rows_before
+from workflows.queries.text_search import contains as _like
 from workflows.vocabulary import Event
 
 # Events that are someone acting in the case; a refused attempt (access.denied) is not.
@@ -54,12 +55,6 @@ class Hit:
     process_name: str
     cadre_name: str | None
     cadre_staff_no: str | None
-
-
-def _like(text: str) -> str:
-    """``text`` as a LIKE pattern matching it anywhere (its own % and _ taken literally)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _payload_field(session: Session, name: str):

@@ -17,6 +17,7 @@ from workflows import access
 from workflows.actors import LANE_ROLES
 from workflows.actors import Actor
 from workflows.processes import case_outcome
+from workflows.queries import text_search
 from workflows.queries.paging import INBOX_PAGE
 from workflows.queries.paging import PAGE_SIZE
 from workflows.queries.paging import rows_before
@@ -76,8 +77,10 @@ def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str =
     if process:
         query = query.where(ProcessSpec.process_id == process)
     if text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(or_(Case.title.ilike(like), Case.subject.ilike(like), HumanTask.name.ilike(like)))
+        like = text_search.contains(text.strip())
+        query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
+                                Case.subject.ilike(like, escape=text_search.ESCAPE),
+                                HumanTask.name.ilike(like, escape=text_search.ESCAPE)))
     # One row more than the page tells whether a next page follows.
     query = (query.order_by(*SORTS.get(sort, SORTS["due"]), HumanTask.id)
              .limit(per_page + 1).offset(rows_before(page, per_page)))
@@ -108,8 +111,9 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
     if process:
         query = query.where(ProcessSpec.process_id == process)
     if text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(or_(Case.title.ilike(like), Case.subject.ilike(like)))
+        like = text_search.contains(text.strip())
+        query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
+                                Case.subject.ilike(like, escape=text_search.ESCAPE)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     found = session.execute(query.order_by(Case.started_at.desc(), Case.id.desc())
                             .limit(PAGE_SIZE).offset(rows_before(page, PAGE_SIZE))).all()

@@ -17,6 +17,8 @@ from storage.models import Section
 from workflows.errors import NotFound
 from workflows.queries.paging import PAGE_SIZE
 from workflows.queries.paging import rows_before
+from workflows.queries.text_search import ESCAPE
+from workflows.queries.text_search import contains
 from workflows.rules.dates import full_years
 from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import PostFacts
@@ -41,8 +43,8 @@ def search(session: Session, wanted: CadreFilter, page: int = 1) -> tuple[list[C
     """One page of cadres matching ``wanted`` (by name), and how many match in all."""
     query = select(Cadre).outerjoin(Post, (Post.cadre_id == Cadre.id) & Post.end_date.is_(None))
     if wanted.text.strip():
-        pattern = f"%{wanted.text.strip()}%"
-        query = query.where(or_(Cadre.name.ilike(pattern), Cadre.staff_no.ilike(pattern)))
+        pattern = contains(wanted.text.strip())
+        query = query.where(or_(Cadre.name.ilike(pattern, escape=ESCAPE), Cadre.staff_no.ilike(pattern, escape=ESCAPE)))
     if wanted.section_id is not None:
         query = query.where(Post.section_id == wanted.section_id)
     if wanted.level:

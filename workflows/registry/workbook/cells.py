@@ -10,6 +10,8 @@ from workflows.text import t
 
 DATE_TEXT = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+# What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BadCell(ValueError):
@@ -25,6 +27,20 @@ def cell_text(raw: object) -> str:
     if isinstance(raw, datetime):
         return raw.isoformat(sep=" ")
     return str(raw).strip()
+
+
+def csv_escaped(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: ``'`` before what would start a formula.
+
+    A value that already starts with ``'`` before such a character gets one more, so that reading it back with
+    :func:`csv_unescaped` gives the value exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def csv_unescaped(text: str) -> str:
+    """A CSV cell as the registry's export wrote it, without the ``'`` :func:`csv_escaped` added."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from workflows.registry import headcount
 from workflows.registry.workbook import file_sheets
 from workflows.registry.workbook.cells import Day
 from workflows.registry.workbook.cells import Whole
+from workflows.registry.workbook.cells import csv_escaped
 from workflows.registry.workbook.sheets import ASSESSMENTS
 from workflows.registry.workbook.sheets import CADRES
 from workflows.registry.workbook.sheets import GUIDE_SHEET
@@ -102,8 +103,8 @@ def export_csv(session: Session) -> bytes:
     writer.writerow([column.header for column in CADRES.columns])
     for values in registry_rows(session)[CADRES.name]:
         cells = [column.parser.render(values.get(column.field)) for column in CADRES.columns]
-        writer.writerow(["" if cell is None else cell.isoformat() if isinstance(cell, date) else cell
-                         for cell in cells])
+        writer.writerow(["" if cell is None else cell.isoformat() if isinstance(cell, date)
+                         else csv_escaped(cell) if isinstance(cell, str) else cell for cell in cells])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -122,6 +123,10 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict]) -> None:
     ws.append([column.header for column in sheet.columns])
     for values in rows:
         ws.append([column.parser.render(values.get(column.field)) for column in sheet.columns])
+        for cell in ws[ws.max_row]:
+            # openpyxl makes "=…" a formula (and "#N/A" an error): what a user typed is written as text.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)

@@ -11,41 +11,24 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from workflows.errors import InvalidData
+from workflows.registry.workbook import limits
+from workflows.registry.workbook import unpacking
 from workflows.registry.workbook.cells import BadCell
 from workflows.registry.workbook.cells import cell_text
+from workflows.registry.workbook.cells import csv_unescaped
 from workflows.registry.workbook.sheets import CADRES
 from workflows.registry.workbook.sheets import GUIDE_SHEET
 from workflows.registry.workbook.sheets import SANCTIONS
 from workflows.registry.workbook.sheets import SECTIONS
 from workflows.registry.workbook.sheets import SHEET_BY_NAME
 from workflows.registry.workbook.sheets import SHEETS
+from workflows.registry.workbook.sheets import CadreImportError
 from workflows.registry.workbook.sheets import CellError
 from workflows.registry.workbook.sheets import Sheet
+from workflows.registry.workbook.sheets import refused
 from workflows.rules.dates import add_years
 from workflows.text import joined
 from workflows.text import t
-
-
-class CadreImportError(InvalidData):
-    """The file has errors and nothing was imported; ``cell_errors`` lists them in reading order.
-
-    ``errors`` keeps the {key: message} shape every :class:`InvalidData` has, for the pages and the CLI.
-    """
-
-    def __init__(self, errors: list[CellError]):
-        self.cell_errors = sorted(errors, key=CellError.order)
-        messages: dict[str, str] = {}
-        for error in self.cell_errors:
-            key = f"{error.sheet}/{error.row or ''}/{error.column or ''}"
-            messages[key if key not in messages else f"{key}/{len(messages)}"] = str(error)
-        super().__init__(t("导入失败：文件中有 {count} 处错误，没有导入任何数据", count=len(self.cell_errors)),
-                         messages)
-
-
-def refused(reason: str) -> CadreImportError:
-    """The error for a file that cannot be read at all."""
-    return CadreImportError([CellError("", None, None, reason)])
 
 
 @dataclass
@@ -86,6 +69,7 @@ def read_workbook(data: bytes, filename: str) -> ParsedWorkbook:
     Cell problems are collected in ``errors``, not raised, so that the import can add the database's and report
     all at once; a file that cannot be read at all raises :class:`CadreImportError`.
     """
+    limits.check_size(data)
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         tables = {CADRES.name: _csv_table(data)}
@@ -110,18 +94,26 @@ def read_workbook(data: bytes, filename: str) -> ParsedWorkbook:
 
 
 def _xlsx_tables(data: bytes) -> dict[str, list[tuple]]:
+    unpacking.check_xlsx(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            tables = {}
-            for sheet in book.worksheets:
-                sheet.reset_dimensions()  # files not saved by Excel may state too small a sheet size
-                tables[sheet.title.strip()] = list(sheet.iter_rows(values_only=True))
-            return tables
-        finally:
-            book.close()
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        raise refused(t("无法作为 .xlsx 文件读取，请在 Excel 中打开后另存为 .xlsx")) from None
+        raise unpacking.unreadable() from None
+    try:
+        limits.check_sheet_count(len(book.sheetnames))
+        tables, count = {}, limits.CellCount()
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # files not saved by Excel may state too small a sheet size
+            # Row by row, so that a limit stops the reading before the rows past it are unpacked.
+            title = sheet.title.strip()
+            tables[title] = list(limits.bounded(title, sheet.iter_rows(values_only=True), count))
+        return tables
+    except CadreImportError:
+        raise
+    except Exception:  # a sheet that is damaged past where openpyxl first looked
+        raise unpacking.unreadable() from None
+    finally:
+        book.close()
 
 
 def _csv_table(data: bytes) -> list[tuple]:
@@ -132,10 +124,15 @@ def _csv_table(data: bytes) -> list[tuple]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = (tuple(map(csv_unescaped, row)) for row in reader)
         try:
-            return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+            return list(limits.bounded(CADRES.name, rows, limits.CellCount()))
         except csv.Error as error:
-            raise refused(t("CSV 文件格式有误：{error}", error=str(error))) from None
+            if str(error).startswith("field larger than field limit"):  # the csv module's own cap, past ours
+                raise refused(t("单元格超过上限 {limit} 个字符", limit=limits.MAX_CELL_CHARS), CADRES.name,
+                              reader.line_num) from None
+            raise refused(t("CSV 文件格式有误：{error}", error=str(error)), CADRES.name, reader.line_num) from None
     raise refused(t("无法识别 CSV 文件的编码，请另存为“CSV UTF-8”"))
 
 

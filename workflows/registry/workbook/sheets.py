@@ -11,6 +11,7 @@ from storage.models import Sanction
 from storage.models import Section
 from storage.models import TalkRecord
 from storage.models import Unit
+from workflows.errors import InvalidData
 from workflows.registry import cadre_file_codes as file_codes
 from workflows.registry import codes as codes
 from workflows.registry.workbook.cells import Choice
@@ -198,3 +199,24 @@ class CellError:
         column = headers.index(self.column) if self.column in headers else len(headers)
         return (SHEETS.index(sheet) if sheet else -1 if not self.sheet else len(SHEETS),
                 self.row or 0, column, self.reason)
+
+
+class CadreImportError(InvalidData):
+    """The file has errors and nothing was imported; ``cell_errors`` lists them in reading order.
+
+    ``errors`` keeps the {key: message} shape every :class:`InvalidData` has, for the pages and the CLI.
+    """
+
+    def __init__(self, errors: list[CellError]):
+        self.cell_errors = sorted(errors, key=CellError.order)
+        messages: dict[str, str] = {}
+        for error in self.cell_errors:
+            key = f"{error.sheet}/{error.row or ''}/{error.column or ''}"
+            messages[key if key not in messages else f"{key}/{len(messages)}"] = str(error)
+        super().__init__(t("导入失败：文件中有 {count} 处错误，没有导入任何数据", count=len(self.cell_errors)),
+                         messages)
+
+
+def refused(reason: str, sheet: str = "", row: int | None = None, column: str | None = None) -> CadreImportError:
+    """The error for a file that cannot be read at all, or not past the place named."""
+    return CadreImportError([CellError(sheet, row, column, reason)])
