@@ -81,7 +81,9 @@ def register(app: Flask) -> None:
                     413: _("The upload is too large (64 MB per submission at most)."),
                     404: _("Not found."), 405: _("This method is not allowed here.")}
         message = messages.get(error.code, error.description or error.name)
-        return error_response(error.code or 500, error.name.lower().replace(" ", "_"), message)
+        body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"), message)
+        # The error's own headers stay on the answer: a 405's Allow names the methods the path takes (RFC 9110).
+        return body, status, [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

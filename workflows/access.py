@@ -95,6 +95,17 @@ def check_reads_task(actor: Actor, task: HumanTask) -> None:
         acting_role(actor, task)
 
 
+def check_delivers_messages(session: Session, actor: Actor, case: Case, message_lanes: frozenset[str | None]) -> None:
+    """:class:`Forbidden` unless ``actor`` may deliver messages to ``case``: one who may read it, or one holding
+    the role of a lane that catches a message in its process (``message_lanes``: a complaint goes to the
+    discipline office, which had no task in the case). Checked before the case's state, which a refusal
+    would otherwise tell to one who may not read it.
+    """
+    if None in message_lanes or actor.roles & message_lanes or may_read_case(session, actor, case):
+        return
+    raise Forbidden(t("您无权向案件 {case} 发送消息", case=case.id))
+
+
 def message_role(actor: Actor, name: str, lanes: set[str | None]) -> str | None:
     """The role ``actor`` delivers message ``name`` in, given the lanes of the events waiting for it.
 

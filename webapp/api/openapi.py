@@ -5,48 +5,193 @@ from importlib.metadata import version
 from workflows.queries.paging import INBOX_MAX_PER_PAGE
 from workflows.queries.paging import INBOX_PAGE
 
+# Ids are 32-bit on every backend: a larger one names nothing.
+MAX_ID = 2147483647
+STATUSES = ["running", "completed", "terminated", "cancelled"]
 
-def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _nullable(kind: str, **more) -> dict:
+    return {"type": [kind, "null"], **more}
+
+
+def _object(properties: dict, required: list | None = None) -> dict:
+    """A closed object: exactly these properties (all of them unless ``required`` says which)."""
+    return {"type": "object", "additionalProperties": False, "properties": properties,
+            "required": list(properties) if required is None else required}
+
+
+def _text(most: int, least: int = 1) -> dict:
+    # A required text must say something: not empty, not only spaces.
+    return {"type": "string", "minLength": least, "maxLength": most, "pattern": r"\S"}
 
 
 ERRORS = {
-    "401": _error("missing or invalid bearer token"),
-    "403": _error("the caller's roles do not match the task's lane or assignee"),
-    "404": _error("unknown case, task or process"),
-    "409": _error("lost a race: the task is no longer open, claimed by another, or stale version"),
-    "422": _error("invalid data; `errors` maps each field to its message"),
+    "400": "text no database can store (a NUL byte, half a surrogate pair) in the path, query, "
+           "Idempotency-Key or body; or a query number (`page`, `per_page`) not a whole number in range",
+    "401": "missing or invalid bearer token",
+    "403": "the caller's roles do not match the task's lane or assignee (auditors only read)",
+    "404": "unknown case, task or process",
+    "409": "lost a race: the task is no longer open, claimed by another, or stale version",
+    "422": "invalid data; `errors` maps each field to its message",
 }
+UNAUTHORIZED_HEADERS = {"WWW-Authenticate": {"description": "the bearer scheme", "required": True,
+                                             "schema": {"type": "string"}}}
 
 
-def _op(summary: str, ok: str = "200", body: str | None = None, idempotent: bool = False,
-        params: list | None = None) -> dict:
-    op = {"summary": summary, "responses": {ok: {"description": "OK", "content": {
-        "application/json": {"schema": {"type": "object"}}}}, **ERRORS}}
+def _op(summary: str, answer: str, errors: str, ok: str = "200", body: str | None = None,
+        idempotent: bool = False, params: list | None = None) -> dict:
+    """An operation answering ``answer`` with ``ok``, or an Error: 400, 401 or one of the ``errors`` codes."""
+    responses = {ok: {"description": "OK", "content": _json(_ref(answer))}}
+    for code in ["400", "401", *errors.split()]:
+        responses[code] = {"description": ERRORS[code], "content": _json(_ref("Error"))}
+    responses["401"]["headers"] = UNAUTHORIZED_HEADERS
+    op = {"summary": summary, "responses": responses, "parameters": list(params or [])}
     if body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{body}"}}}}
-    op["parameters"] = list(params or [])
+        op["requestBody"] = {"required": True, "content": _json(_ref(body))}
     if idempotent:
         op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
-                                 "schema": {"type": "string", "maxLength": 200}})
+                                 "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
     return op
 
 
-CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
-PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+CASE_ID = {"name": "case_id", "in": "path", "required": True,
+           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+TASK_ID = {"name": "task_id", "in": "path", "required": True,
+           "schema": {"type": "string", "minLength": 1, "maxLength": 36}}
+PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+                                                      "default": 1}},
           {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": INBOX_MAX_PER_PAGE,
                                                           "default": INBOX_PAGE}}]
+CASE_FILTERS = [
+    {"name": "status", "in": "query", "description": "empty: every status",
+     "schema": {"type": "string", "enum": [*STATUSES, ""], "default": "running"}},
+    {"name": "process", "in": "query", "schema": {"type": "string", "maxLength": 120}},
+    {"name": "q", "in": "query", "description": "a part of the title or subject",
+     "schema": {"type": "string", "maxLength": 200}},
+    {"name": "all", "in": "query", "description": "1: everyone's cases (office, admins, auditors)",
+     "schema": {"type": "string", "enum": ["0", "1"], "default": "0"}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID, "default": 1}},
+]
 
 
 def _paged(op: dict) -> dict:
-    """An operation answered a page at a time: 400 for a bad page or page size, ``Link`` to the next page."""
+    """An operation answered a page at a time: ``Link`` to the next page."""
     op["responses"]["200"]["headers"] = {"Link": {
         "description": 'the next page as `<url>; rel="next"`, absent on the last page', "schema": {"type": "string"}}}
-    op["responses"]["400"] = _error("`page` or `per_page` is not a whole number in range")
     return op
+
+
+def _paths() -> dict:
+    read, write = "403 404", "403 404 409 422"
+    return {
+        "/processes": {"get": _op("deployed processes (newest version of each)", "Processes", "")},
+        "/cases": {"post": _op("start a case (409 duplicate_case with case_id: the cadre's running case of the "
+                               "process; send override_reason to start another all the same)", "Case", write,
+                               "201", "StartCase", idempotent=True),
+                   "get": _op("my cases (all=1: everyone's), each with its open steps and what it waits for",
+                              "CaseList", "403", params=CASE_FILTERS)},
+        "/cases/{case_id}": {"get": _op("status, open tasks, data and what the case waits for (waiting)",
+                                        "CaseDetail", read, params=[CASE_ID])},
+        "/cases/{case_id}/cancel": {"post": _op("withdraw a case with a reason", "Case", write, body="Cancel",
+                                                params=[CASE_ID])},
+        "/cases/{case_id}/messages": {"post": _op("deliver a message the case waits for", "Case", write,
+                                                  body="Message", params=[CASE_ID])},
+        "/cases/{case_id}/events": {"get": _op("the case's record", "Events", read, params=[CASE_ID])},
+        "/cases/{case_id}/verify": {"get": _op("chain and replay verification", "Verification", read,
+                                               params=[CASE_ID])},
+        "/inbox": {"get": _paged(_op("open tasks of my roles and those assigned to me, oldest first, "
+                                     "a page at a time", "Inbox", "", params=PAGING))},
+        "/tasks/{task_id}": {"get": _op("a task with its JSON Schema form", "TaskDetail", read, params=[TASK_ID])},
+        "/tasks/{task_id}/claim": {"post": _op("claim a task", "Case", write, params=[TASK_ID])},
+        "/tasks/{task_id}/unclaim": {"post": _op("release a claimed task", "Case", write, params=[TASK_ID])},
+        "/tasks/{task_id}/complete": {"post": _op("complete a task with form data", "Case", write,
+                                                  body="Complete", idempotent=True, params=[TASK_ID])},
+    }
+
+
+TIME = {"type": "string", "format": "date-time"}
+TASK = {
+    "id": {"type": "string"}, "case_id": {"type": "integer"}, "bpmn_id": {"type": "string"},
+    "name": {"type": "string"}, "lane": _nullable("string"),
+    "status": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+    "assignee_id": _nullable("integer"), "claimed_by_id": _nullable("integer"), "has_form": {"type": "boolean"},
+    "due_at": _nullable("string", format="date-time"), "created_at": _nullable("string", format="date-time"),
+}
+CASE = {
+    "id": {"type": "integer"}, "process": {"type": "string"}, "process_version": {"type": "integer"},
+    "title": {"type": "string"}, "subject": _nullable("string"), "status": {"type": "string", "enum": STATUSES},
+    "outcome": _nullable("string"), "end_event": _nullable("string"), "end_name": _nullable("string"),
+    "status_label": {"type": "string"}, "version": {"type": "integer"}, "started_at": TIME,
+    "ended_at": _nullable("string", format="date-time"), "open_tasks": {"type": "array", "items": _ref("Task")},
+}
+WAIT = {
+    "kind": {"type": "string", "enum": ["timer", "message"]}, "boundary": {"type": "boolean"},
+    "bpmn_id": {"type": "string"}, "name": {"type": "string"}, "context": _nullable("string"),
+    "lane": _nullable("string"), "due_at": _nullable("string", format="date-time"),
+    "period_end": _nullable("string", format="date"), "working_days": _nullable("integer"),
+    "provisional": {"type": "boolean"}, "until": _nullable("string"), "text": {"type": "string"},
+}
+WAITING = {"type": "array", "items": _ref("Wait")}
+EVENT = {
+    "seq": {"type": "integer"}, "type": {"type": "string"}, "actor": {"type": "string"}, "role": _nullable("string"),
+    "at": {"type": "string"}, "payload": {"type": "object"}, "state_digest": _nullable("string"),
+    "prev_hash": {"type": "string"}, "hash": {"type": "string"},
+}
+
+
+def _answers() -> dict:
+    """What the operations answer."""
+    return {
+        "Error": _object({"error": {"type": "string"}, "message": {"type": "string"},
+                          "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+                          "case_id": {"type": "integer", "description": "the case the error points to"}},
+                         ["error", "message"]),
+        "Task": _object(TASK),
+        "Case": _object(CASE),
+        "Wait": _object(WAIT),
+        "CaseDetail": _object({**CASE, "data": {"type": "object"}, "waiting": WAITING}),
+        "CaseList": _object({"total": {"type": "integer", "minimum": 0}, "page_size": {"type": "integer"},
+                             "cases": {"type": "array", "items": _object({
+                                 "id": {"type": "integer"}, "process": {"type": "string"},
+                                 "title": {"type": "string"}, "subject": _nullable("string"),
+                                 "status": {"type": "string", "enum": STATUSES}, "started_at": TIME,
+                                 "current_steps": {"type": "array", "items": {"type": "string"}},
+                                 "overdue": {"type": "boolean"}, "waiting": WAITING})}}),
+        "Processes": _object({"processes": {"type": "array", "items": _object({
+            "process": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+            "sha256": {"type": "string"}, "deployed_at": TIME})}}),
+        "Inbox": _object({"tasks": {"type": "array", "items": _ref("Task")}}),
+        "TaskDetail": _object({**TASK, "case": _object({"id": {"type": "integer"}, "title": {"type": "string"},
+                                                        "version": {"type": "integer"}}),
+                               "form": _nullable("object", description="the task's JSON Schema form")}),
+        "Events": _object({"events": {"type": "array", "items": _object(EVENT)}}),
+        "Verification": _object({"chain_ok": {"type": "boolean"}, "replay_ok": {"type": "boolean"},
+                                 "first_bad_seq": _nullable("integer"), "reason": {"type": "string"},
+                                 "events": {"type": "integer", "minimum": 0}}),
+    }
+
+
+def _requests() -> dict:
+    """What the operations take."""
+    return {
+        "StartCase": _object({
+            "process": _text(120), "title": _text(300), "subject": {"type": "string", "maxLength": 200},
+            "data": {"type": "object"}, "override_reason": _text(1000, least=2),
+            "cadre": {**_text(40), "description": "staff number: subject, title and data from the registry"}},
+            ["process"]),
+        "Complete": _object({"data": {"type": "object"},
+                             "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}, ["data"]),
+        "Cancel": _object({"reason": _text(1000)}),
+        "Message": _object({"message": _text(120), "payload": {"type": "object"}}, ["message"]),
+    }
 
 
 def document() -> dict:
@@ -56,50 +201,9 @@ def document() -> dict:
         "info": {"title": "cadreflow API", "version": version("cadreflow")},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": {
-            "/processes": {"get": _op("deployed processes (newest version of each)")},
-            "/cases": {"post": _op("start a case (409 duplicate_case with case_id: the cadre's running case of the "
-                                   "process; send override_reason to start another all the same)", "201",
-                                   "StartCase", idempotent=True),
-                       "get": _op("my cases (all=1: everyone's), each with its open steps and what it waits for",
-                                  params=[{"name": name, "in": "query", "schema": {"type": "string"}}
-                                          for name in ("status", "process", "q", "all", "page")])},
-            "/cases/{case_id}": {"get": _op("status, open tasks, data and what the case waits for (waiting)",
-                                            params=[CASE_ID])},
-            "/cases/{case_id}/cancel": {"post": _op("withdraw a case with a reason", body="Cancel",
-                                                    params=[CASE_ID])},
-            "/cases/{case_id}/messages": {"post": _op("deliver a message the case waits for",
-                                                      body="Message", params=[CASE_ID])},
-            "/cases/{case_id}/events": {"get": _op("the case's record", params=[CASE_ID])},
-            "/cases/{case_id}/verify": {"get": _op("chain and replay verification",
-                                                   params=[CASE_ID])},
-            "/inbox": {"get": _paged(_op("open tasks of my roles and those assigned to me, oldest first, "
-                                         "a page at a time", params=PAGING))},
-            "/tasks/{task_id}": {"get": _op("a task with its JSON Schema form", params=[TASK_ID])},
-            "/tasks/{task_id}/claim": {"post": _op("claim a task", params=[TASK_ID])},
-            "/tasks/{task_id}/unclaim": {"post": _op("release a claimed task", params=[TASK_ID])},
-            "/tasks/{task_id}/complete": {"post": _op("complete a task with form data",
-                                                      body="Complete", idempotent=True,
-                                                      params=[TASK_ID])},
-        },
+        "paths": _paths(),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                    "error": {"type": "string"}, "message": {"type": "string"},
-                    "errors": {"type": "object", "additionalProperties": {"type": "string"}}}},
-                "StartCase": {"type": "object", "required": ["process"], "properties": {
-                    "process": {"type": "string"}, "title": {"type": "string", "maxLength": 300},
-                    "subject": {"type": "string"}, "data": {"type": "object"},
-                    "override_reason": {"type": "string", "maxLength": 1000},
-                    "cadre": {"type": "string",
-                              "description": "staff number: subject, title and data from the registry"}}},
-                "Complete": {"type": "object", "required": ["data"], "properties": {
-                    "data": {"type": "object"}, "version": {"type": "integer"}}},
-                "Cancel": {"type": "object", "required": ["reason"], "properties": {
-                    "reason": {"type": "string", "maxLength": 1000}}},
-                "Message": {"type": "object", "required": ["message"], "properties": {
-                    "message": {"type": "string"}, "payload": {"type": "object"}}},
-            },
+            "schemas": {**_answers(), **_requests()},
         },
     }

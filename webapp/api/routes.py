@@ -1,10 +1,10 @@
 """The API's routes: processes, cases, inbox and tasks, the record and its verification."""
 
-from flask import abort
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from webapp import bounded
 from webapp import case_access
 from webapp import db
 from webapp.api.blueprint import bp
@@ -60,7 +60,7 @@ def list_cases():
         access.check_reads_all_cases(actor)
     rows, total = worklists.cases(db.session(), actor, now(), status=args.get("status", "running") or None,
                                   process=args.get("process") or None, text=args.get("q", ""), mine=not everyone,
-                                  page=max(args.get("page", 1, type=int), 1))
+                                  page=bounded.query_int("page", 1))
     waits = waiting.of_cases(db.session(), [row.case.id for row in rows])
     return {"total": total, "page_size": paging.PAGE_SIZE, "cases": [
         {"id": row.case.id, "process": row.process, "title": row.case.title, "subject": row.case.subject,
@@ -86,6 +86,7 @@ def cancel_case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/messages")
 def send_message(case_id: int):
+    # The command decides who may deliver, before it looks at the case's state (workflows.access).
     case_access.note_case(case_id)
     body = _body()
     return triggers.receive_message(db.session(), current_actor(), now(), case_id,
@@ -95,26 +96,14 @@ def send_message(case_id: int):
 @bp.get("/inbox")
 def inbox():
     """Open tasks of my roles and those assigned to me, oldest first, a page at a time (``Link`` names the next)."""
-    page = _whole_number("page", 1, None, _("page must be a whole number, 1 or more."))
-    most = paging.INBOX_MAX_PER_PAGE
-    per_page = _whole_number("per_page", paging.INBOX_PAGE, most,
-                             _("per_page must be a whole number from 1 to %(most)s.", most=most))
+    page = bounded.query_int("page", 1)
+    per_page = bounded.query_int("per_page", paging.INBOX_PAGE, most=paging.INBOX_MAX_PER_PAGE)
     found = worklists.inbox(db.session(), current_actor(), sort="oldest", page=page, per_page=per_page)
     body = {"tasks": [case_reads.task_summary(row) for row in found.tasks]}
     if not found.more:
         return body
     following = url_for("api.inbox", page=page + 1, per_page=per_page, _external=True)
     return body, {"Link": f'<{following}>; rel="next"'}
-
-
-def _whole_number(name: str, default: int, most: int | None, message: str) -> int:
-    """A query parameter that must be a whole number from 1 to ``most``; 400 with ``message`` otherwise."""
-    text = request.args.get(name)
-    if text is None:
-        return default
-    if not (text.isascii() and text.isdigit()) or int(text) < 1 or (most is not None and int(text) > most):
-        abort(400, description=message)
-    return int(text)
 
 
 @bp.get("/tasks/<task_id>")
@@ -174,8 +163,3 @@ def verify_case(case_id: int):
     return {"chain_ok": chain.ok, "replay_ok": replayed.ok,
             "first_bad_seq": min(first_bad) if first_bad else None,
             "reason": chain.reason or replayed.reason, "events": chain.checked}
-
-
-@bp.route("/<path:_anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def unknown(_anything):
-    abort(404)

@@ -27,7 +27,8 @@ def serve(host, port, threads, with_timers):
     gc.freeze()
     with app.app_context():  # this command makes its own app: the message is in that app's language
         click.echo(_("cadreflow is serving on http://%(host)s:%(port)s (Ctrl+C stops it)", host=host, port=port))
-    waitress.serve(app, host=host, port=port, threads=threads)
+    # ident="": no Server header, nor the name in waitress's own error answers: the software is not announced.
+    waitress.serve(app, host=host, port=port, threads=threads, ident="")
 
 
 def _create_app():

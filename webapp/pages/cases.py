@@ -1,20 +1,21 @@
 """The organiser's cases: the list with where each case stands, a case's page with its record, withdrawal."""
 
-import io
+from pathlib import PurePath
 
 from flask import Blueprint
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from storage.models import Cadre
+from webapp import bounded
 from webapp import case_access
 from webapp import db
+from webapp import downloads
 from webapp.i18n import english
 from webapp.i18n import translated
 from webapp.pages.form_errors import form_again
@@ -46,7 +47,7 @@ LIST_STATUSES = case_outcome.FILTERS
 def index():
     args = request.args
     status = args.get("status", "running")
-    page = max(args.get("page", 1, type=int), 1)
+    page = bounded.query_int("page", 1, clamp=True)
     rows, total = worklists.cases(db.session(), current_actor(), now(), status=status or None,
                                   process=args.get("process") or None, text=args.get("q", ""),
                                   mine=args.get("all") != "1", page=page)
@@ -115,8 +116,8 @@ def attachment(case_id: int, sha256: str):
     """A file of the case, for those who may read the case; always downloaded, never shown inline."""
     case_access.note_case(case_id)
     found = attachments.fetch(db.session(), current_actor(), case_id, sha256)
-    return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.name)
+    fallback = f"attachment-{found.sha256[:12]}{PurePath(found.name).suffix.lower()}"  # an ASCII name for old clients
+    return downloads.attachment(found.content, found.content_type, found.name, fallback)
 
 
 @bp.post("/<int:case_id>/withdraw")

@@ -5,6 +5,7 @@ from flask import render_template
 from flask import request
 from flask_login import login_required
 
+from webapp import bounded
 from webapp import db
 from webapp.security import current_actor
 from webapp.security import now
@@ -32,7 +33,7 @@ def index():
 def inbox():
     args, actor = request.args, current_actor()
     tab = args.get("tab") or None
-    page = max(args.get("page", 1, type=int), 1)
+    page = bounded.query_int("page", 1, clamp=True)
     found = worklists.inbox(db.session(), actor, tab=tab, sort=args.get("sort", "due"),
                             process=args.get("process") or None, text=args.get("q", ""), page=page)
     return render_template("pages/inbox.html", rows=found.rows, tab=tab, args=args, now=now(), page=page,

@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from webapp import bounded
 from webapp.i18n import translated
 from workflows.errors import InvalidData
 
@@ -31,6 +32,12 @@ def parse(form: MultiDict, spec: dict[str, tuple[str, str]]) -> dict:
                 values[field] = int(raw)
             except ValueError:
                 errors[field] = _("“%(label)s” must be a whole number", label=translated(label))
+                continue
+            # The database's INTEGER holds no more (an id is 1 or more): a larger number would be an error there.
+            least = 1 if kind == "id" else -bounded.DB_INT_MAX - 1
+            if not least <= values[field] <= bounded.DB_INT_MAX:
+                errors[field] = _("“%(label)s” must be a whole number from %(least)s to %(most)s",
+                                  label=translated(label), least=least, most=bounded.DB_INT_MAX)
         else:
             values[field] = raw
     if errors:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from storage.models import Case
 from storage.models import Section
+from webapp import bounded
 from webapp import db
 from webapp.pages import cadre_file
 from webapp.pages import posted_values
@@ -46,11 +47,11 @@ POST_FORM = {"section_id": ("id", lazy_gettext("Section")), "title": ("text", la
 def index():
     args = request.args
     wanted = cadre_records.CadreFilter(
-        text=args.get("q", ""), section_id=args.get("section", type=int), level=args.get("level") or None,
+        text=args.get("q", ""), section_id=bounded.query_int("section"), level=args.get("level") or None,
         gender=args.get("gender") or None,
         leadership={"1": True, "0": False}.get(args.get("leadership", "")),
         active={"1": True, "0": False, "all": None}.get(args.get("active", "1"), True))
-    page = max(args.get("page", 1, type=int), 1)
+    page = bounded.query_int("page", 1, clamp=True)
     cadres, total = cadre_records.search(db.session(), wanted, page)
     return render_template("registry/index.html", cadres=cadres, total=total, page=page,
                            pages=paging.page_count(total), args=args,

@@ -48,6 +48,11 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
     values of its start and the record keeps them. A cadre with a running case of the process refuses a
     second one (:class:`DuplicateCase`) unless ``override_reason`` says why (it goes on record).
     """
+    # JSON clients may send any kind of value: one that is not text must not reach the database.
+    if not isinstance(process_id, str) or not process_id.strip():
+        raise InvalidData(t("流程标识有误"), {"process": t("流程标识为必填项")})
+    if subject is not None and (not isinstance(subject, str) or len(subject) > 200):
+        raise InvalidData(t("案件对象有误"), {"subject": t("案件对象须为文字，最多 200 个字符")})
     request = {"command": "start", "process": process_id, "title": title, "data": data,
                "subject": subject, "cadre": cadre_staff_no,
                **({"override": override_reason} if override_reason is not None else {})}

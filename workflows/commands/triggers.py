@@ -81,6 +81,7 @@ def receive_message(session: Session, actor: Actor, at: datetime, case_id: int, 
     if not isinstance(payload, dict):
         raise InvalidData(t("消息内容有误"), {"payload": t("消息内容必须是 JSON 对象")})
     command = locked_command(session, actor, at, case_id)
+    access.check_delivers_messages(session, actor, command.case, engine.message_lanes(command.case.spec.spec_json))
     if command.case.status != Status.RUNNING:
         raise Conflict(t("案件状态为 {status}，不能接收消息", status=command.case.status))
     waiting = engine.waiting_for_message(command.workflow, name)

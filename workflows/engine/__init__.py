@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import TaskNotFoundException
@@ -143,6 +144,17 @@ def waiting_messages(workflow: BpmnWorkflow) -> list:
     """The message events the workflow waits on now (e.g. a complaint during publicity)."""
     return [task for task in workflow.get_tasks(state=TaskState.WAITING)
             if is_message(task)]
+
+
+def message_lanes(spec_json: str) -> frozenset[str | None]:
+    """The lanes of the events that catch a message in a deployed process (None: one outside any lane).
+
+    Read from the process, never from a case's state: who may deliver is decided without looking at it.
+    """
+    spec, subs = _spec_objects(spec_json)
+    return frozenset(task_spec.lane for one in (spec, *subs.values()) for task_spec in one.task_specs.values()
+                     if isinstance(task_spec, CatchingEvent)
+                     and isinstance(task_spec.event_definition, MessageEventDefinition))
 
 
 def waiting_for_message(workflow: BpmnWorkflow, name: str) -> list:

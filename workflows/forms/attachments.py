@@ -12,6 +12,7 @@ from workflows import access
 from workflows.actors import Actor
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
+from workflows.forms import file_content
 from workflows.text import joined
 from workflows.text import t
 
@@ -44,6 +45,9 @@ def check(field: str, title: str, name: str, data: bytes) -> str:
     elif len(data) > MAX_BYTES:
         problem = t("文件 {name} 过大（{size} KB，上限 {limit} MB）", name=name, size=len(data) // 1024,
                     limit=MAX_BYTES // 1024 // 1024)
+    else:
+        # The extension alone is a claim: a page named .txt or .pdf would be served as one of ours.
+        problem = file_content.problem(name, suffix, data)
     if problem:
         raise InvalidData(t("「{title}」有误：{problem}", title=title, problem=problem),
                           {field: t("「{title}」：{problem}", title=title, problem=problem)})
@@ -53,6 +57,7 @@ def check(field: str, title: str, name: str, data: bytes) -> str:
 def store(session: Session, actor: Actor, at: datetime, case_id: int, task_id: str | None, field: str, title: str,
           name: str, data: bytes) -> dict:
     """Keep an upload with the case; returns what the form records of it (name, sha256, size)."""
+    name = PurePath(name.replace("\\", "/")).name  # a browser may send its folders ("C:\\…", "../"): keep the name
     content_type = check(field, title, name, data)
     digest = hashlib.sha256(data).hexdigest()
     session.add(Attachment(case_id=case_id, task_id=task_id, field=field, name=name, content_type=content_type,

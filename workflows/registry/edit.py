@@ -62,8 +62,11 @@ def check_person(values: dict, today: date) -> dict:
             errors[field] = t("「{field}」不能早于出生日期", field=PERSON_LABELS[field])
         if isinstance(day, date) and day > today:
             errors[field] = t("「{field}」不能晚于今天", field=PERSON_LABELS[field])
-    if len(str(values.get("name") or "")) > 80:
-        errors["name"] = t("「{field}」最多 {limit} 个字符", field=PERSON_LABELS["name"], limit=80)
+    for field, label in PERSON_LABELS.items():
+        # Each text field as long as its column holds: PostgreSQL refuses a longer one (SQLite would keep it).
+        limit = getattr(Cadre.__table__.c[field].type, "length", None)
+        if limit and len(str(values.get(field) or "")) > limit:
+            errors[field] = t("「{field}」最多 {limit} 个字符", field=label, limit=limit)
     if errors:
         raise InvalidData(t("干部信息有误：{problems}", problems=joined(errors.values())), errors)
     return values
