@@ -10,17 +10,20 @@ __version__ = "0.1.0"
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; nothing happens at import time."""
     from webapp import api
+    from webapp import bounded
     from webapp import checkpointing
     from webapp import config
     from webapp import db
     from webapp import errors
     from webapp import templating
+    from webapp import text_input
     from webapp.cli import commands
     from webapp.extensions import babel
     from webapp.extensions import csrf
     from webapp.extensions import login_manager
     from webapp.i18n import printed
     from webapp.i18n import select_locale
+    from webapp.pages import account
     from webapp.pages import admin
     from webapp.pages import audit
     from webapp.pages import auth
@@ -36,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workflows.processes.local_rules import load_policy
 
     app = Flask(__name__, instance_relative_config=True)
+    # Every <int:…> id of a route stops at the database's INTEGER range (before any route is added).
+    app.url_map.converters["int"] = bounded.BoundedIntConverter
     settings = config.load(app.instance_path, test_config)
     secure = bool(settings["COOKIE_SECURE"])
     app.config.update(
@@ -66,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(registry_pages.bp)
     app.register_blueprint(registry_tools.bp)
@@ -79,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
+    text_input.init_app(app)  # before any view reads a NUL byte into a query
     install_response_hooks(app)
     # After the security headers' hook: Flask runs after-request hooks last registered first, so the request's
     # commit decides the answer (a lost race turns it into a 409) before the headers go on it.

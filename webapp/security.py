@@ -1,11 +1,13 @@
 """Who is calling: the signed-in user for pages, the bearer token for the API; denials go on record."""
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from flask import session
 from flask_login import current_user
 from flask_login import login_required
 
@@ -15,8 +17,12 @@ from webapp.extensions import login_manager
 from workflows import access
 from workflows import accounts
 from workflows import commands
+from workflows.accounts import sessions as server_sessions
 from workflows.actors import Actor
 from workflows.engine.clock import local_date
+
+# The flask session holds only the key of the server-side session.
+SESSION_KEY = "sid"
 
 
 def now():
@@ -36,17 +42,46 @@ def policy():
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
+    """The user of this request's server-side session: none once it was ended, went idle or grew too old."""
+    row = server_sessions.find(db.session(), session.get(SESSION_KEY))
+    if row is None or str(row.user_id) != user_id:
+        return None
+    at = now()
+    over = server_sessions.why_over(row, at, lifetimes())
+    if over is not None or server_sessions.needs_touch(row, at):
+        with db.own_transaction() as write:  # a page read writes only this, in a short transaction of its own
+            if over is None:
+                server_sessions.touch(write, row.id, at)
+            else:
+                server_sessions.end(write, row.id, at, over)
+        if over is not None:
+            return None
+    user = db.session().get(User, row.user_id)
     return user if user is not None and user.active else None
 
 
+def lifetimes() -> server_sessions.Lifetimes:
+    """How long a sign-in lives without a request, and at most (settings)."""
+    return server_sessions.Lifetimes(idle=timedelta(minutes=current_app.config["IDLE_MINUTES"]),
+                                       absolute=timedelta(hours=current_app.config["SESSION_HOURS"]))
+
+
 def token_user() -> User | None:
-    """The user of the request's bearer token, if any."""
+    """The user of the request's live bearer token, if any; its last use is noted (at most once a minute)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return accounts.user_for_token(db.session(), token.strip())
+    at = now()
+    row = accounts.live_token(db.session(), token.strip(), at)
+    if row is None:
+        return None
+    if row.last_used_at is None or at - row.last_used_at >= server_sessions.TOUCH_EVERY:
+        token_id, user_id = row.id, row.user_id
+        with db.own_transaction() as write:
+            accounts.note_token_used(write, token_id, at)
+        return db.session().get(User, user_id)
+    return row.user
 
 
 def current_actor() -> Actor:
@@ -82,13 +117,19 @@ def install_response_hooks(app) -> None:
                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and "no-store" not in headers.get("Cache-Control", ""):
+            # Pages, API answers and downloads show what one user may read, and forms carry a CSRF token:
+            # no cache keeps them (a file's own "no-cache" included). Static files (stylesheets, scripts) still cache.
+            headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
 
-# What an auditor may still post: signing out, the page language, checking a checkpoint they kept.
-AUDITOR_POSTS = frozenset({"auth.logout", "auth.language", "audit_pages.verify_kept"})
+# What an auditor may still post: signing in and out, the page language, their own account, checking a checkpoint.
+AUDITOR_POSTS = frozenset({"auth.login", "auth.second_factor", "auth.enrol", "auth.logout", "auth.language",
+                           "account.change_password", "account.enrol", "account.disable", "account.renew_codes",
+                           "audit_pages.verify_kept"})
 
 
 def refuse_auditor_writes(user) -> None:

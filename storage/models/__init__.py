@@ -25,9 +25,12 @@ from storage.models.records import AnnualAssessment
 from storage.models.records import RecommendationResult
 from storage.models.records import Sanction
 from storage.models.users import ApiToken
+from storage.models.users import RecoveryCode
 from storage.models.users import Role
+from storage.models.users import SignInThrottle
 from storage.models.users import User
 from storage.models.users import UserRole
+from storage.models.users import UserSession
 
 __all__ = [
     "CalendarOverride",
@@ -54,8 +57,11 @@ __all__ = [
     "HumanTask",
     "IdempotencyRecord",
     "ProcessSpec",
+    "RecoveryCode",
     "Role",
+    "SignInThrottle",
     "Timer",
     "User",
     "UserRole",
+    "UserSession",
 ]

@@ -68,7 +68,9 @@ def make_app(db_url: str, clock, **settings):
     """The app on ``db_url`` with test settings (and ``settings``), its database migrated."""
     app = create_app({
         "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40,
-        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock, **settings,
+        "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock,
+        # Two-factor sign-in is tested on its own (tests/security); elsewhere a password signs in.
+        "TWO_FACTOR_ROLES": "", **settings,
     })
     upgrade(app.extensions["cadreflow.engine"])
     return app

@@ -110,7 +110,7 @@ def test_a_bad_new_user_shows_every_error_beside_its_field_and_writes_nothing(si
         "password": "short"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "有 3 处需要修改" in page
-    assert "用户名 wangmin 已存在" in page and "未知角色：overlord" in page and "密码长度须在 8 到 128" in page
+    assert "用户名 wangmin 已存在" in page and "未知角色：overlord" in page and "密码长度须在 12 到 128" in page
     assert 'value="王敏二"' in page and "short" not in page  # the form keeps what was typed, never the password
     assert count(site, User) == users and len(events(site, "user.created")) == last
 
@@ -127,7 +127,7 @@ def test_a_disabled_user_can_neither_sign_in_nor_use_their_token(site):
     assert theirs.get("/inbox").status_code == 302  # the open sign-in ends at its next request
     assert sign_in_status(site, "zhouting") == 401
     assert site.test_client().get("/api/v1/inbox", headers=bearer(token)).status_code == 401
-    assert [event.payload for event in events(site, "user.disabled")] == ['{"username":"zhouting"}']
+    assert [event.payload for event in events(site, "user.disabled")] == ['{"sessions_ended":1,"username":"zhouting"}']
     assert admin.post(f"/admin/users/{target.id}/enable").status_code == 302
     assert sign_in_status(site, "zhouting") == 302
     assert site.test_client().get("/api/v1/inbox", headers=bearer(token)).status_code == 200
@@ -136,20 +136,21 @@ def test_a_disabled_user_can_neither_sign_in_nor_use_their_token(site):
 def test_an_admin_resets_a_password(site):
     admin, target = signed_in(site, "root"), user_row(site, "lihua")
     refused = admin.post(f"/admin/users/{target.id}/password", data={"password": "1234"})
-    assert refused.status_code == 422 and "密码长度须在 8 到 128" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "密码长度须在 12 到 128" in refused.get_data(as_text=True)
     assert admin.post(f"/admin/users/{target.id}/password", data={"password": "brand-new-secret"}).status_code == 302
     assert sign_in_status(site, "lihua") == 401
     assert sign_in_status(site, "lihua", "brand-new-secret") == 302
     [reset] = events(site, "user.password_reset")
-    assert reset.payload == '{"username":"lihua"}'
+    assert reset.payload == '{"sessions_ended":0,"username":"lihua"}'
 
 
-def test_a_role_change_takes_effect_at_the_next_request(site):
+def test_a_role_change_ends_the_users_sessions_and_the_next_sign_in_has_the_new_roles(site):
     theirs, admin, target = signed_in(site, "lihua"), signed_in(site, "root"), user_row(site, "lihua")
     assert theirs.get("/registry").status_code == 403
     response = admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["personnel_office", "party_secretary"]})
     assert response.status_code == 302
-    assert theirs.get("/registry").status_code == 200
+    assert theirs.get("/registry").status_code == 302  # signed out: the session was of the old roles
+    assert signed_in(site, "lihua").get("/registry").status_code == 200
     assert user_row(site, "lihua").roles == {"personnel_office", "party_secretary"}
     [changed] = events(site, "user.roles_changed")
     assert '"before":["party_secretary"]' in changed.payload

@@ -44,14 +44,15 @@ def test_demo_commands_serve_and_the_demo_accounts_sign_in(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/login")
-        for username in ("organiser", "secretary", "auditor"):
+        # The shipped policy: the party secretary and the auditor set up a second factor at their first sign-in.
+        for username, lands_on in (("organiser", "/"), ("secretary", "/login/enrol"), ("auditor", "/login/enrol")):
             with requests.Session() as browser:
                 page = browser.get(f"{base}/login", timeout=10).text
                 token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
                 home = browser.post(f"{base}/login", timeout=30, data={
                     "username": username, "password": "cadreflow-demo", "csrf_token": token})
-                assert home.status_code == 200 and home.url == f"{base}/"
-                assert "欢迎" in home.text
+                assert home.status_code == 200 and home.url == f"{base}{lands_on}"
+                assert ("欢迎" if lands_on == "/" else "设置双因素登录") in home.text
     finally:
         server.terminate()
         server.wait(timeout=10)

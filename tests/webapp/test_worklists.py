@@ -41,6 +41,7 @@ def test_deadlines_show_and_overdue_rows_stand_out(app, bureau, clock):
     page = client.get("/inbox").get_data(as_text=True)
     assert "2026-09-18 00:00" in page and 'class="overdue"' not in page
     clock.at = beijing("2026-09-18 09:00")
+    client = signed_in(app, "discipline")  # days later: the earlier sign-in went idle long ago
     page = client.get("/inbox?sort=due").get_data(as_text=True)
     assert page.count('class="overdue"') == 2  # the discipline opinion and the complaint check
     assert 'My inbox' in page or "我的待办" in page

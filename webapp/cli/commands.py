@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from storage.migrate import upgrade
+from webapp.cli import accounts as accounts_cli
 from webapp.cli import exports
 from webapp.cli import registry as registry_cli
 from webapp.cli import timers as timer_cli
@@ -96,12 +97,15 @@ def create_user(username, roles, display_name, password_stdin):
 @click.command("create-token")
 @click.argument("username")
 @click.option("--label", default="", help="what the token is for")
+@click.option("--days", type=click.IntRange(1, accounts.MAX_TOKEN_DAYS), default=accounts.TOKEN_DAYS,
+              show_default=True, help="how many days the token works")
 @with_appcontext
-def create_token(username, label):
+def create_token(username, label, days):
     """Issue an API token; it is printed once, as the last line."""
     try:
         with _sessions().begin() as session:
-            token = accounts.create_token(session, accounts.find_user(session, username), label)
+            token = accounts.create_token(session, accounts.find_user(session, username), label,
+                                          at=current_app.extensions["cadreflow.clock"].now(), days=days)
     except CommandError as error:
         _fail(error)
     click.echo(_("API token of user %(username)s (shown this once only):", username=username))
@@ -148,8 +152,8 @@ def seed_demo():
         click.echo(f"  {username:<11} {name}  [{', '.join(roles)}]")
 
 
-COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, *timer_cli.COMMANDS, exports.audit_group,
-            *registry_cli.COMMANDS]
+COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, *accounts_cli.COMMANDS, *timer_cli.COMMANDS,
+            exports.audit_group, *registry_cli.COMMANDS]
 
 
 def register(app) -> None:

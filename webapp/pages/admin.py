@@ -10,12 +10,17 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from webapp import bounded
 from webapp import db
 from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
 from webapp.security import roles_required
+from workflows.accounts import MAX_TOKEN_DAYS
+from workflows.accounts import TOKEN_DAYS
 from workflows.accounts import admin as account_admin
+from workflows.accounts import sessions as server_sessions
+from workflows.accounts import throttle
 from workflows.actors import ROLE_NAMES
 from workflows.errors import DeployError
 from workflows.errors import InvalidData
@@ -93,6 +98,21 @@ def reset_password(user_id: int):
         current_app.config["PASSWORD_PROFILE"]))
 
 
+@bp.post("/users/<int:user_id>/unlock")
+@roles_required("admin")
+def unlock(user_id: int):
+    done = _("Account unlocked; the user can sign in again.")
+    return _change(user_id, done, lambda: account_admin.unlock(db.session(), current_actor(), now(), user_id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@roles_required("admin")
+def reset_two_factor(user_id: int):
+    done = _("Two-factor sign-in reset; the user sets it up again at the next sign-in.")
+    return _change(user_id, done, lambda: account_admin.reset_two_factor(db.session(), current_actor(), now(),
+                                                                         user_id))
+
+
 @bp.get("/tokens")
 @roles_required("admin")
 def tokens():
@@ -102,12 +122,16 @@ def tokens():
 @bp.post("/tokens")
 @roles_required("admin")
 def create_token():
-    user_id = request.form.get("user_id", type=int)
+    user_id = bounded.posted_id(request.form.get("user_id"))
     try:
         if user_id is None:
             raise InvalidData(_("Choose a user."), {"user_id": _("Choose the user the token is for.")})
+        days_given = request.form.get("days", "").strip()
+        days = bounded.posted_id(days_given) if days_given else TOKEN_DAYS
+        if days is None:
+            raise InvalidData(_("Give the days as a whole number."), {"days": _("Give the days as a whole number.")})
         row, token = account_admin.issue_token(db.session(), current_actor(), now(), user_id,
-                                               request.form.get("label", ""))
+                                               request.form.get("label", ""), days)
     except InvalidData as invalid:
         return form_again(_render_tokens, 422, errors=invalid.errors)
     # Not a redirect: the token is shown on this answer only (never in the session cookie, never again).
@@ -175,7 +199,9 @@ def _render_users(errors: dict | None = None, status: int = 200):
 def _render_user(user_id: int, errors: dict | None = None, status: int = 200, selected: list[str] | None = None):
     target = account_admin.get_user(db.session(), user_id)
     return render_template("admin/user.html", user=target, role_names=ROLE_NAMES, errors=errors or {},
-                           selected=set(target.roles if selected is None else selected)), status
+                           selected=set(target.roles if selected is None else selected),
+                           locked_until=throttle.locked_until(db.session(), target.username, now()),
+                           live_sessions=server_sessions.live_count(db.session(), target.id)), status
 
 
 def _render_tokens(errors: dict | None = None, status: int = 200, issued=None):
@@ -183,7 +209,8 @@ def _render_tokens(errors: dict | None = None, status: int = 200, issued=None):
     response = make_response(render_template(
         "admin/tokens.html", tokens=account_admin.list_tokens(session),
         users=[user for user in account_admin.list_users(session) if user.active],
-        errors=errors or {}, form=request.form if errors else {}, issued=issued), status)
+        errors=errors or {}, form=request.form if errors else {}, issued=issued, now=now(),
+        default_days=TOKEN_DAYS, max_days=MAX_TOKEN_DAYS), status)
     if issued is not None:
         response.headers["Cache-Control"] = "no-store"
     return response

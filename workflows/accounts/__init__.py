@@ -2,12 +2,13 @@
 
 import hashlib
 import secrets
+from datetime import datetime
+from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2 import profiles
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storage.base import utcnow
@@ -15,27 +16,17 @@ from storage.models import ApiToken
 from storage.models import Role
 from storage.models import User
 from storage.models import UserRole
+from workflows.accounts.passwords import check_password_policy
+from workflows.accounts.passwords import hasher
 from workflows.actors import ROLE_NAMES
 from workflows.actors import Actor
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
 from workflows.text import t
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
-
-# argon2id, RFC 9106 low-memory profile (64 MiB, t=3, p=4), pinned so a library
-# upgrade never silently weakens stored hashes; tests may use the cheapest profile.
-HASHERS = {
-    "standard": PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY),
-    "fast": PasswordHasher.from_parameters(profiles.CHEAPEST),
-}
-
-
-def hasher(profile: str = "standard") -> PasswordHasher:
-    """The password hasher of a cost profile."""
-    return HASHERS[profile]
-
+# An API token works this many days unless the administrator chooses otherwise.
+TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
 
 def ensure_roles(session: Session) -> None:
     """Create any missing row of the known roles."""
@@ -44,14 +35,6 @@ def ensure_roles(session: Session) -> None:
         if code not in present:
             session.add(Role(code=code, name_zh=name_zh, name_en=name_en))
     session.flush()
-
-
-def check_password_policy(password: str) -> None:
-    """Length rules only (no composition rules, as ASVS asks)."""
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidData(t("密码长度不符合要求"), {
-            "password": t("密码长度须在 {least} 到 {most} 个字符之间", least=MIN_PASSWORD_LENGTH,
-                          most=MAX_PASSWORD_LENGTH)})
 
 
 def create_user(session: Session, username: str, roles: list[str], *, password: str | None = None,
@@ -66,7 +49,7 @@ def create_user(session: Session, username: str, roles: list[str], *, password: 
         raise InvalidData(t("用户名已存在"), {"username": t("用户名 {username} 已存在", username=username)})
     user = User(username=username, display_name=display_name or username)
     if password is not None:
-        check_password_policy(password)
+        check_password_policy(password, username=username, display_name=user.display_name)
         user.password_hash = hasher(profile).hash(password)
     user.role_links = [UserRole(role_code=code) for code in sorted(set(roles))]
     session.add(user)
@@ -97,21 +80,35 @@ def authenticate(session: Session, username: str, password: str, profile: str = 
     return user
 
 
-def create_token(session: Session, user: User, label: str = "") -> str:
-    """Issue an API token for ``user``; only its sha256 is kept, the token is returned once."""
+def create_token(session: Session, user: User, label: str = "", *, at: datetime | None = None,
+                 days: int = TOKEN_DAYS) -> str:
+    """Issue an API token for ``user`` valid ``days`` days; only its sha256 is kept, the token is returned once."""
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token), label=label))
+    at = at or utcnow()
+    session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token), label=label, created_at=at,
+                         expires_at=at + timedelta(days=days)))
     session.flush()
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+def live_token(session: Session, token: str, at: datetime) -> ApiToken | None:
+    """The row of a bearer token that still works at ``at`` (not revoked, not expired, its user active), or None."""
     row = session.scalar(select(ApiToken).where(
         ApiToken.token_sha256 == _token_digest(token), ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
+    if row is None or not row.user.active or (row.expires_at is not None and row.expires_at <= at):
         return None
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str, at: datetime | None = None) -> User | None:
+    """The active user a live bearer token belongs to, or None."""
+    row = live_token(session, token, at or utcnow())
+    return row.user if row is not None else None
+
+
+def note_token_used(session: Session, token_id: int, at: datetime) -> None:
+    """Record when a token was last used."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
 
 
 def revoke_tokens(session: Session, user: User) -> None:

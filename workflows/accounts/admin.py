@@ -1,4 +1,5 @@
-"""What an administrator does to accounts: create, disable, reset passwords, set roles, issue and revoke tokens."""
+"""What an administrator does to accounts: create, disable, reset passwords and second factors, unlock, set roles,
+issue and revoke tokens."""
 
 import re
 from datetime import datetime
@@ -10,6 +11,9 @@ from storage.models import ApiToken
 from storage.models import User
 from storage.models import UserRole
 from workflows import accounts
+from workflows.accounts import sessions
+from workflows.accounts import throttle
+from workflows.accounts import two_factor
 from workflows.actors import ROLE_NAMES
 from workflows.actors import Actor
 from workflows.errors import InvalidData
@@ -50,7 +54,7 @@ def create_user(session: Session, actor: Actor, at: datetime, *, username: str, 
         errors["display_name"] = t("姓名最多 {limit} 个字符", limit=MAX_DISPLAY_NAME)
     _check_roles(roles, errors)
     try:
-        accounts.check_password_policy(password or "")
+        accounts.check_password_policy(password or "", username=username, display_name=display_name)
     except InvalidData as invalid:
         errors.update(invalid.errors)
     if errors:
@@ -70,19 +74,43 @@ def set_active(session: Session, actor: Actor, at: datetime, user_id: int, activ
         raise InvalidData(t("不能停用自己"), {"active": t("不能停用自己的账号，请由另一位管理员操作")})
     if user.active != active:
         user.active = active
+        ended = 0 if active else sessions.end_all(session, user.id, at, sessions.USER_DISABLED)
         audit.append(session, type_="user.enabled" if active else "user.disabled", actor=_as_admin(actor),
-                     at=at, payload={"username": user.username})
+                     at=at, payload={"username": user.username, **({} if active else {"sessions_ended": ended})})
     return user
 
 
 def reset_password(session: Session, actor: Actor, at: datetime, user_id: int, password: str,
                    profile: str = "standard") -> User:
-    """Give a user a new password (the record says that it changed, never what it is)."""
+    """Give a user a new password (the record says that it changed, never what it is); their sessions end."""
     user = get_user(session, user_id)
-    accounts.check_password_policy(password or "")
+    accounts.check_password_policy(password or "", username=user.username, display_name=user.display_name)
     user.password_hash = accounts.hasher(profile).hash(password)
+    ended = sessions.end_all(session, user.id, at, sessions.PASSWORD_RESET)
     audit.append(session, type_="user.password_reset", actor=_as_admin(actor), at=at,
-                 payload={"username": user.username})
+                 payload={"username": user.username, "sessions_ended": ended})
+    return user
+
+
+def unlock(session: Session, actor: Actor, at: datetime, user_id: int) -> User:
+    """Lift the lockout (and the delays) that failed sign-ins put on a user's account."""
+    user = get_user(session, user_id)
+    if throttle.unlock(session, user.username):
+        audit.append(session, type_="user.unlocked", actor=_as_admin(actor), at=at,
+                     payload={"username": user.username})
+    return user
+
+
+def reset_two_factor(session: Session, actor: Actor, at: datetime, user_id: int) -> User:
+    """Take away a user's second factor (a lost phone): they set it up again at their next sign-in."""
+    user = get_user(session, user_id)
+    if not two_factor.enabled(user):
+        raise InvalidData(t("未启用双因素登录"), {"two_factor": t("用户 {username} 未启用双因素登录",
+                                                            username=user.username)})
+    two_factor.disable(session, user)
+    ended = sessions.end_all(session, user.id, at, sessions.TWO_FACTOR_CHANGED)
+    audit.append(session, type_="user.two_factor_reset", actor=_as_admin(actor), at=at,
+                 payload={"username": user.username, "sessions_ended": ended})
     return user
 
 
@@ -103,8 +131,10 @@ def set_roles(session: Session, actor: Actor, at: datetime, user_id: int, roles:
         added = sorted(wanted - set(before))
         user.role_links = kept + [UserRole(role_code=code) for code in added]
         session.flush()
+        # A session signed in under the old roles (and perhaps without the second factor they now need) ends.
+        ended = sessions.end_all(session, user.id, at, sessions.ROLES_CHANGED)
         audit.append(session, type_="user.roles_changed", actor=_as_admin(actor), at=at, payload={
-            "username": user.username, "before": before, "after": sorted(wanted)})
+            "username": user.username, "before": before, "after": sorted(wanted), "sessions_ended": ended})
     return user
 
 
@@ -113,20 +143,23 @@ def list_tokens(session: Session) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
 
 
-def issue_token(session: Session, actor: Actor, at: datetime, user_id: int, label: str = "") -> tuple[ApiToken, str]:
-    """A new API token for a user: the row and the token itself, which is returned this once only."""
+def issue_token(session: Session, actor: Actor, at: datetime, user_id: int, label: str = "",
+                days: int = accounts.TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new API token for a user, valid ``days`` days: the row and the token itself, returned this once only."""
     user = get_user(session, user_id)
     label = (label or "").strip()
     if len(label) > MAX_LABEL:
         raise InvalidData(t("用途说明过长"), {"label": t("用途说明最多 {limit} 个字符", limit=MAX_LABEL)})
+    if not 1 <= days <= accounts.MAX_TOKEN_DAYS:
+        raise InvalidData(t("有效期不符合要求"), {"days": t("有效期须在 1 到 {most} 天之间",
+                                                         most=accounts.MAX_TOKEN_DAYS)})
     if not user.active:
         raise InvalidData(t("用户已停用"), {"user_id": t("用户 {username} 已停用，不能为其签发令牌",
                                                       username=user.username)})
-    token = accounts.create_token(session, user, label)
+    token = accounts.create_token(session, user, label, at=at, days=days)
     row = session.scalar(select(ApiToken).where(ApiToken.token_sha256 == accounts._token_digest(token)))
-    row.created_at = at
     audit.append(session, type_="user.token_created", actor=_as_admin(actor), at=at, payload={
-        "username": user.username, "token_id": row.id, "label": label})
+        "username": user.username, "token_id": row.id, "label": label, "expires_at": row.expires_at.isoformat()})
     return row, token
 
 
