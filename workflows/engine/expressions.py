@@ -2,12 +2,17 @@
 
 import ast
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from workflows.engine import expression_limits
+from workflows.engine import expression_rewrite
 from workflows.processes import model_functions
 from workflows.processes import selection_functions
 from workflows.text import t
@@ -73,17 +78,20 @@ def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozens
         if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
             if len(node.value) > MAX_EXPRESSION_LENGTH:
                 raise ExpressionRefused(t("字符串常量过长"))
+    problem = expression_rewrite.visible_problem(tree)
+    if problem:
+        raise ExpressionRefused(problem)
     return tree
 
 
 @lru_cache(maxsize=4096)
 def _compiled(source: str, mode: str, extra_names: frozenset[str]):
     tree = check(source, mode, extra_names)
-    return compile(tree, "<bpmn expression>", mode)
+    return compile(expression_rewrite.metered(tree), "<bpmn expression>", mode)
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """Evaluates only allow-listed code, with no builtins but the safe ones."""
+    """Evaluates only allow-listed code, with no builtins but the safe ones, each evaluation on its own meter."""
 
     def __init__(self):
         super().__init__({"__builtins__": {}, **allowed_functions()})
@@ -91,8 +99,11 @@ class RestrictedEnvironment(TaskDataEnvironment):
     def evaluate(self, expression, context, external_context=None):
         names = frozenset(external_context or ())
         code = _compiled(expression, "eval", names)
-        scope = {**self.globals, **(external_context or {}), **context}
-        return eval(code, scope)  # noqa: S307 (code passed the allow-list above)
+        scope = {**self.globals, **(external_context or {}), **context,
+                 expression_limits.METER: expression_limits.Meter()}
+        value = eval(code, scope)  # noqa: S307 (code passed the allow-list above)
+        expression_limits.check_written(value)
+        return value
 
     def execute(self, script, context, external_context=None):
         names = frozenset(external_context or ())
@@ -100,13 +111,55 @@ class RestrictedEnvironment(TaskDataEnvironment):
         self.check_for_overwrite(context, external_context or {})
         context.update(self.globals)
         context.update(external_context or {})
+        context[expression_limits.METER] = expression_limits.Meter()
         try:
             exec(code, context)  # noqa: S102 (code passed the allow-list above)
         finally:
+            context.pop(expression_limits.METER, None)
             self._remove_globals_and_functions_from_context(context, external_context)
+        # Shared lists cost little here but are written out in full with the case: measure them as written.
+        expression_limits.check_written(context)
         return True
+
+
+class LimitedScriptEngine(PythonScriptEngine):
+    """The engine's evaluator: a value over a limit stops the task with a message naming element, expression, limit."""
+
+    def evaluate(self, task, expression, external_context=None):
+        with _naming(task, expression):
+            value = super().evaluate(task, expression, external_context)
+        if expression == getattr(task.task_spec, "cardinality", None) and isinstance(value, int) \
+                and value > expression_limits.MAX_LOOP_INSTANCES:
+            # SpiffWorkflow makes one task per instance at once: refuse before it starts.
+            raise _named(task, expression, expression_limits.too_many_instances(value))
+        return value
+
+    def execute(self, task, script, external_context=None):
+        with _naming(task, script):
+            return super().execute(task, script, external_context)
+
+
+@contextmanager
+def _naming(task, source: str) -> Iterator[None]:
+    # SpiffWorkflow wraps every error in its own exception with an English text; keep ours, in Chinese, instead.
+    try:
+        yield
+    except SpiffWorkflowException as error:
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, expression_limits.TooLarge):
+            raise _named(task, source, cause) from None
+        raise
+
+
+def _named(task, source: str, error: Exception) -> expression_limits.TooLarge:
+    spec = task.task_spec
+    # A multi-instance task's own spec has no name: its instances' spec carries the element's.
+    inner = task.workflow.spec.task_specs.get(getattr(spec, "task_spec", None))
+    name = spec.bpmn_name or getattr(inner, "bpmn_name", None) or spec.bpmn_id
+    return expression_limits.TooLarge(t("元素 {element}（{name}）求值「{source}」时：{reason}", element=spec.bpmn_id,
+                                        name=name, source=" ".join(source.split())[:80], reason=error.args[0]))
 
 
 def make_script_engine() -> PythonScriptEngine:
     """The script engine every workflow of cadreflow runs with."""
-    return PythonScriptEngine(environment=RestrictedEnvironment())
+    return LimitedScriptEngine(environment=RestrictedEnvironment())

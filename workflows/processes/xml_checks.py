@@ -4,6 +4,7 @@ import re
 
 from lxml import etree
 
+from workflows.engine import expression_rewrite
 from workflows.engine import expressions
 from workflows.errors import DeployError
 from workflows.text import t
@@ -45,21 +46,35 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
 
 def _element_id(node: etree._Element) -> str:
     """The id of the nearest element that has one, for error messages."""
+    return _element(node).get("id", "?")
+
+
+def _element(node: etree._Element) -> etree._Element | dict:
+    """The nearest element that has an id (its name too is for the error message)."""
     while node is not None:
         if node.get("id"):
-            return node.get("id")
+            return node
         node = node.getparent()
-    return "?"
+    return {}
 
 
-def _check_code(source: str | None, mode: str, file: str, node: etree._Element, what: str) -> None:
+def _check_code(source: str | None, mode: str, file: str, node: etree._Element, what: str,
+                count: bool = False) -> None:
+    """Refuse ``source`` outside the allow-list (and, for a ``count`` of instances, a number beyond the limit)."""
     if source is None or not source.strip():
         return
     try:
         expressions.check(source, mode)
+        problem = expression_rewrite.loop_problem(source) if count else None
+        if problem:
+            raise expressions.ExpressionRefused(problem)
     except expressions.ExpressionRefused as refused:
-        raise DeployError(t("{what}不被允许：{refused}（{source}）", what=what, refused=refused.args[0],
-                            source=source.strip()[:80]), file, _element_id(node)) from None
+        element = _element(node)
+        message = t("{what}不被允许：{refused}（{source}）", what=what, refused=refused.args[0],
+                    source=source.strip()[:80])
+        if element.get("name"):
+            message = t("「{name}」的{message}", name=element.get("name"), message=message)
+        raise DeployError(message, file, element.get("id", "?")) from None
 
 
 def check_bpmn(root: etree._Element, file: str) -> None:
@@ -80,7 +95,9 @@ def check_bpmn(root: etree._Element, file: str) -> None:
                 raise DeployError(t("定时器表达式必须加引号，例如 \"{text}\"（表达式按 Python 求值）", text=text),
                                   file, _element_id(node))
             _check_code(text, "eval", file, node, t("定时器表达式"))
-    for tag in ("loopCardinality", "completionCondition", "condition"):
+    for node in root.iterfind(".//bpmn:loopCardinality", NS):
+        _check_code(node.text, "eval", file, node, t("多实例数量表达式"), count=True)
+    for tag in ("completionCondition", "condition"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             _check_code(node.text, "eval", file, node, t("表达式"))
     for node in root.iterfind(".//bpmn:script", NS):

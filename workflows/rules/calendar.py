@@ -55,11 +55,17 @@ def is_working_day(day: date, overrides: Mapping[date, bool] | None = None) -> t
         return day.weekday() < 5, True
 
 
+# About ten years of working days: longer than any period of the procedures (probation is one year).
+MAX_WORKING_DAYS = 2500
+
+
 def working_day_deadline(start: date, working_days: int,
                          overrides: Mapping[date, bool] | None = None) -> Deadline:
     """The ``working_days``-th working day counting from ``start`` (``start`` counts when it is a working day)."""
     if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
         raise ValueError(t("工作日天数须为正整数，收到 {value}", value=repr(working_days)))
+    if working_days > MAX_WORKING_DAYS:  # counted day by day: a number from a model's data must not run for minutes
+        raise ValueError(t("工作日天数最多 {most} 个，收到 {value}", most=MAX_WORKING_DAYS, value=working_days))
     counted: list[date] = []
     uncovered: set[int] = set()
     day = start
