@@ -172,11 +172,8 @@ def _held_page(template: str, held: throttle.Hold, **context):
 
 def _pending(user: User, next_step: str, secret: str | None = None):
     """The password was right; the sign-in waits for the second factor (for a few minutes at most)."""
-    lang = session.get("lang")
-    session.clear()
-    session[PENDING] = {"user_id": user.id, "since": now().isoformat(), **({"secret": secret} if secret else {})}
-    if lang:
-        session["lang"] = lang
+    pending = {"user_id": user.id, "since": now().isoformat(), **({"secret": secret} if secret else {})}
+    _fresh_session(**{PENDING: pending})
     return redirect(next_step)
 
 
@@ -191,14 +188,17 @@ def _pending_user() -> User | None:
 
 def _signed_in(user: User, second_factor: str) -> None:
     """A fresh cookie session at every sign-in, holding only the key of the new server-side session."""
-    lang = session.get("lang")
-    session.clear()
     key = sign_in.succeeded(db.session(), user, request.remote_addr, now(), second_factor=second_factor)
+    _fresh_session(**{SESSION_KEY: key})
     login_user(user)
     session.permanent = True
-    session[SESSION_KEY] = key
-    if lang:
-        session["lang"] = lang
+
+
+def _fresh_session(**values) -> None:
+    """Start the cookie session afresh with ``values``; only the chosen page language carries over."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(values, **({"lang": lang} if lang else {}))
 
 
 def _safe_next(target: str | None) -> str:

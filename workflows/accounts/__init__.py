@@ -100,12 +100,6 @@ def live_token(session: Session, token: str, at: datetime) -> ApiToken | None:
     return row
 
 
-def user_for_token(session: Session, token: str, at: datetime | None = None) -> User | None:
-    """The active user a live bearer token belongs to, or None."""
-    row = live_token(session, token, at or utcnow())
-    return row.user if row is not None else None
-
-
 def note_token_used(session: Session, token_id: int, at: datetime) -> None:
     """Record when a token was last used."""
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))

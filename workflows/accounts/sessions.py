@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -88,8 +89,7 @@ def end_all(session: Session, user_id: int, at: datetime, reason: str, *, keep_k
 
 def live_count(session: Session, user_id: int) -> int:
     """How many sessions of a user have not been ended (some may have gone idle since)."""
-    return len(session.scalars(select(UserSession.id).where(UserSession.user_id == user_id,
-                                                            UserSession.ended_at.is_(None))).all())
+    return session.scalar(select(func.count()).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None)))
 
 
 def _digest(key: str) -> str:

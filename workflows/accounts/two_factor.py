@@ -9,6 +9,7 @@ import pyotp
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -98,8 +99,7 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
 
 def recovery_codes_left(session: Session, user: User) -> int:
     """How many of a user's recovery codes are unused."""
-    return len(session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id,
-                                                              RecoveryCode.used_at.is_(None))).all())
+    return session.scalar(select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
 def _matching_step(secret: str, code: str, at: datetime, last_step: int | None) -> int | None:
