@@ -122,3 +122,12 @@ def test_parallel_guesses_cannot_slip_past_the_count(site):
 def _user_id(app, username) -> int:
     with app.extensions["cadreflow.sessions"]() as session:
         return session.scalar(select(User.id).where(User.username == username))
+
+
+def test_signing_in_and_out_keeps_the_chosen_language(site):
+    client = site.test_client()
+    client.post("/language/en")
+    assert client.post("/login", data={"username": "wangmin", "password": "password-123"}).status_code == 302
+    assert "Sign out" in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    assert "Sign in" in client.get("/login").get_data(as_text=True)

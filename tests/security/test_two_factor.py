@@ -144,3 +144,13 @@ def test_the_shell_can_rescue_an_administrator_who_lost_the_phone_or_is_locked_o
     assert len(rescued) == 2 and all(name.startswith("cli:") for name in rescued)
     refused = runner.invoke(args=["reset-two-factor", "nobody"])
     assert refused.exit_code == 1 and "nobody" in refused.output
+
+
+def test_sign_ins_with_a_second_factor_leave_nothing_on_the_addresses_count(site, clock):
+    """A whole office signs in from one address: right passwords and right codes are no failures."""
+    _, secret, _ = enrol(site, clock, "root")
+    for _ in range(12):
+        clock.advance(seconds=30)
+        client, step = password_step(site, "root")
+        assert client.post(step, data={"code": pyotp.TOTP(secret).at(clock.now())}).status_code == 302
+    assert site.test_client().post("/login", data={"username": "wangmin", "password": PASSWORD}).status_code == 302

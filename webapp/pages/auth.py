@@ -77,6 +77,7 @@ def login():
             sign_in.failed(record, username, address, now())
         flash(_("Wrong user name or password."), "error")
         return render_template("auth/login.html", form=form), 401
+    throttle.passed(db.session(), address)
     if two_factor.enabled(user):
         return _pending(user, url_for("auth.second_factor"))
     if two_factor.required(user, two_factor_roles()):
@@ -102,6 +103,7 @@ def second_factor():
             sign_in.failed(record, username, request.remote_addr, now(), sign_in.TWO_FACTOR_FAILED)
         flash(_("The code is not right, or it was used already. Enter the code your app shows now."), "error")
         return render_template("auth/code.html", form=form, user=db.session().get(User, user.id)), 401
+    throttle.passed(db.session(), request.remote_addr)
     _signed_in(user, "totp")
     return redirect(url_for("pages.index"))
 
@@ -136,7 +138,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         sign_in.signed_out(db.session(), current_user, session.get(SESSION_KEY), now())
         logout_user()
-        session.clear()
+        _fresh_session()
     return redirect(url_for("auth.login"))
 
 

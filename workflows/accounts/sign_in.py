@@ -31,7 +31,7 @@ def failed(session: Session, username: str, address: str | None, at: datetime, e
 
 def succeeded(session: Session, user: User, address: str | None, at: datetime, *, second_factor: str) -> str:
     """Start the user's session after a successful sign-in; returns its key for the cookie."""
-    throttle.succeeded(session, user.username, address)
+    throttle.succeeded(session, user.username)
     key = sessions.start(session, user.id, at, address or "")
     audit.append(session, type_="user.login", actor=Actor(user.id, user.username, frozenset(user.roles)), at=at,
                  payload={"ip": address, "second_factor": second_factor})

@@ -70,14 +70,18 @@ def failed(session: Session, username: str, at: datetime) -> bool:
     return True
 
 
-def succeeded(session: Session, username: str, address: str | None) -> None:
-    """The reserved attempt succeeded: the account starts afresh and the address's count takes this one back."""
-    session.execute(delete(SignInThrottle).where(SignInThrottle.key == account_key(username)))
+def passed(session: Session, address: str | None) -> None:
+    """A reserved attempt was right (a password, or a code): the address's count takes it back."""
     row = session.get(SignInThrottle, address_key(address), with_for_update=True)
     if row is not None:
         row.failures = max(0, row.failures - 1)
-        if row.failures <= ADDRESS_FREE_ATTEMPTS:
+        if row.failures < ADDRESS_FREE_ATTEMPTS:
             row.blocked_until = None
+
+
+def succeeded(session: Session, username: str) -> None:
+    """The whole sign-in succeeded: the account starts afresh."""
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key == account_key(username)))
 
 
 def unlock(session: Session, username: str) -> bool:
