@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test browser bench translations clean
+.PHONY: demo test browser fonts bench translations clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "cadreflow needs Python 3.11 or newer"; exit 1; }
@@ -23,21 +23,33 @@ $(VENV)/.installed-dev: $(BIN)/python setup.cfg pyproject.toml
 DEMO_KEY := instance/signing-key.pem
 DEMO_ENV := CADREFLOW_COOKIE_SECURE=false CADREFLOW_SIGNING_KEY=$(CURDIR)/$(DEMO_KEY)
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed fonts
 	@mkdir -p instance
 	@test -f $(DEMO_KEY) || CADREFLOW_COOKIE_SECURE=false $(BIN)/cadreflow audit keygen $(DEMO_KEY)
 	$(DEMO_ENV) $(BIN)/cadreflow init-db
 	$(DEMO_ENV) $(BIN)/cadreflow seed-demo
 	$(DEMO_ENV) $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000 --with-timers
 
+# The PDF papers embed a TrueType 宋体-style face (workflows/papers/fonts.py); elsewhere than Debian,
+# CADREFLOW_PAPER_FONT names one.
+PAPER_FONT := /usr/share/fonts/truetype/arphic/uming.ttc
+
+fonts:
+	@if [ -f $(PAPER_FONT) ] || [ -n "$$CADREFLOW_PAPER_FONT" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming; \
+	else \
+		echo "The PDF papers need a Chinese TrueType font: install fonts-arphic-uming or set CADREFLOW_PAPER_FONT"; \
+	fi
+
 # The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
 # work here); a CJK font makes the screenshots readable; pdftotext (poppler, with the CJK maps of
 # poppler-data) reads the exported PDFs back.
-BROWSER_PACKAGES := chromium fonts-wqy-microhei poppler-utils poppler-data
+BROWSER_PACKAGES := chromium fonts-wqy-microhei fonts-arphic-uming poppler-utils poppler-data
 
 browser:
 	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi && command -v pdftotext >/dev/null \
-		&& [ -d /usr/share/poppler/cMap ]; then exit 0; fi; \
+		&& [ -d /usr/share/poppler/cMap ] && [ -f $(PAPER_FONT) ]; then exit 0; fi; \
 	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	else \

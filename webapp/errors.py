@@ -21,8 +21,9 @@ from workflows.errors import EngineError
 from workflows.errors import Forbidden
 from workflows.errors import InvalidData
 from workflows.errors import NotFound
+from workflows.errors import Unavailable
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, EngineError: 422,
+STATUS = {Unavailable: 503, NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, EngineError: 422,
           DeployError: 422}
 
 

@@ -47,6 +47,12 @@ class EngineError(CommandError):
     code = "engine_error"
 
 
+class Unavailable(CommandError):
+    """A part of the installation the command needs is missing (a font, a setting); the operator must add it."""
+
+    code = "unavailable"
+
+
 class DeployError(CommandError):
     """A process definition was refused; says which file and which element."""
 

@@ -20,6 +20,13 @@ from storage.models.organisation import PostHeadcount
 from storage.models.organisation import Section
 from storage.models.organisation import SectionAssessment
 from storage.models.organisation import Unit
+from storage.models.papers import DocumentCounter
+from storage.models.papers import DocumentNumber
+from storage.models.papers import IssuedPaper
+from storage.models.personal import Award
+from storage.models.personal import CadrePhoto
+from storage.models.personal import FamilyMember
+from storage.models.personal import ResumeEntry
 from storage.models.processes import ProcessSpec
 from storage.models.records import AnnualAssessment
 from storage.models.records import RecommendationResult
@@ -33,6 +40,13 @@ from storage.models.users import UserRole
 from storage.models.users import UserSession
 
 __all__ = [
+    "Award",
+    "CadrePhoto",
+    "DocumentCounter",
+    "DocumentNumber",
+    "FamilyMember",
+    "IssuedPaper",
+    "ResumeEntry",
     "CalendarOverride",
     "AnnualAssessment",
     "Cadre",

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -37,6 +38,21 @@ class Cadre(Base):
     ft_major: Mapped[str | None] = mapped_column(String(120))
     pt_education_level: Mapped[str | None] = mapped_column(String(20))
     pt_degree: Mapped[str | None] = mapped_column(String(40))
+    # What the 干部任免审批表 adds (papers.md §1): each as the form writes it.
+    identity_no: Mapped[str | None] = mapped_column(String(18), index=True, unique=True)  # 公民身份号码, check digit valid
+    native_place: Mapped[str | None] = mapped_column(String(60))  # 籍贯
+    birthplace: Mapped[str | None] = mapped_column(String(60))  # 出生地
+    health: Mapped[str | None] = mapped_column(String(30))  # 健康状况
+    professional_title: Mapped[str | None] = mapped_column(String(80))  # 专业技术职务
+    expertise: Mapped[str | None] = mapped_column(String(200))  # 熟悉专业有何专长
+    ft_degree_school: Mapped[str | None] = mapped_column(String(200))  # 学位授予院校系及专业, when not the above
+    pt_school: Mapped[str | None] = mapped_column(String(120))
+    pt_major: Mapped[str | None] = mapped_column(String(120))
+    pt_degree_school: Mapped[str | None] = mapped_column(String(200))
+    # Written texts that replace the generated ones (an imported .lrmx, a hand correction); None = generate.
+    post_text: Mapped[str | None] = mapped_column(String(200))  # 现任职务 when no open post says it
+    rewards_text: Mapped[str | None] = mapped_column(Text)  # 奖惩情况
+    assessment_text: Mapped[str | None] = mapped_column(Text)  # 年度考核结果
     under_investigation: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)  # still in the section-level cadre pool
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
