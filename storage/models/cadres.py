@@ -39,7 +39,7 @@ class Cadre(Base):
     pt_education_level: Mapped[str | None] = mapped_column(String(20))
     pt_degree: Mapped[str | None] = mapped_column(String(40))
     # What the 干部任免审批表 adds (papers.md §1): each as the form writes it.
-    identity_no: Mapped[str | None] = mapped_column(String(18), index=True, unique=True)  # 公民身份号码, check digit valid
+    identity_no: Mapped[str | None] = mapped_column(String(18), index=True, unique=True)  # 公民身份号码
     native_place: Mapped[str | None] = mapped_column(String(60))  # 籍贯
     birthplace: Mapped[str | None] = mapped_column(String(60))  # 出生地
     health: Mapped[str | None] = mapped_column(String(30))  # 健康状况

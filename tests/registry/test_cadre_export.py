@@ -43,7 +43,7 @@ def test_an_export_re_imports_unchanged(sessions, clock):
     assert counts(summary) == {"干部": (0, 0, 84), "年度考核": (0, 0, 800), "处分": (0, 0, 2), "科室": (0, 0, 10),
                                "科室考核": (0, 0, 30),
                                "谈心谈话": (0, 0, 0), "备案": (0, 0, 0), "请假": (0, 0, 0),
-                               "职数": (0, 0, 0)}
+                               "职数": (0, 0, 0), "家庭成员": (0, 0, 309), "简历": (0, 0, 0), "奖励": (0, 0, 14)}
     assert not import_file(sessions, csv_data, "registry.csv").changed
     with sessions() as session:
         assert snapshot(session) == before
@@ -105,4 +105,4 @@ def test_a_workbook_without_known_sheets_is_refused(sessions):
     with sessions() as session, pytest.raises(CadreImportError) as raised:
         import_cadres(session, read_workbook(workbook({"Sheet1": []}), "empty.xlsx"))
     assert [str(error) for error in raised.value.cell_errors] == [
-        "文件中没有可导入的工作表，应有：干部、年度考核、处分、科室、科室考核、谈心谈话、备案、请假、职数"]
+        "文件中没有可导入的工作表，应有：干部、年度考核、处分、科室、科室考核、谈心谈话、备案、请假、职数、家庭成员、简历、奖励"]

@@ -35,14 +35,15 @@ def test_a_valid_workbook_imports_every_sheet(sessions):
     assert counts(summary) == {"干部": (4, 0, 0), "年度考核": (3, 0, 0), "处分": (1, 0, 0), "科室": (2, 0, 0),
                                "科室考核": (2, 0, 0),
                                "谈心谈话": (0, 0, 0), "备案": (0, 0, 0), "请假": (0, 0, 0),
-                               "职数": (0, 0, 0)}
+                               "职数": (0, 0, 0), "家庭成员": (0, 0, 0), "简历": (0, 0, 0), "奖励": (0, 0, 0)}
     assert (summary.units.created, summary.posts_closed, summary.changed) == (1, 0, True)
     assert steps == list(range(1, 13))
     assert str(summary) == ("干部：新增 4，更新 0，未变 0；年度考核：新增 3，更新 0，未变 0；"
                             "处分：新增 1，更新 0，未变 0；科室：新增 2，更新 0，未变 0；"
                             "科室考核：新增 2，更新 0，未变 0；谈心谈话：新增 0，更新 0，未变 0；"
                             "备案：新增 0，更新 0，未变 0；请假：新增 0，更新 0，未变 0；"
-                            "职数：新增 0，更新 0，未变 0；结束原任职务 0 条")
+                            "职数：新增 0，更新 0，未变 0；家庭成员：新增 0，更新 0，未变 0；"
+                            "简历：新增 0，更新 0，未变 0；奖励：新增 0，更新 0，未变 0；结束原任职务 0 条")
     with sessions() as session:
         zhang = cadre(session, "QP0101")
         assert (zhang.name, zhang.gender, zhang.birth_date, zhang.party_join_date, zhang.work_start_date) == (
@@ -101,7 +102,7 @@ def test_a_changed_post_closes_the_old_one(sessions):
     assert counts(summary) == {"干部": (1, 3, 0), "年度考核": (1, 1, 1), "处分": (0, 0, 1), "科室": (0, 0, 0),
                                "科室考核": (0, 0, 1),
                                "谈心谈话": (0, 0, 0), "备案": (0, 0, 0), "请假": (0, 0, 0),
-                               "职数": (0, 0, 0)}
+                               "职数": (0, 0, 0), "家庭成员": (0, 0, 0), "简历": (0, 0, 0), "奖励": (0, 0, 0)}
     assert summary.posts_closed == 2
     with sessions() as session:
         zhang = cadre(session, "QP0101")
@@ -171,7 +172,7 @@ def test_a_bad_workbook_imports_nothing_and_names_every_bad_cell(sessions):
         "年度考核表第 2 行「年度」：应为 1950 到 2100 之间的整数，收到“24”",
         "年度考核表第 3 行「等次」：只能填 优秀、称职、基本称职、不称职、不定等次、合格、基本合格、不合格，收到“良”",
         "处分表第 2 行「影响期至」：不能早于「决定日期」2025-01-15",
-        "Sheet2表：无法识别的工作表，工作表名称只能是：干部、年度考核、处分、科室、科室考核、谈心谈话、备案、请假、职数",
+        "Sheet2表：无法识别的工作表，工作表名称只能是：干部、年度考核、处分、科室、科室考核、谈心谈话、备案、请假、职数、家庭成员、简历、奖励",
     ]
     error = raised.value
     assert [str(cell) for cell in error.cell_errors] == expected

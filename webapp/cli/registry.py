@@ -16,6 +16,7 @@ from workflows.engine.clock import local_date
 from workflows.errors import CommandError
 from workflows.processes import local_rules
 from workflows.registry import edit
+from workflows.registry import personal
 from workflows.registry import scans
 from workflows.registry.workbook import exporting
 
@@ -53,10 +54,13 @@ def import_cadres(file: Path):
 @with_appcontext
 def export_cadres(file: Path):
     """Export the registry as .xlsx (all sheets) or .csv (the cadre sheet), by the file's suffix."""
+    csv = file.suffix.lower() == ".csv"
     with current_app.extensions["cadreflow.read_sessions"]() as session:
-        data = (exporting.export_csv(session) if file.suffix.lower() == ".csv"
-                else exporting.export_workbook(session))
+        data = exporting.export_csv(session) if csv else exporting.export_workbook(session)
     file.write_bytes(data)
+    with current_app.extensions["cadreflow.sessions"].begin() as session:  # personal information left the system
+        personal.record_export(session, _cli_actor(), current_app.extensions["cadreflow.clock"].now(),
+                               "registry_csv" if csv else "registry_xlsx", data)
     click.echo(_("Exported to %(file)s", file=file))
 
 

@@ -16,6 +16,7 @@ from webapp import bounded
 from webapp import db
 from webapp.pages import cadre_file
 from webapp.pages import posted_values
+from webapp.pages import registry_personal
 from webapp.pages.form_errors import form_again
 from webapp.security import current_actor
 from webapp.security import now
@@ -25,9 +26,11 @@ from workflows.errors import InvalidData
 from workflows.queries import paging
 from workflows.registry import cadre_records
 from workflows.registry import edit as registry_edit
+from workflows.registry import personal
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 bp.register_blueprint(cadre_file.bp)  # the cadre file's talks, filings and leave
+bp.register_blueprint(registry_personal.bp)  # the form's personal fields, family, 简历, awards and photo
 READERS = ("personnel_office", "admin", "auditor")
 EDITORS = ("personnel_office", "admin")
 PERSON_FORM = {field: ("date" if field.endswith("date") else "bool" if field == "under_investigation" else "text",
@@ -65,6 +68,11 @@ def detail(cadre_id: int):
 
 
 def _render_detail(cadre_id: int, errors: dict | None = None, status: int = 200):
+    cadre_records.get_cadre(db.session(), cadre_id)  # an unknown cadre is a 404, not a recorded view
+    actor = current_actor()  # before the request's session lets go of the user
+    with db.own_transaction() as write:  # the personal fields were seen: on record, though the page only reads
+        seen = cadre_records.get_cadre(write, cadre_id)
+        personal.record_view(write, actor, now(), seen.staff_no, "cadre_page_personal")
     session = db.session()
     cadre = cadre_records.get_cadre(session, cadre_id)
     cases = session.scalars(select(Case).where(Case.cadre_id == cadre.id).order_by(Case.id.desc())).all()
@@ -73,7 +81,8 @@ def _render_detail(cadre_id: int, errors: dict | None = None, status: int = 200)
         assessments=cadre_records.assessments_of(session, cadre_id),
         sanctions=cadre_records.sanctions_of(session, cadre_id),
         cases=cases, sections=_sections(), errors=errors or {}, form=request.form, today=today(),
-        age_on=cadre_records.age_on, **cadre_file.detail_context(session, cadre.id)), status
+        age_on=cadre_records.age_on, **cadre_file.detail_context(session, cadre.id),
+        **registry_personal.detail_context(session, cadre, today().year)), status
 
 
 @bp.route("/<int:cadre_id>/edit", methods=["GET", "POST"])

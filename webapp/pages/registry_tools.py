@@ -24,6 +24,7 @@ from workflows.errors import InvalidData
 from workflows.registry import cadre_records
 from workflows.registry import edit
 from workflows.registry import headcount
+from workflows.registry import personal
 from workflows.registry import scans
 from workflows.registry.workbook import exporting
 from workflows.registry.workbook import limits
@@ -92,12 +93,21 @@ def template():
 @roles_required(*READERS)
 def export(kind: str):
     if kind == "csv":
-        return _download(exporting.export_csv(db.session()), _("cadre-registry.csv"), "cadre-registry.csv",
-                         "text/csv; charset=utf-8")
+        return _download(_exported("registry_csv", exporting.export_csv(db.session())), _("cadre-registry.csv"),
+                         "cadre-registry.csv", "text/csv; charset=utf-8")
     if kind != "xlsx":
         message = _("Only xlsx or csv can be exported.")
         return render_template("errors/error.html", status=404, message=message, errors={}), 404
-    return _download(exporting.export_workbook(db.session()), _("cadre-registry.xlsx"), "cadre-registry.xlsx", XLSX)
+    return _download(_exported("registry_xlsx", exporting.export_workbook(db.session())), _("cadre-registry.xlsx"),
+                     "cadre-registry.xlsx", XLSX)
+
+
+def _exported(what: str, data: bytes) -> bytes:
+    """``data``, its export on record: it holds every cadre's identity number and family (personal information)."""
+    actor = current_actor()
+    with db.own_transaction() as write:
+        personal.record_export(write, actor, now(), what, data)
+    return data
 
 
 def _download(data: bytes, filename: str, ascii_name: str, mimetype: str) -> Response:

@@ -18,6 +18,7 @@ from storage.models import Section
 from storage.models import SectionAssessment
 from storage.models import Unit
 from workflows.registry.codes import default_retirement_category
+from workflows.registry.demo_personal import seed_personal
 
 SECTIONS = [
     ("BGS", "办公室"), ("ZZRS", "组织人事科"), ("ZCFG", "政策法规科"), ("SJZY", "数据资源科"),
@@ -84,6 +85,8 @@ def seed_registry(session: Session, today: date, seed: int = 20261122) -> int:
             _assessments(session, rng, cadre, today, index, slot)
     _section_assessments(session, rng, sections, today)
     _sanctions(session, today)
+    session.flush()
+    seed_personal(session, today, seed)  # a generator of its own: the data above stay as they were
     session.flush()
     return count
 

@@ -22,6 +22,7 @@ from workflows.record.canonical import sha256_hex
 from workflows.registry import codes as codes
 from workflows.registry.cadre_records import age_on
 from workflows.registry.cadre_records import get_cadre
+from workflows.registry.personal_checks import identity_agreement
 from workflows.registry.workbook.importing import ImportSummary
 from workflows.registry.workbook.importing import import_cadres
 from workflows.registry.workbook.importing import read_workbook
@@ -75,7 +76,13 @@ def check_person(values: dict, today: date) -> dict:
 def update_person(session: Session, actor: Actor, at: datetime, cadre_id: int, values: dict) -> Cadre:
     """Change a cadre's personal fields; the changes go on record."""
     cadre = get_cadre(session, cadre_id)
-    check_person({**{f: getattr(cadre, f) for f in PERSON_LABELS}, **values}, local_date(at))
+    merged = check_person({**{f: getattr(cadre, f) for f in PERSON_LABELS}, **values}, local_date(at))
+    if cadre.identity_no:  # the number certifies the date of birth and the sex: a change must agree with it
+        problems = identity_agreement(cadre.identity_no, merged)
+        if problems:
+            field = "birth_date" if merged["birth_date"] != cadre.birth_date else "gender"
+            raise InvalidData(t("干部信息有误：{problems}", problems=problems["identity_no"]),
+                              {field: problems["identity_no"]})
     changed = {field: [_plain(getattr(cadre, field)), _plain(value)] for field, value in values.items()
                if field in PERSON_LABELS and getattr(cadre, field) != value}
     for field, (_old, _new) in changed.items():
@@ -112,6 +119,7 @@ def appoint(session: Session, actor: Actor, at: datetime, cadre_id: int, post: d
         raise InvalidData(t("任职信息有误：{problems}", problems=joined(errors.values())), errors)
     if current is not None:
         current.end_date, current.end_reason = start, f"改任{post['title']}"
+    cadre.post_text = None  # a written 现任职务 described the post this appointment ends
     same_post = current is not None and current.section_id == section_id and current.title == post["title"]
     new = Post(cadre=cadre, section_id=section_id, title=post["title"], level=post.get("level") or None,
                is_leadership=bool(post.get("is_leadership")), civil_service_rank=post.get("civil_service_rank"),

@@ -6,6 +6,8 @@ from datetime import date
 from datetime import datetime
 
 from workflows.registry import codes as codes
+from workflows.registry import identity_no
+from workflows.registry.personal_checks import parse_month
 from workflows.text import t
 
 DATE_TEXT = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
@@ -168,3 +170,46 @@ class Whole:
     @property
     def hint(self) -> str:
         return f"整数，{self.low} 到 {self.high}"
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month as the 干部任免审批表 writes it: text YYYY.MM (YYYY-MM too), or an Excel date cell (its month)."""
+
+    choices = None
+    hint = "年月，格式 YYYY.MM（如 1986.05），也可以是 Excel 日期单元格"
+
+    def parse(self, raw: object) -> date | None:
+        if isinstance(raw, date):
+            return date(raw.year, raw.month, 1)
+        text = cell_text(raw)
+        if not text:
+            return None
+        try:
+            return parse_month(text)
+        except ValueError as bad:
+            raise BadCell(bad.args[0]) from None
+
+    def render(self, value: date | None) -> str | None:
+        return None if value is None else f"{value.year:04d}.{value.month:02d}"
+
+
+@dataclass(frozen=True)
+class IdentityNo:
+    """A 公民身份号码: 18 characters with a valid check digit; stored with a capital X, without spaces."""
+
+    choices = None
+    max_length = 18
+    hint = "18 位公民身份号码（末位校验码须正确），请以文本格式填写，以免 Excel 改为科学计数法"
+
+    def parse(self, raw: object) -> str | None:
+        text = cell_text(raw)
+        if not text:
+            return None
+        problem = identity_no.problem(text)
+        if problem:
+            raise BadCell(problem)
+        return identity_no.normalised(text)
+
+    def render(self, value: str | None) -> str | None:
+        return value

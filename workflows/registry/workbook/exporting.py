@@ -23,6 +23,7 @@ from storage.models import SectionAssessment
 from storage.models import Unit
 from workflows.registry import headcount
 from workflows.registry.workbook import file_sheets
+from workflows.registry.workbook import personal_sheets
 from workflows.registry.workbook.cells import Day
 from workflows.registry.workbook.cells import Whole
 from workflows.registry.workbook.cells import csv_escaped
@@ -49,6 +50,8 @@ GUIDE_NOTES = (
     "职数按科室代码和职务层次更新核定职数；文件中没有的科室、职务层次，系统中的核定职数保持不变。",
     "日期填 YYYY-MM-DD（如 1985-03-01），也可以用 Excel 的日期格式。",
     "谈心谈话、备案已有完全相同的一条时不重复添加；请假按干部编号和起止日期更新类别和备注，同一干部的请假期间不得重叠。",
+    "家庭成员、简历：文件中有某干部的行时，按文件中的顺序替换该干部的全部家庭成员或简历；奖励已有完全相同的一条时不重复添加。"
+    "公民身份号码和家庭成员是个人信息，请妥善保管本文件。",
     f"本“{GUIDE_SHEET}”工作表在导入时被忽略。",
 )
 
@@ -82,6 +85,7 @@ def registry_rows(session: Session) -> dict[str, list[dict]]:
         SECTIONS.name: sorted(sections, key=lambda row: row["code"]),
         SECTION_ASSESSMENTS.name: sorted(section_assessments, key=lambda row: (row["section_code"], row["year"])),
         **file_sheets.export_rows(session, staff_no),
+        **personal_sheets.export_rows(session, staff_no),
         **headcount.export_rows(session),
     }
 

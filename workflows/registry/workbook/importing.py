@@ -17,6 +17,7 @@ from storage.models import Unit
 from workflows.registry import headcount
 from workflows.registry.codes import default_retirement_category
 from workflows.registry.workbook import file_sheets
+from workflows.registry.workbook import personal_sheets
 from workflows.registry.workbook import sheets as spec
 from workflows.registry.workbook.reading import CadreImportError
 from workflows.registry.workbook.reading import ParsedRow
@@ -93,6 +94,7 @@ def import_cadres(session: Session, parsed: ParsedWorkbook,
         {unit.code: unit for unit in session.scalars(select(Unit))})
     errors = [*parsed.errors, *_check_against_registry(parsed, stored),
               *file_sheets.check(session, parsed, stored.cadres),
+              *personal_sheets.check(session, parsed, stored.cadres),
               *headcount.sheet_errors(parsed, stored.sections)]
     if errors:
         raise CadreImportError(errors)
@@ -113,6 +115,7 @@ def import_cadres(session: Session, parsed: ParsedWorkbook,
                    lambda row: stored.cadres[row.values["staff_no"]].id, summary, step)
     _write_sanctions(session, parsed, stored, summary, step)
     file_sheets.write(session, parsed, stored.cadres, summary, step)
+    personal_sheets.write(session, parsed, stored.cadres, summary, step)
     _upsert_yearly(session, parsed, spec.SECTION_ASSESSMENTS, SectionAssessment, "section_id",
                    lambda row: stored.sections[row.values["section_code"]].id, summary, step)
     headcount.write_sheet(session, parsed, stored.sections, summary, step)

@@ -18,9 +18,9 @@ MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an .xlsx's zip members together, as the
 MAX_RATIO = 100  # inflated / compressed, for a member of more than RATIO_FROM bytes; sheets compress 5 to 20 times
 RATIO_FROM = 1024 * 1024
 MAX_MEMBERS = 500  # zip members: a workbook of every sheet has about 20
-MAX_SHEETS = 20  # the registry has 9, and the template a 填写说明 sheet
+MAX_SHEETS = 20  # the registry has 12, and the template a 填写说明 sheet
 MAX_ROWS = 100_000  # per sheet, the header and empty rows included (as Excel numbers them)
-MAX_COLUMNS = 64  # per row; the widest sheet (干部) has 31
+MAX_COLUMNS = 64  # per row; the widest sheet (干部) has 44
 MAX_CELLS = 1_000_000  # in the whole file (and shared strings): what bounds the memory the rows take
 MAX_CELL_CHARS = 32_767  # Excel's own limit; each column's own length is checked when the cell is parsed
 # XML elements openpyxl holds at once: one row (its cells, inline strings, formatting runs) or one shared string,

@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 from functools import reduce
 
+from storage.models import Award
 from storage.models import Cadre
+from storage.models import FamilyMember
 from storage.models import Filing
 from storage.models import LeavePeriod
 from storage.models import Post
+from storage.models import ResumeEntry
 from storage.models import Sanction
 from storage.models import Section
 from storage.models import TalkRecord
@@ -14,8 +17,11 @@ from storage.models import Unit
 from workflows.errors import InvalidData
 from workflows.registry import cadre_file_codes as file_codes
 from workflows.registry import codes as codes
+from workflows.registry.personal_checks import TEXT_MAX
 from workflows.registry.workbook.cells import Choice
 from workflows.registry.workbook.cells import Day
+from workflows.registry.workbook.cells import IdentityNo
+from workflows.registry.workbook.cells import Month
 from workflows.registry.workbook.cells import Text
 from workflows.registry.workbook.cells import Whole
 from workflows.registry.workbook.cells import YesNo
@@ -99,6 +105,22 @@ CADRES = Sheet("干部", (
     Column("试用期止", "probation_end", Day(), example="2024-02-29", note="不早于试用期起"),
     Column("试用期结果", "probation_result", Choice(codes.PROBATION_RESULT), example="胜任"),
     Column("是否正在接受审查", "under_investigation", YesNo(), example="否", note="留空视为否"),
+    # What the 干部任免审批表 adds (the form's boxes); personal information, like the family sheet.
+    Column("公民身份号码", "identity_no", IdentityNo(), example="310229198503010015",
+           note="出生日期和性别须与本行（或系统中）登记的一致；不得与其他干部重复"),
+    Column("籍贯", "native_place", text_of(Cadre.native_place), example="上海青浦"),
+    Column("出生地", "birthplace", text_of(Cadre.birthplace), example="上海青浦"),
+    Column("健康状况", "health", text_of(Cadre.health), example="健康"),
+    Column("专业技术职务", "professional_title", text_of(Cadre.professional_title), example="工程师"),
+    Column("熟悉专业有何专长", "expertise", text_of(Cadre.expertise), example="数据治理"),
+    Column("全日制学位授予院校系及专业", "ft_degree_school", text_of(Cadre.ft_degree_school),
+           note="与毕业院校、所学专业不同时填写"),
+    Column("在职教育毕业院校", "pt_school", text_of(Cadre.pt_school), example="复旦大学"),
+    Column("在职教育所学专业", "pt_major", text_of(Cadre.pt_major), example="公共管理"),
+    Column("在职学位授予院校系及专业", "pt_degree_school", text_of(Cadre.pt_degree_school)),
+    Column("现任职务（手写）", "post_text", text_of(Cadre.post_text), note="留空则按现任职务生成"),
+    Column("奖惩情况（手写）", "rewards_text", Text(TEXT_MAX), note="留空则按奖励和处分记录生成"),
+    Column("年度考核结果（手写）", "assessment_text", Text(TEXT_MAX), note="留空则按近三年年度考核生成"),
 ), key=("staff_no",), group=POST_FIELDS)
 
 ASSESSMENTS = Sheet("年度考核", (
@@ -165,8 +187,35 @@ HEADCOUNT = Sheet("职数", (
     Column("核定职数", "approved", Whole(0, 99), True, "1", "现有实职超过核定职数的，页面显示超职数"),
 ), key=())  # one row per section and level: checked in workflows/headcount.py, naming the level in words
 
+# The 干部任免审批表's lists: a cadre's rows in the file replace theirs, in the file's order (awards: like 处分).
+FAMILY = Sheet("家庭成员", (
+    STAFF_NO,
+    Column("称谓", "relation", text_of(FamilyMember.relation), True, "妻子"),
+    Column("姓名", "name", text_of(FamilyMember.name), True, "李华"),
+    Column("出生年月", "birth_month", Month(), example="1986.05"),
+    Column("政治面貌", "political_status", text_of(FamilyMember.political_status), example="中共党员",
+           note="照填，如 中共党员、群众、共青团员"),
+    Column("工作单位及职务", "work_unit_post", text_of(FamilyMember.work_unit_post), example="上海市青浦区教育局科员",
+           note="每名干部最多 20 行；文件中有该干部的行时，替换其全部家庭成员"),
+), key=())
+RESUME = Sheet("简历", (
+    STAFF_NO,
+    Column("起始年月", "start_month", Month(), True, "2007.07"),
+    Column("终止年月", "end_month", Month(), example="2012.03", note="留空表示至今，只有该干部的最后一段可以留空"),
+    Column("单位及职务", "text", text_of(ResumeEntry.text), True, "上海市青浦区数据局办公室科员",
+           note="按时间顺序；文件中有该干部的行时，替换其全部简历；没有的干部按任职记录生成"),
+), key=())
+AWARDS = Sheet("奖励", (
+    STAFF_NO,
+    Column("日期", "awarded_on", Day(), True, "2021-12-20"),
+    Column("名称", "title", text_of(Award.title), True, "记三等功"),
+    Column("授予单位", "granted_by", text_of(Award.granted_by), example="上海市青浦区人民政府",
+           note="已有完全相同的一条时不重复添加"),
+), key=())
+PERSONAL_SHEETS = (FAMILY, RESUME, AWARDS)
+
 PERSON_FIELDS = tuple(column.field for column in CADRES.columns if column.field not in POST_FIELDS)
-SHEETS = (CADRES, ASSESSMENTS, SANCTIONS, SECTIONS, SECTION_ASSESSMENTS, *FILE_SHEETS, HEADCOUNT)
+SHEETS = (CADRES, ASSESSMENTS, SANCTIONS, SECTIONS, SECTION_ASSESSMENTS, *FILE_SHEETS, HEADCOUNT, *PERSONAL_SHEETS)
 SHEET_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
 
