@@ -17,6 +17,12 @@ class Event(StrEnum):
     CASE_CANCELLED = "case.cancelled"
     CASE_COMPLETED = "case.completed"
     ACCESS_DENIED = "access.denied"
+    # The papers of a case: they go on its record and leave its workflow alone (no state digest, no replay).
+    NUMBER_ISSUED = "papers.number_issued"
+    NUMBER_VOIDED = "papers.number_voided"
+    PAPER_ISSUED = "papers.issued"
+    FILING_PACKAGE_BUILT = "papers.filing_package_built"
+    FORM_VIEWED = "registry.form_viewed"  # a cadre's personal fields or form seen or exported (personal data)
 
 
 # The events that move a case's workflow: replay applies exactly these, in order.
@@ -26,7 +32,10 @@ TRANSITIONS = (Event.CASE_STARTED, Event.TASK_COMPLETED, Event.TIMER_FIRED, Even
 # Each event as the record's readers name it (translated at the edge, like every domain message).
 EVENT_NAMES = {Event.CASE_STARTED: t("发起案件"), Event.TASK_CLAIMED: t("认领"), Event.TASK_UNCLAIMED: t("释放"),
                Event.TASK_COMPLETED: t("办理"), Event.TIMER_FIRED: t("期限届满"), Event.MESSAGE_RECEIVED: t("收到消息"),
-               Event.CASE_CANCELLED: t("撤销案件"), Event.CASE_COMPLETED: t("办结"), Event.ACCESS_DENIED: t("拒绝访问")}
+               Event.CASE_CANCELLED: t("撤销案件"), Event.CASE_COMPLETED: t("办结"), Event.ACCESS_DENIED: t("拒绝访问"),
+               Event.NUMBER_ISSUED: t("编发文号"), Event.NUMBER_VOIDED: t("文号作废"),
+               Event.PAPER_ISSUED: t("出具文书"), Event.FILING_PACKAGE_BUILT: t("生成备案材料包"),
+               Event.FORM_VIEWED: t("查阅或导出干部个人信息")}
 
 
 class Status(StrEnum):

@@ -69,6 +69,12 @@ def _labelled(data: dict, schema: dict | None, people: People) -> list[tuple[str
     return shown
 
 
+# What a paper's event shows of its payload (workflows/papers): the paper, its number, its file and digest.
+PAPER_KEYS = (("title", t("文书")), ("number", t("文号")), ("file_name", t("文件")), ("sha256", "SHA-256"),
+              ("reason", t("原因")))
+OTHER_KEYS = (("name", t("任务")), ("reason", t("原因")))
+
+
 def steps(session: Session, case: Case, english: bool = False, viewer: Actor | None = None) -> list[Step]:
     """The events of ``case`` in order, with form data labelled by the form's own titles and read by name."""
     forms, people = case.spec.forms, People(session, english)
@@ -89,8 +95,8 @@ def steps(session: Session, case: Case, english: bool = False, viewer: Actor | N
             fields = _labelled(payload.get("payload") or {}, None, people)
         else:
             name = event_name(event.type)
-            fields = [(label, str(payload[key])) for key, label in (("name", t("任务")), ("reason", t("原因")))
-                      if payload.get(key)]
+            shown_keys = PAPER_KEYS if event.type.startswith("papers.") else OTHER_KEYS
+            fields = [(label, str(payload[key])) for key, label in shown_keys if payload.get(key)]
         files = [(item["name"], item["sha256"]) for value in (payload.get("data") or {}).values()
                  if isinstance(value, list) for item in value if isinstance(item, dict) and "sha256" in item]
         shown.append(Step(event.seq, parse_iso(event.at), event.type, name, event.actor, event.role, fields, files,

@@ -152,11 +152,14 @@ def _check_tail(case: dict, events: list, newest: int, verdict: BundleVerdict) -
         verdict.fail(last.seq, t("本案件最后一条记录与记录头不符"))
     closing, shown = CLOSING_TYPE.get(status), status_name(
         case_outcome.shown_status(status, case.get("outcome")))
+    # Papers issued and refusals after the closure go on the case's record without moving its workflow (no state
+    # digest): the closure is the last event that moved it, and it and all before it must be signed.
+    moved = next((event for event in reversed(events) if event.state_digest is not None), last)
     # A missing closure the head points at is named above; without a head, it stood after the last event.
-    if closing and last.type != closing and head_seq <= last.seq:
-        verdict.fail(last.seq + 1, t("案件状态为{status}，但最后一条记录不是 {closing}：seq {seq} 之后的记录缺失",
-                                     status=shown, closing=closing, seq=last.seq))
-    if verdict.uncovered and closing:
+    if closing and moved.type != closing and head_seq <= last.seq:
+        verdict.fail(moved.seq + 1, t("案件状态为{status}，但最后一条记录不是 {closing}：seq {seq} 之后的记录缺失",
+                                      status=shown, closing=closing, seq=moved.seq))
+    if verdict.uncovered and closing and events[-verdict.uncovered].seq <= moved.seq:
         first = events[-verdict.uncovered].seq
         signed = t("包中的检查点止于 seq {seq}", seq=newest) if newest else t("包中没有签名检查点")
         verdict.fail(first, t("案件{status}，但 seq {first} 起的 {count} 条记录"
