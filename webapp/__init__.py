@@ -25,13 +25,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.i18n import select_locale
     from webapp.pages import account
     from webapp.pages import admin
+    from webapp.pages import approval_form
     from webapp.pages import audit
     from webapp.pages import auth
+    from webapp.pages import case_papers
     from webapp.pages import case_start
     from webapp.pages import cases
     from webapp.pages import headcount
     from webapp.pages import home
     from webapp.pages import registry as registry_pages
+    from webapp.pages import registry_lrmx
     from webapp.pages import registry_tools
     from webapp.pages import tasks
     from webapp.security import install_response_hooks
@@ -75,9 +78,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(registry_pages.bp)
     app.register_blueprint(registry_tools.bp)
+    app.register_blueprint(registry_lrmx.bp)
+    app.register_blueprint(approval_form.bp)
     app.register_blueprint(headcount.bp)
     app.register_blueprint(case_start.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(case_papers.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(audit.bp)

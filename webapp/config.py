@@ -21,6 +21,16 @@ SETTINGS = {
     "CHECKPOINT_EVERY": (100, "sign a checkpoint after this many events (and at every case closure)"),
     "CHECKPOINT_MINUTES": (15, "sign a checkpoint when the last one is this old and events came since"),
     "DB_APP_ROLE": (None, "PostgreSQL role the app connects as: init-db grants it INSERT/SELECT only on the record"),
+    "STAGING_DIR": (None, "folder for uploads awaiting their confirmation (.lrmx import); default "
+                          "<instance>/upload-staging"),
+    # The bureau on its papers (workflows/papers/bureau.py); unset: the demo bureau's made-up details.
+    "BUREAU_NAME": (None, "the bureau's name on its notices (default 上海市青浦区数据局)"),
+    "BUREAU_PREFIX": (None, "机关代字 of its document numbers, 青数〔2026〕5号 (default 青数)"),
+    "BUREAU_PHONE": (None, "telephone the 任前公示 and 考察预告 give for reports"),
+    "BUREAU_ADDRESS": (None, "postal address the notices give for letters"),
+    "BUREAU_EMAIL": (None, "e-mail address the notices give for reports"),
+    "PAPER_FONT": (None, "TrueType Chinese font file the PDF papers embed (workflows/papers/fonts.py reads it)"),
+    "PAPER_TEMPLATES": (None, "folder of the bureau's own notice templates (<kind>.j2), used before the packaged ones"),
 }
 MIN_SECRET_LENGTH = 32
 

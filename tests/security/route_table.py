@@ -55,10 +55,22 @@ ACCESS = {
     ("registry.appoint", "POST"): EDITORS, ("registry.classify_post", "POST"): EDITORS,
     ("registry.cadre_file.add", "POST"): EDITORS, ("registry.cadre_file.edit", "GET"): EDITORS,
     ("registry.cadre_file.edit", "POST"): EDITORS, ("registry.cadre_file.delete", "POST"): EDITORS,
+    # The form's personal fields (identity number, family, 简历, awards, photo): the registry's editors change them,
+    # its readers see the photo (the cadre page's other parts are registry.detail's).
+    **{(f"registry.personal.{name}", method): EDITORS for name in ("edit", "edit_family", "edit_resume", "edit_award",
+                                                                   "edit_photo") for method in ("GET", "POST")},
+    ("registry.personal.generate_resume", "POST"): EDITORS, ("registry.personal.delete_award", "POST"): EDITORS,
+    ("registry.personal.photo", "GET"): READ_ALL,
     ("registry_tools.scan", "GET"): READ_ALL, ("registry_tools.structure", "GET"): READ_ALL,
     ("registry_tools.template", "GET"): READ_ALL, ("registry_tools.export", "GET"): READ_ALL,
     ("registry_tools.import_form", "GET"): EDITORS, ("registry_tools.import_form", "POST"): EDITORS,
     ("headcount.show", "GET"): READ_ALL, ("headcount.save", "POST"): EDITORS,
+    # The 干部任免审批表 holds personal information: the registry's readers (workflows.papers.approval_export).
+    # The .lrmx file: its export is the form's (readers); an import writes the registry (editors).
+    ("registry_lrmx.export", "GET"): READ_ALL, ("registry_lrmx.upload", "GET"): EDITORS,
+    ("registry_lrmx.upload", "POST"): EDITORS, ("registry_lrmx.preview", "GET"): EDITORS,
+    ("registry_lrmx.confirm", "POST"): EDITORS,
+    ("approval_form.download", "GET"): READ_ALL, ("api.approval_form_file", "GET"): READ_ALL,
     ("case_start.new", "GET"): STARTERS, ("case_start.create", "POST"): STARTERS,
     ("case_start.from_scan", "POST"): STARTERS,
     ("case_pages.index", "GET"): READ_ALL, ("case_pages.show", "GET"): case_readers(),
@@ -66,6 +78,12 @@ ACCESS = {
     # catching one (access.check_delivers_messages): the selection's is the office's, who read every case.
     ("case_pages.attachment", "GET"): case_readers(), ("case_pages.message", "POST"): case_readers(WRITERS),
     ("case_pages.withdraw", "POST"): case_readers(CANCEL),
+    # The case's papers and the register of numbers: the office and admins issue and void, auditors read
+    # (workflows.papers.numbers.ISSUER_ROLES; the issued files and the register: the registry's readers).
+    ("case_papers.draft", "GET"): EDITORS, ("case_papers.issue", "POST"): EDITORS,
+    ("case_papers.issued", "GET"): READ_ALL, ("case_papers.void_on_case", "POST"): EDITORS,
+    ("case_papers.package", "POST"): EDITORS, ("case_papers.register", "GET"): READ_ALL,
+    ("case_papers.take_number", "POST"): EDITORS, ("case_papers.void", "POST"): EDITORS,
     ("tasks.show", "GET"): task_actors(), ("tasks.complete", "POST"): task_actors(),
     ("tasks.claim", "POST"): task_actors(), ("tasks.release", "POST"): task_actors(),
     **{(f"audit_pages.{name}", "GET"): AUDIT for name in ("index", "case", "verify_case", "record_pdf", "bundle",

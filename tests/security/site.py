@@ -86,6 +86,7 @@ def build(url: str) -> Site:
     with site.sessions() as session:
         cadre_id = session.scalar(select(Cadre.id).where(Cadre.staff_no.not_in(IN_THE_CASE), Cadre.active)
                                   .order_by(Cadre.staff_no).limit(1))
+        staff_no = session.scalar(select(Cadre.staff_no).where(Cadre.id == cadre_id))
         target = session.scalar(select(User.id).where(User.username == "target"))
         token_id = session.scalar(select(ApiToken.id).where(ApiToken.user_id == target))
     answer = site.client("personnel_office").post(f"/registry/{cadre_id}/file/talk", data=TALK)
@@ -105,6 +106,11 @@ def build(url: str) -> Site:
         "user_id": [("target", target)], "token_id": [("target", token_id)],
         "sha256": [("attachment", stored["sha256"])], "name": [("complaint", "complaint")],
         "code": [("en", "en")], "kind": [("csv", "csv")],
+        "staff_no": [("cadre", staff_no)], "fmt": [("pdf", "pdf")],
+        # No paper is issued and no number taken on the site: the routes answer 404 to those let in.
+        "paper_id": [("none", 1)], "number_id": [("none", 1)],
+        # Another cadre's award: the award routes answer 404 to those let in (and delete nothing).
+        "award_id": [("other", 1)],
     }
     return site
 

@@ -19,6 +19,7 @@ from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
 from tests.webapp.conftest import make_app
 from workflows.engine.clock import FixedClock
+from workflows.registry import awards
 from workflows.registry import cadre_file
 from workflows.registry import cadre_records
 
@@ -40,6 +41,7 @@ class Site:
     cases: dict[str, int]
     cadre_id: int
     leave_id: int
+    award_id: int
     users: dict[str, int]
     roles: dict[str, set[str]]
     done_task: str
@@ -72,7 +74,9 @@ def build(folder: Path) -> Site:
         leave = cadre_file.add(session, bureau.people["organiser"], clock.now(), cadre_file.LEAVE, cadre.id,
                                {"leave_kind": "sick", "leave_start": date(2026, 11, 2),
                                 "leave_end": date(2026, 11, 6), "leave_note": "病假"})
-        cadre_id, leave_id = cadre.id, leave.id
+        award = awards.add_award(session, bureau.people["organiser"], clock.now(), cadre.id, {
+            "awarded_on": date(2025, 12, 20), "title": "嘉奖", "granted_by": "上海市青浦区人民政府"})
+        cadre_id, leave_id, award_id = cadre.id, leave.id, award.id
     clock.at = START  # the running cases start on the same morning as the finished one did
     cases["rotation"] = rotation_steps.start(bureau, "QP0001").id
     cases["second_line"] = second_line_steps.start(bureau).id
@@ -88,7 +92,7 @@ def build(folder: Path) -> Site:
         people = session.scalars(select(User)).all()
         users, roles = {user.username: user.id for user in people}, {user.username: set(user.roles) for user in people}
         done_task = session.scalar(select(HumanTask.id).where(HumanTask.case_id == cases["finished"]).limit(1))
-    return Site(app, clock, cases, cadre_id, leave_id, users, roles, done_task)
+    return Site(app, clock, cases, cadre_id, leave_id, award_id, users, roles, done_task)
 
 
 def _finished(bureau: Bureau):

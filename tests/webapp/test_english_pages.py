@@ -53,7 +53,10 @@ def route_values(site, username: str) -> dict[str, list]:
     other = next(row.id for row in site.open_tasks() if row.id not in mine)
     return {"case_id": sorted(site.cases.values()), "task_id": [*mine, other, site.done_task],
             "cadre_id": [site.cadre_id], "kind_name": ["leave"], "record_id": [site.leave_id],
-            "user_id": [site.users["organiser"]], "kind": ["xlsx", "csv", "pdf"], "sha256": ["0" * 64]}
+            "user_id": [site.users["organiser"]], "kind": ["xlsx", "csv", "pdf"], "sha256": ["0" * 64],
+            "award_id": [site.award_id], "staff_no": ["QP0026", "QP9999"],
+            # A case's papers: a draft of each format; no paper is issued nor number taken on the site (404).
+            "fmt": ["pdf", "docx"], "paper_id": [1], "number_id": [1]}
 
 
 def get_pages(site, username: str) -> list[str]:

@@ -82,6 +82,26 @@ CASE_FILTERS = [
 ]
 
 
+STAFF_NO = {"name": "staff_no", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}}
+APPROVAL_FORM_PARAMS = [
+    STAFF_NO,
+    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["pdf", "docx"], "default": "pdf"}},
+    {"name": "case", "in": "query", "description": "a case concerning the cadre, readable by the caller",
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}]
+FILES = {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"schema": {
+             "type": "string",
+             "contentMediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}}}
+
+
+def _file(op: dict) -> dict:
+    """An operation answering a file download (Content-Disposition names it) instead of JSON."""
+    op["responses"]["200"] = {"description": "the file, as an attachment", "content": FILES, "headers": {
+        "Content-Disposition": {"description": "attachment; filename*=UTF-8''干部任免审批表-{姓名}.{format}",
+                                "schema": {"type": "string"}}}}
+    return op
+
+
 def _paged(op: dict) -> dict:
     """An operation answered a page at a time: ``Link`` to the next page."""
     op["responses"]["200"]["headers"] = {"Link": {
@@ -114,6 +134,10 @@ def _paths() -> dict:
         "/tasks/{task_id}/unclaim": {"post": _op("release a claimed task", "Case", write, params=[TASK_ID])},
         "/tasks/{task_id}/complete": {"post": _op("complete a task with form data", "Case", write,
                                                   body="Complete", idempotent=True, params=[TASK_ID])},
+        "/cadres/{staff_no}/approval-form": {"get": _file(_op(
+            "a cadre's 干部任免审批表 as PDF or Word (case=N: with 拟任/拟免职务 and 任免理由 of case N); "
+            "the office, admins and auditors; each one on record", "Error", "403 404 422",
+            params=APPROVAL_FORM_PARAMS))},
     }
 
 

@@ -8,6 +8,7 @@ from webapp import bounded
 from webapp import case_access
 from webapp import db
 from webapp.api.blueprint import bp
+from webapp.pages import approval_form
 from webapp.pages import waiting_text
 from webapp.security import current_actor
 from webapp.security import now
@@ -163,3 +164,9 @@ def verify_case(case_id: int):
     return {"chain_ok": chain.ok, "replay_ok": replayed.ok,
             "first_bad_seq": min(first_bad) if first_bad else None,
             "reason": chain.reason or replayed.reason, "events": chain.checked}
+
+
+@bp.get("/cadres/<staff_no>/approval-form")
+def approval_form_file(staff_no: str):
+    """A cadre's 干部任免审批表 (format=pdf or docx; case=N: as case N proposes them), for the registry's readers."""
+    return approval_form.respond(staff_no, request.args.get("format", "pdf"), bounded.query_int("case"))

@@ -11,7 +11,11 @@ from flask.cli import with_appcontext
 
 from storage.migrate import upgrade
 from webapp.cli import accounts as accounts_cli
+from webapp.cli import approval_form as approval_form_cli
 from webapp.cli import exports
+from webapp.cli import notices as notices_cli
+from webapp.cli import papers as papers_cli
+from webapp.cli import papers_lrmx as lrmx_cli
 from webapp.cli import registry as registry_cli
 from webapp.cli import timers as timer_cli
 from webapp.cli.language import _
@@ -153,7 +157,8 @@ def seed_demo():
 
 
 COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, *accounts_cli.COMMANDS, *timer_cli.COMMANDS,
-            exports.audit_group, *registry_cli.COMMANDS]
+            exports.audit_group, *registry_cli.COMMANDS, *approval_form_cli.COMMANDS,
+            *lrmx_cli.COMMANDS, *notices_cli.COMMANDS, *papers_cli.COMMANDS]
 
 
 def register(app) -> None:
