@@ -201,3 +201,30 @@ def test_a_candidate_not_in_the_case_is_refused(appointed):
         issue(appointed, "inspection_material", "QP0018")
     with pytest.raises(InvalidData):
         issue(appointed, "inspection_material")  # a per-candidate paper names its candidate
+
+
+def test_the_number_typed_on_the_notice_step_is_the_register_s_and_the_notice_carries_it(bureau):
+    """⑮ took any typed 任职文号 and issuing the 任职通知 then took a second number: two numbers for one notice."""
+    run = steps.to_vote(bureau)
+    steps.vote(run, {member: "approve" for member in steps.MEMBERS})
+    steps.publish(run)
+    run.wait_for("publicity_period")
+    office = run.bureau.people["organiser"]
+    with run.bureau.sessions.begin() as session:  # the office takes the notice's number from the register first
+        taken = numbers.issue(session, office, run.bureau.clock.now(), prefix="青数", kind="appointment_notice",
+                              title="任职通知（崔英）", case_id=run.id)
+        spoilt = numbers.issue(session, office, run.bureau.clock.now(), prefix="青数", kind="appointment_notice",
+                               title="任职通知（崔英）", case_id=run.id)
+        numbers.void(session, office, run.bureau.clock.now(), spoilt.id, "打印有误")
+    notice = {"notice_date": "2026-10-12"}
+    for typed, expected in (("青数〔2026〕9号", "不在文号登记簿中"), ("青数〔2026〕2号", "已作废（打印有误）")):
+        with pytest.raises(InvalidData) as refused:
+            run.do("appointment_notice", {**notice, "document_no": typed})
+        assert expected in refused.value.errors["document_no"]
+    run.do("appointment_notice", {**notice, "document_no": "青数〔2026〕1号"})
+    paper = issue(run, "appointment_notice")
+    with run.bureau.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentNumber)) == 2  # no third number
+        assert session.get(DocumentNumber, paper.document_number_id).serial == taken.serial == 1
+        assert session.get(DocumentNumber, paper.document_number_id).sha256 == paper.sha256
+    assert "青数〔2026〕1号" in pdf_text(paper.content)

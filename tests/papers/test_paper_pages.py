@@ -226,3 +226,47 @@ def test_the_commands(site, tmp_path):
     for args in (["filing-package", "99999", "--out", str(out)], ["issue-number", "--title", " "],
                  ["filing-package", str(site.run.id), "--out", str(out), "--by", "member1"]):
         assert runner.invoke(args=args).exit_code == 1, args
+
+
+@pytest.fixture
+def at_the_notice(db_url):
+    """A selection whose ⑮ (任职通知) is open: the publicity over, the notice not yet made."""
+    clock = FixedClock(START)
+    app = make_app(db_url, clock)
+    bureau = Bureau(app.extensions["cadreflow.sessions"], clock, ["cadre_selection.bpmn"])
+    run = steps.to_vote(bureau)
+    steps.vote(run, {member: "approve" for member in steps.MEMBERS})
+    steps.publish(run)
+    run.wait_for("publicity_period")
+    with serving(app) as base:
+        yield Site(app, bureau, run, base)
+    app.extensions["cadreflow.engine"].dispose()
+
+
+def test_the_open_notice_step_offers_its_number_first_and_two_clicks_take_one(at_the_notice):
+    """⑮'s 任职文号 was typed by hand while the 任职通知 took another number: the page now takes it first."""
+    site = at_the_notice
+    office = site.browser("organiser")
+    section = papers_section(office.get(f"{site.base}/cases/{site.run.id}").text)
+    assert 'class="inline take-step-number"' in section
+    url = f"{site.base}/cases/{site.run.id}/papers/appointment_notice/number"
+    fields = {"csrf_token": token(section)}
+    start, answers = threading.Barrier(2), []
+
+    def click():
+        start.wait()
+        answers.append(office.post(url, data=fields, allow_redirects=False).status_code)
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert answers == [303, 303] and site.count(DocumentNumber) == 1
+    section = papers_section(office.get(f"{site.base}/cases/{site.run.id}").text)
+    assert "青数〔2026〕1号" in section and "take-step-number" not in section
+    site.run.do("appointment_notice", {"document_no": "青数〔2026〕1号", "notice_date": "2026-10-12"})
+    assert "take-step-number" not in papers_section(office.get(f"{site.base}/cases/{site.run.id}").text)
+    member = site.browser("member1")
+    own = {"csrf_token": token(member.get(f"{site.base}/").text)}
+    assert member.post(url, data=own, allow_redirects=False).status_code == 403 and site.count(DocumentNumber) == 1

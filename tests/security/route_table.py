@@ -80,6 +80,7 @@ ACCESS = {
     ("case_pages.withdraw", "POST"): case_readers(CANCEL),
     # The case's papers and the register of numbers: the office and admins issue and void, auditors read
     # (workflows.papers.numbers.ISSUER_ROLES; the issued files and the register: the registry's readers).
+    ("case_papers.take_step_number", "POST"): EDITORS,
     ("case_papers.draft", "GET"): EDITORS, ("case_papers.issue", "POST"): EDITORS,
     ("case_papers.issued", "GET"): READ_ALL, ("case_papers.void_on_case", "POST"): EDITORS,
     ("case_papers.package", "POST"): EDITORS, ("case_papers.register", "GET"): READ_ALL,

@@ -34,6 +34,7 @@ from workflows.papers import catalogue
 from workflows.papers import filing_package
 from workflows.papers import issuing
 from workflows.papers import numbers
+from workflows.papers import typed_numbers
 from workflows.papers.bureau import BureauDetails
 from workflows.queries import paging
 
@@ -114,6 +115,22 @@ def issue(case_id: int, kind: str):
     return _back(case_id)
 
 
+@bp.post("/cases/<int:case_id>/papers/<kind>/number")
+@of_case
+@roles_required(*ISSUERS)
+def take_step_number(case_id: int, kind: str):
+    """Take the number the open step's form records (⑮'s 任职文号) before the notice itself is made."""
+    case_access.readable_case(case_id)
+    title = catalogue.kinds()[kind].title if kind in catalogue.kinds() else kind
+    try:
+        number = typed_numbers.take_for_step(db.session(), current_actor(), now(), case_id, kind,
+                                             prefix=bureau().prefix, title=title)
+    except (Conflict, InvalidData) as refused:
+        return _refused_on_case(case_id, refused)
+    flash(_("Number %(number)s issued: enter it on the form of the step.", number=numbers.formatted(number)), "ok")
+    return _back(case_id)
+
+
 @bp.get("/cases/<int:case_id>/papers/issued/<int:paper_id>")
 @of_case
 @roles_required(*READERS)
@@ -178,7 +195,9 @@ def section(case) -> dict | None:
         filing = may_issue and bool(filing_package.appointee_of(session, case))
     except (Conflict, InvalidData):
         filing = False
-    return {"offered": offered, "issued": rows, "may_issue": may_issue, "filing": filing,
+    step_numbers = [{"kind": kind, "title": kinds[kind].title, "number": numbers.formatted(row) if row else None}
+                    for kind, row in typed_numbers.waiting(session, case.id)] if may_issue else []
+    return {"offered": offered, "issued": rows, "may_issue": may_issue, "filing": filing, "step_numbers": step_numbers,
             "approval_route": "approval_form.download" in current_app.view_functions}
 
 

@@ -16,9 +16,12 @@ from workflows.commands.cases import plain_object
 from workflows.commands.recipe import CaseCommand
 from workflows.engine import transitions
 from workflows.errors import Conflict
+from workflows.errors import InvalidData
+from workflows.forms import document_numbers
 from workflows.forms import form_checks
 from workflows.queries.case_reads import case_summary
 from workflows.record import audit
+from workflows.text import joined
 from workflows.text import t
 from workflows.vocabulary import Event
 
@@ -78,6 +81,8 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
     schema = case.spec.forms.get(row.bpmn_id)
     clean = (form_checks.prepare(session, schema, data, task.data, at, actor) if schema
              else plain_object(data))
+    if errors := document_numbers.problems(session, case.id, row.bpmn_id, clean):
+        raise InvalidData(t("表单数据有误：{problems}", problems=joined(errors.values())), errors)
     payload = {"task_id": row.id, "task": engine.task_key(command.workflow, task), "bpmn_id": row.bpmn_id,
                "name": row.name, "data": clean}
     answer = command.apply(transitions.task_completed, task, clean, event=Event.TASK_COMPLETED, payload=payload,

@@ -21,8 +21,11 @@ from workflows.actors import Actor
 from workflows.commands.case_state import lock_case
 from workflows.errors import Conflict
 from workflows.errors import NotFound
+from workflows.forms import document_numbers
+from workflows.papers import case_record
 from workflows.papers import catalogue
 from workflows.papers import numbers
+from workflows.papers import typed_numbers
 from workflows.papers.bureau import BureauDetails
 from workflows.record import audit
 from workflows.registry import cadre_records
@@ -63,6 +66,14 @@ def _check_again(session: Session, previous: IssuedPaper | None, replaces: int |
                          title=title, number=numbers.formatted(number)))
 
 
+def typed_step_data(session: Session, case: Case, kind: str) -> dict | None:
+    """What the step that records ``kind``'s number was completed with (None: not yet, or no such step)."""
+    if kind not in document_numbers.KIND_STEPS:
+        return None
+    step, _field = document_numbers.KIND_STEPS[kind]
+    return case_record.read(session, case).steps.get(step)
+
+
 def file_name(title: str, person: str, number: str | None, fmt: str) -> str:
     """The issued file's name: "任职通知-崔英-青数〔2026〕18号.pdf"."""
     parts = [title, person, number or ""]
@@ -84,7 +95,9 @@ def issue_paper(session: Session, actor: Actor, at: datetime, case: Case, kind: 
     title = f"{offered.title}（{person}）" if person and person not in offered.title else offered.title
     number = None
     if paper.numbered:  # the number first: the document prints it
-        number = numbers.issue(session, actor, at, prefix=bureau.prefix, kind=kind, title=title, case_id=case.id)
+        # The number the step's form recorded (taken from the register before the notice was made), else the next.
+        number = typed_numbers.reserved(typed_step_data(session, case, kind), session, case.id, kind) \
+            or numbers.issue(session, actor, at, prefix=bureau.prefix, kind=kind, title=title, case_id=case.id)
     text = numbers.formatted(number) if number is not None else None
     issuer = session.get(User, actor.user_id) if actor.user_id is not None else None
     content = catalogue.render(session, case, kind, fmt=fmt, staff_no=staff_no, bureau=bureau, number=text,
