@@ -7,7 +7,6 @@ member of the zip is dated 1980-01-01.
 """
 
 import io
-import zipfile
 from datetime import UTC
 from datetime import datetime
 from itertools import pairwise
@@ -34,6 +33,7 @@ from workflows.papers.approval_pdf_layout import LABEL
 from workflows.papers.approval_pdf_layout import MARGIN_X
 from workflows.papers.approval_pdf_layout import SMALL
 from workflows.papers.approval_pdf_layout import VALUE
+from workflows.papers.layout_docx import fixed_zip
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 RESUME_HEIGHT = 340.0  # what is left of page 1 in Word, with its own title spacing and a line to spare
@@ -172,16 +172,6 @@ def signed(cell, text: str) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Pt(10)
         run_font(paragraph.add_run(line), SMALL)
-
-
-def fixed_zip(data: bytes) -> bytes:
-    """The .docx with every member dated 1980-01-01 (python-docx stamps the time of saving)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            target.writestr(zipfile.ZipInfo(member.filename, ZIP_TIME), source.read(member.filename),
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 def render(form: ApprovalForm) -> bytes:

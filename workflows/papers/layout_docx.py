@@ -109,7 +109,7 @@ def _page_field(word) -> None:
     _font(footer.add_run(" —"), SMALL)
 
 
-def _fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes) -> bytes:
     """The .docx with every member dated 1980-01-01, so the same document gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -161,4 +161,4 @@ def to_docx(document: Document) -> bytes:
     properties.revision, properties.comments = 1, ""
     out = io.BytesIO()
     word.save(out)
-    return _fixed_zip(out.getvalue())
+    return fixed_zip(out.getvalue())

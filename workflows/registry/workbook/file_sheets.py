@@ -31,9 +31,14 @@ MODELS: dict[str, type] = {TALKS.name: TalkRecord, FILINGS.name: Filing, LEAVES.
 
 def check(session: Session, parsed: ParsedWorkbook, stored: dict[str, Cadre]) -> list[CellError]:
     """Every problem of the three sheets against the file's 干部 sheet and the registry."""
+    return unknown_cadres(parsed, stored, FILE_SHEETS) + _leave_errors(session, parsed)
+
+
+def unknown_cadres(parsed: ParsedWorkbook, stored: dict[str, Cadre], sheets) -> list[CellError]:
+    """Rows of ``sheets`` naming a cadre neither the file's 干部 sheet nor the registry holds."""
     errors: list[CellError] = []
     staff = set(stored) | {row.values.get("staff_no") for row in parsed.rows(CADRES)}
-    for sheet in FILE_SHEETS:
+    for sheet in sheets:
         header = sheet.column("staff_no").header
         for row in parsed.rows(sheet):
             value = row.values.get("staff_no")
@@ -41,7 +46,7 @@ def check(session: Session, parsed: ParsedWorkbook, stored: dict[str, Cadre]) ->
                 errors.append(CellError(sheet.name, row.number, header,
                                         t("{header}“{value}”不存在：文件的{sheet}表和系统中都没有",
                                           header=header, value=value, sheet=CADRES.name)))
-    return errors + _leave_errors(session, parsed)
+    return errors
 
 
 def _leave_errors(session: Session, parsed: ParsedWorkbook) -> list[CellError]:

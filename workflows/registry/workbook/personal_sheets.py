@@ -20,6 +20,7 @@ from workflows.registry.codes import GENDER
 from workflows.registry.personal_checks import FAMILY_MAX
 from workflows.registry.personal_checks import RESUME_MAX
 from workflows.registry.personal_checks import month_text
+from workflows.registry.workbook.file_sheets import unknown_cadres
 from workflows.registry.workbook.reading import ParsedRow
 from workflows.registry.workbook.reading import ParsedWorkbook
 from workflows.registry.workbook.sheets import AWARDS
@@ -38,17 +39,7 @@ BLANK_AS_EMPTY = ("political_status", "work_unit_post")  # text columns stored a
 
 def check(session: Session, parsed: ParsedWorkbook, stored: dict[str, Cadre]) -> list[CellError]:
     """Every problem of the identity numbers and the three sheets, against the file and the registry."""
-    errors: list[CellError] = []
-    staff = set(stored) | {row.values.get("staff_no") for row in parsed.rows(CADRES)}
-    for sheet in PERSONAL_SHEETS:
-        header = sheet.column("staff_no").header
-        for row in parsed.rows(sheet):
-            value = row.values.get("staff_no")
-            if value is not None and value not in staff:
-                errors.append(CellError(sheet.name, row.number, header,
-                                        t("{header}“{value}”不存在：文件的{sheet}表和系统中都没有",
-                                          header=header, value=value, sheet=CADRES.name)))
-    return errors + _identity_errors(parsed, stored) + _list_errors(parsed)
+    return unknown_cadres(parsed, stored, PERSONAL_SHEETS) + _identity_errors(parsed, stored) + _list_errors(parsed)
 
 
 def _identity_errors(parsed: ParsedWorkbook, stored: dict[str, Cadre]) -> list[CellError]:
