@@ -30,6 +30,7 @@ from webapp.security import roles_required
 from webapp.security import today
 from workflows.errors import Conflict
 from workflows.errors import InvalidData
+from workflows.papers import case_record
 from workflows.papers import catalogue
 from workflows.papers import filing_package
 from workflows.papers import issuing
@@ -187,12 +188,13 @@ def section(case) -> dict | None:
     latest = {(row.paper.kind, row.paper.staff_no): row for row in rows if row.current}
     kinds = catalogue.kinds()
     offered = []
-    for item in catalogue.offered(session, case) if may_issue else []:
+    record = case_record.read(session, case) if may_issue else None  # once: it restores the workflow
+    for item in catalogue.offered(session, case, record) if may_issue else []:
         last = latest.get((item.kind, item.staff_no))
         live_number = last is not None and last.number is not None and last.number.status != numbers.VOID
         offered.append({"item": item, "kind": kinds[item.kind], "last": last, "may_issue": not live_number})
     try:
-        filing = may_issue and bool(filing_package.appointee_of(session, case))
+        filing = may_issue and bool(filing_package.appointee_of(session, case, record.data))
     except (Conflict, InvalidData):
         filing = False
     step_numbers = [{"kind": kind, "title": kinds[kind].title, "number": numbers.formatted(row) if row else None}

@@ -23,6 +23,7 @@ from workflows.errors import NotFound
 from workflows.papers.approval_form import ApprovalForm
 from workflows.papers.approval_form import ResumeLine
 from workflows.papers.approval_registry import collect
+from workflows.papers.approval_registry import current_post_text
 from workflows.queries.case_reads import case_data
 from workflows.registry import cadre_records
 from workflows.text import t
@@ -58,9 +59,7 @@ def held(record, cadre) -> tuple[str, bool]:
     if isinstance(record, dict) and record.get("staff_no") == cadre.staff_no and record.get("post_title"):
         return f"{record.get('section') or ''}{record['post_title']}", bool(record.get("is_leadership"))
     post = cadre.current_post
-    if post is None:
-        return cadre.post_text or "", False
-    return f"{post.section.name if post.section else ''}{post.title}", post.is_leadership
+    return current_post_text(cadre), bool(post is not None and post.is_leadership)
 
 
 def selection_boxes(session: Session, data: dict) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from workflows.errors import InvalidData
 from workflows.papers import approval_case
 from workflows.papers import approval_docx
 from workflows.papers import approval_pdf
+from workflows.papers import case_record
 from workflows.papers import notices
 from workflows.papers.bureau import BureauDetails
 from workflows.queries.case_reads import case_data
@@ -60,22 +61,26 @@ def kind_of(code: str) -> PaperKind:
     return found
 
 
-def approval_people(session: Session, case: Case) -> list[str]:
+def approval_people(session: Session, case: Case, data: dict | None = None) -> list[str]:
     """Whose 审批表 the case gives: a selection's appointee once chosen, a rotation's or second-line case's cadre."""
     if case.spec.process_id not in (approval_case.SELECTION, approval_case.ROTATION, approval_case.SECOND_LINE):
         return []
-    data = case_data(case)
+    data = case_data(case) if data is None else data
     if case.spec.process_id == approval_case.SELECTION:
         return [str(data["appointee"])] if data.get("appointee") else []
     return approval_case.concerned(case, data, session)[:1]
 
 
-def offered(session: Session, case: Case) -> list[Offered]:
-    """The papers of the steps ``case`` reached, each person's own, in the order of the procedure."""
-    found = [Offered(ref.kind, ref.staff_no, ref.title) for ref in notices.available(session, case)]
+def offered(session: Session, case: Case, record: case_record.Record | None = None) -> list[Offered]:
+    """The papers of the steps ``case`` reached, each person's own, in the order of the procedure.
+
+    ``record`` when the caller has read it: restoring the workflow is most of the cost, so it is done once.
+    """
+    record = record or case_record.read(session, case)
+    found = [Offered(ref.kind, ref.staff_no, ref.title) for ref in notices.available(session, case, record)]
     forms = [Offered(APPROVAL_FORM, staff_no, t("{title}（{name}）", title=APPROVAL.title,
                                                 name=cadre_records.find_cadre(session, staff_no).name))
-             for staff_no in approval_people(session, case)]
+             for staff_no in approval_people(session, case, record.data)]
     return found + forms
 
 

@@ -127,9 +127,7 @@ def target(session: Session, form: ApprovalForm, cadre: Cadre | None, today: dat
     for element, attribute, _kind in lrmx.ELEMENTS:
         if attribute is None or element in NOT_STORED or (attribute == "identity_no" and cadre is not None):
             continue
-        old = shown(attribute, current)
-        if attribute == "current_post" and cadre is not None and cadre.post_text:
-            old = cadre.post_text  # the written text, as the form will print it
+        old = shown(attribute, current)  # the form as it prints now: a written 现任职务 included
         new = shown(attribute, form)
         if new == old or (attribute == "photo" and not form.photo):
             continue  # a file without a photo leaves the stored one

@@ -87,11 +87,11 @@ def _reached(record: case_record.Record, notice: NoticeKind) -> bool:
     return True
 
 
-def available(session: Session, case: Case) -> list[PaperRef]:
-    """The papers of ``case`` whose step it has reached, in the order of the procedure."""
+def available(session: Session, case: Case, record: case_record.Record | None = None) -> list[PaperRef]:
+    """The papers of ``case`` whose step it has reached, in the order of the procedure (``record``: when read)."""
     if case.spec.process_id != PROCESS:
         return []
-    record = case_record.read(session, case)
+    record = record or case_record.read(session, case)
     papers = []
     for notice in KINDS.values():
         if not _reached(record, notice):
