@@ -32,8 +32,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, errors: dict | None = None, case_id: int | None = None):
-    """The error answer in the form the caller expects (``case_id``: the case the error points to).
+def error_response(status: int, code: str, message: str, errors: dict | None = None, case_id: int | None = None,
+                   where: dict | None = None):
+    """The error answer in the form the caller expects (``case_id``: the case the error points to; ``where``: the
+    file, element and reason of a refused deployment).
 
     A domain message and the field messages are read in the caller's language (the API's is Chinese).
     """
@@ -44,6 +46,7 @@ def error_response(status: int, code: str, message: str, errors: dict | None = N
             body["errors"] = errors
         if case_id is not None:
             body["case_id"] = case_id
+        body.update({key: translated(value) for key, value in (where or {}).items() if value is not None})
         return jsonify(body), status
     return render_template("errors/error.html", status=status, message=message,
                            errors=errors or {}), status
@@ -57,8 +60,10 @@ def register(app: Flask) -> None:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if isinstance(error, Forbidden):
             record_denial(str(error))
+        where = ({"file": error.file, "element": error.element, "element_name": error.element_name,
+                  "reason": error.reason} if isinstance(error, DeployError) else None)
         return error_response(status, error.code, error.message, getattr(error, "errors", None),
-                              getattr(error, "case_id", None))
+                              getattr(error, "case_id", None), where)
 
     @app.errorhandler(db.CommitConflict)
     @app.errorhandler(OperationalError)

@@ -54,17 +54,24 @@ class Unavailable(CommandError):
 
 
 class DeployError(CommandError):
-    """A process definition was refused; says which file and which element."""
+    """A process definition was refused; says which file and which element (its id, and its name when it has one)."""
 
     code = "deploy_error"
 
-    def __init__(self, message: str, file: str | None = None, element: str | None = None):
-        named = element and t("元素 {element}", element=element)
+    def __init__(self, message: str, file: str | None = None, element: str | None = None,
+                 element_name: str | None = None):
+        # A name drawn over two lines in the modeler arrives with its line break; the message keeps it on one line.
+        element_name = " ".join((element_name or "").split()) or None
+        if element and element_name:
+            named = t("元素 {element}「{name}」", element=element, name=element_name)
+        else:
+            named = element and t("元素 {element}", element=element)
         where = t("{file} / {element}", file=file, element=named) if file and named else file or named
         super().__init__(t("{where}：{message}", where=where, message=message) if where else message)
         self.reason = message
         self.file = file
         self.element = element
+        self.element_name = element_name if element else None
 
 
 class DuplicateCase(Conflict):

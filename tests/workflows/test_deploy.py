@@ -82,7 +82,8 @@ ELEMENT_FAULTS = {
                             "prepare"),
     "dangling_target_ref": (edit(SOURCE, ('targetRef="review"', 'targetRef="nowhere"')),
                             "f_prepared"),
-    "unquoted_timer": (edit(SOURCE, ('"P5D"', "PT5S")), "publicity_timer"),
+    # The timer definition is not drawn on its own: the modeler selects its event.
+    "unquoted_timer": (edit(SOURCE, ('"P5D"', "PT5S")), "publicity"),
     "user_task_without_form": (edit(SOURCE, (
         '<spiffworkflow:property name="formJsonSchemaFilename" value="forms/review.json"/>', "")),
         "review"),

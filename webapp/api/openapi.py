@@ -176,7 +176,11 @@ def _answers() -> dict:
     return {
         "Error": _object({"error": {"type": "string"}, "message": {"type": "string"},
                           "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-                          "case_id": {"type": "integer", "description": "the case the error points to"}},
+                          "case_id": {"type": "integer", "description": "the case the error points to"},
+                          "file": {"type": "string", "description": "deploy_error: the refused file"},
+                          "element": {"type": "string", "description": "deploy_error: the element's id"},
+                          "element_name": {"type": "string", "description": "deploy_error: the element's name"},
+                          "reason": {"type": "string", "description": "deploy_error: why, without file and element"}},
                          ["error", "message"]),
         "Task": _object(TASK),
         "Case": _object(CASE),

@@ -20,6 +20,8 @@ from workflows.errors import DeployError
 from workflows.forms import form_checks
 from workflows.processes import case_outcome
 from workflows.processes import case_subject
+from workflows.processes.deploy_messages import model_error
+from workflows.processes.deploy_messages import no_executable_process
 from workflows.processes.xml_checks import check_bpmn
 from workflows.processes.xml_checks import check_dmn
 from workflows.processes.xml_checks import parse_xml
@@ -90,10 +92,11 @@ def _load_forms(bundle: Bundle) -> dict[str, dict]:
 def parse(bundle: Bundle) -> tuple[object, list[str]]:
     parser = new_parser()
     process_ids: list[str] = []
+    roots = {}
     for name, data in bundle.files.items():
         if name.endswith(".json"):
             continue
-        root = parse_xml(data, name)
+        root = roots[name] = parse_xml(data, name)
         try:
             if name.endswith(".dmn"):
                 check_dmn(root, name)
@@ -106,19 +109,18 @@ def parse(bundle: Bundle) -> tuple[object, list[str]]:
             else:
                 raise DeployError(t("只接受 .bpmn、.dmn 和表单 .json 文件"), name)
         except ModelError as error:
-            raise _deploy_error(error, name) from None
+            raise model_error(error, name, roots) from None
     if not process_ids:
-        raise DeployError(t("没有可执行的流程（bpmn:process isExecutable=\"true\"）"))
+        raise no_executable_process(roots)
     return parser, process_ids
 
 
-def _deploy_error(error: ModelError, name: str) -> DeployError:
-    message = str(error).split("\n")[0]
-    if getattr(error, "line_number", None):
-        message = t("模型校验失败（第 {line} 行）：{error}", line=error.line_number, error=message)
-    else:
-        message = t("模型校验失败：{error}", error=message)
-    return DeployError(message, error.file_name or name, error.id or None)
+def _model_error(error: ModelError, parser, process_id: str, bundle: Bundle) -> DeployError:
+    """A refusal while SpiffWorkflow reads the elements of ``process_id``, in cadreflow's words."""
+    roots = {name: parse_xml(data, name) for name, data in bundle.files.items() if not name.endswith(".json")}
+    process_parser = parser.process_parsers.get(process_id)
+    file = getattr(process_parser, "filename", None) or next(name for name in roots if name.endswith(".bpmn"))
+    return model_error(error, file, roots)
 
 
 def _task_tables(spec, subprocess_specs, forms: dict[str, dict], file: str):
@@ -129,10 +131,11 @@ def _task_tables(spec, subprocess_specs, forms: dict[str, dict], file: str):
         form_name = properties.get(FORM_PROPERTY)
         if getattr(task_spec, "manual", False) and not form_name:
             raise DeployError(t("用户任务必须用扩展属性 {property} 指定表单", property=FORM_PROPERTY), file,
-                              task_spec.bpmn_id)
+                              task_spec.bpmn_id, task_spec.bpmn_name)
         if form_name:
             if form_name not in forms:
-                raise DeployError(t("表单文件 {name} 不在部署包中", name=form_name), file, task_spec.bpmn_id)
+                raise DeployError(t("表单文件 {name} 不在部署包中", name=form_name), file, task_spec.bpmn_id,
+                                  task_spec.bpmn_name)
             task_forms[task_spec.bpmn_id] = forms[form_name]
         info = _task_info(task_spec, properties, file)
         if info:
@@ -147,11 +150,12 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
     effect = properties.get(EFFECT_PROPERTY)
     if effect is not None and effect not in KNOWN_EFFECTS:
         raise DeployError(t("未知的 {property}：{effect}（可用：{known}）", property=EFFECT_PROPERTY, effect=effect,
-                            known=joined(KNOWN_EFFECTS, "、")), file, task_spec.bpmn_id)
+                            known=joined(KNOWN_EFFECTS, "、")), file, task_spec.bpmn_id, task_spec.bpmn_name)
     outcome = properties.get(case_outcome.PROPERTY)
     if outcome is not None and (type(task_spec).__name__ != "EndEvent" or outcome not in case_outcome.OUTCOMES):
         raise DeployError(t("{property} 只能用在结束事件上，取值 {known}，收到 {value}", property=case_outcome.PROPERTY,
-                            known=joined(case_outcome.OUTCOMES, "、"), value=repr(outcome)), file, task_spec.bpmn_id)
+                            known=joined(case_outcome.OUTCOMES, "、"), value=repr(outcome)), file, task_spec.bpmn_id,
+                          task_spec.bpmn_name)
     if kind == "element" and effect is None:
         return None
     info = {"name": task_spec.bpmn_name or task_spec.bpmn_id, "lane": task_spec.lane, "kind": kind,
@@ -160,13 +164,15 @@ def _task_info(task_spec, properties: dict, file: str) -> dict | None:
     if due is not None:
         if kind != "user" or not due.isdigit() or not 1 <= int(due) <= 60:
             raise DeployError(t("{property} 只能用在用户任务上，取值 1 到 60 的工作日数，收到 {value}",
-                                property=DUE_PROPERTY, value=repr(due)), file, task_spec.bpmn_id)
+                                property=DUE_PROPERTY, value=repr(due)), file, task_spec.bpmn_id,
+                              task_spec.bpmn_name)
         info["due_working_days"] = int(due)
     start_from = properties.get(case_subject.PROPERTY)
     if start_from is not None:
         if kind != "start" or start_from not in case_subject.KINDS:
             raise DeployError(t("{property} 只能用在开始事件上，取值 {known}", property=case_subject.PROPERTY,
-                                known=joined(case_subject.KINDS, "、")), file, task_spec.bpmn_id)
+                                known=joined(case_subject.KINDS, "、")), file, task_spec.bpmn_id,
+                              task_spec.bpmn_name)
         info["start_from"] = start_from
     if effect is not None:
         info["registry_effect"] = effect
@@ -187,7 +193,7 @@ def deploy(session: Session, bundle: Bundle, actor: Actor, at: datetime) -> list
             spec = parser.get_spec(process_id)
             subs = parser.get_subprocess_specs(process_id)
         except ModelError as error:
-            raise _deploy_error(error, process_id) from None
+            raise _model_error(error, parser, process_id, bundle) from None
         task_forms, task_info = _task_tables(spec, subs, forms, spec.file or process_id)
         existing = session.scalar(select(ProcessSpec).where(
             ProcessSpec.process_id == process_id, ProcessSpec.sha256 == sha))

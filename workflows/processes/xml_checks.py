@@ -7,6 +7,8 @@ from lxml import etree
 from workflows.engine import expression_rewrite
 from workflows.engine import expressions
 from workflows.errors import DeployError
+from workflows.processes.model_elements import located
+from workflows.processes.model_elements import refused as located_refusal
 from workflows.text import t
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -45,17 +47,9 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
 
 
 def _element_id(node: etree._Element) -> str:
-    """The id of the nearest element that has one, for error messages."""
-    return _element(node).get("id", "?")
-
-
-def _element(node: etree._Element) -> etree._Element | dict:
-    """The nearest element that has an id (its name too is for the error message)."""
-    while node is not None:
-        if node.get("id"):
-            return node
-        node = node.getparent()
-    return {}
+    """The id of the element a modeler selects for ``node`` (its event, flow or task), for error messages."""
+    element = located(node)
+    return element.get("id") if element is not None else "?"
 
 
 def _check_code(source: str | None, mode: str, file: str, node: etree._Element, what: str,
@@ -69,12 +63,9 @@ def _check_code(source: str | None, mode: str, file: str, node: etree._Element, 
         if problem:
             raise expressions.ExpressionRefused(problem)
     except expressions.ExpressionRefused as refused:
-        element = _element(node)
         message = t("{what}不被允许：{refused}（{source}）", what=what, refused=refused.args[0],
                     source=source.strip()[:80])
-        if element.get("name"):
-            message = t("「{name}」的{message}", name=element.get("name"), message=message)
-        raise DeployError(message, file, element.get("id", "?")) from None
+        raise located_refusal(message, file, node) from None
 
 
 def check_bpmn(root: etree._Element, file: str) -> None:
@@ -84,16 +75,16 @@ def check_bpmn(root: etree._Element, file: str) -> None:
         for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
             for end in ("sourceRef", "targetRef"):
                 if flow.get(end) not in ids:
-                    raise DeployError(t("连线的 {end} 指向不存在的元素 {target}", end=end, target=repr(flow.get(end))),
-                                      file, flow.get("id"))
+                    raise located_refusal(t("连线的 {end} 指向不存在的元素 {target}", end=end,
+                                            target=repr(flow.get(end))), file, flow)
     for node in root.iterfind(".//bpmn:conditionExpression", NS):
         _check_code(node.text, "eval", file, node, t("条件表达式"))
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             text = (node.text or "").strip()
             if _BARE_ISO.match(text):
-                raise DeployError(t("定时器表达式必须加引号，例如 \"{text}\"（表达式按 Python 求值）", text=text),
-                                  file, _element_id(node))
+                raise located_refusal(t("定时器表达式必须加引号，例如 \"{text}\"（表达式按 Python 求值）", text=text),
+                                      file, node)
             _check_code(text, "eval", file, node, t("定时器表达式"))
     for node in root.iterfind(".//bpmn:loopCardinality", NS):
         _check_code(node.text, "eval", file, node, t("多实例数量表达式"), count=True)
