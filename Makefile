@@ -67,6 +67,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_pages.py --gc-freeze  # as `cadreflow serve` runs
 	$(BIN)/python benchmarks/bench_audit.py
 
+# The diagram's label widths come from this table, read from the font the SVG names first (WenQuanYi Micro Hei).
+.PHONY: font-metrics
+font-metrics: $(VENV)/.installed-dev browser
+	$(BIN)/python tools/font_metrics.py
+
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -l zh_Hans_CN

@@ -67,6 +67,7 @@ def event_glyph(definitions: list[str], parallel: bool, throwing: bool,
 
 
 # Task type icons, drawn from the top-left corner of the task.
+ICON_EXTENT = 27  # how far right and down from the corner the icons reach, stroke included (the user's feet: 26.6)
 TASK_ICONS = {
     "userTask": ('<circle cx="15" cy="12" r="4.5"/>'
                  '<path d="M6,26 C6,19.5 9.5,17.5 15,17.5 C20.5,17.5 24,19.5 24,26 Z"/>'
@@ -91,8 +92,8 @@ def task_icon(kind: str, x: float, y: float, paint: Paint) -> str:
     if icon is None:
         return ""
     icon = icon.replace("{ink}", paint.stroke).replace("{paper}", paint.fill)
-    return (f'<g transform="translate({num(x)} {num(y)})" fill="{paint.fill}" stroke="{paint.stroke}" '
-            f'stroke-width="1.2" stroke-linejoin="round">{icon}</g>')
+    return (f'<g class="icon" transform="translate({num(x)} {num(y)})" fill="{paint.fill}" '
+            f'stroke="{paint.stroke}" stroke-width="1.2" stroke-linejoin="round">{icon}</g>')
 
 
 # Markers at the bottom centre of an activity, each in a 14 x 14 box.
@@ -106,6 +107,8 @@ ACTIVITY_MARKERS = {
 }
 MARKER_SIZE = 14
 MARKER_GAP = 4
+MARKER_LIFT = 5  # from the activity's bottom edge
+MARKERS_HEIGHT = MARKER_SIZE + MARKER_LIFT + 1  # what a name inside the activity keeps clear of (with the stroke)
 
 
 def activity_markers(names: list[str], cx: float, bottom: float, paint: Paint) -> str:
@@ -114,13 +117,13 @@ def activity_markers(names: list[str], cx: float, bottom: float, paint: Paint) -
     if not names:
         return ""
     total = len(names) * MARKER_SIZE + (len(names) - 1) * MARKER_GAP
-    left, top = cx - total / 2, bottom - MARKER_SIZE - 5
+    left, top = cx - total / 2, bottom - MARKER_SIZE - MARKER_LIFT
     parts = []
     for index, name in enumerate(names):
         marker = ACTIVITY_MARKERS[name].replace("{fill}", paint.fill)
         x = left + index * (MARKER_SIZE + MARKER_GAP)
         parts.append(f'<g transform="translate({num(x)} {num(top)})">{marker}</g>')
-    return f'<g fill="none" stroke="{paint.stroke}" stroke-width="1.5">{"".join(parts)}</g>'
+    return f'<g class="markers" fill="none" stroke="{paint.stroke}" stroke-width="1.5">{"".join(parts)}</g>'
 
 
 # Gateway markers in a 50 px diamond centred on (0, 0).

@@ -14,6 +14,8 @@ from workflows.diagram.interchange import Box
 from workflows.diagram.interchange import Diagram
 from workflows.diagram.interchange import Shape
 from workflows.diagram.interchange import local_name
+from workflows.diagram.labels import TEXT_SIZE
+from workflows.diagram.labels import inner_label
 from workflows.diagram.svg import Paint
 from workflows.diagram.svg import block_height
 from workflows.diagram.svg import num
@@ -29,7 +31,6 @@ DATA_OBJECTS = {"dataObject", "dataObjectReference", "dataInput", "dataOutput"}
 # Shapes whose name is written outside them, below or at their BPMNLabel bounds.
 OUTER_LABELS = EVENTS | GATEWAYS | DATA_OBJECTS | {"dataStoreReference", "dataStore"}
 
-TEXT_SIZE = 12   # names inside tasks, pools and lanes
 LABEL_SIZE = 11  # names outside shapes and on flows
 OUTER_LABEL_WIDTH = 90  # bpmn.io's width for a label that has no bounds of its own
 
@@ -55,18 +56,6 @@ def outer_label(name: str, bounds: Box, label: Box | None, paint: Paint) -> str:
         return text_block(lines, label.cx, top, LABEL_SIZE, paint.text)
     lines = wrap(name, OUTER_LABEL_WIDTH, LABEL_SIZE)
     return text_block(lines, bounds.cx, bounds.bottom + 4, LABEL_SIZE, paint.text)
-
-
-def inner_label(name: str, box: Box, paint: Paint, *, top: float = 0, bottom: float = 0) -> str:
-    """A name centred inside its shape, kept clear of an icon ``top`` high and markers ``bottom`` high."""
-    lines = wrap(name, box.width - 10, TEXT_SIZE)
-    height = block_height(lines, TEXT_SIZE)
-    lowest, highest = box.y + top + height / 2, box.bottom - bottom - height / 2
-    if lowest > highest:
-        centre = (lowest + highest) / 2  # too long to keep clear of both: overlap them equally
-    else:
-        centre = min(max(box.cy, lowest), highest)
-    return text_block(lines, box.cx, centre - height / 2, TEXT_SIZE, paint.text)
 
 
 def _pool_or_lane(shape: Shape, diagram: Diagram, paint: Paint, labels: Mapping[str, str]) -> str:
@@ -138,7 +127,7 @@ def _activity(shape: Shape, diagram: Diagram, paint: Paint, labels: Mapping[str,
         lines = wrap(name, box.width - 20, TEXT_SIZE)
         parts.append(text_block(lines, box.x + 10, box.y + 5, TEXT_SIZE, paint.text, anchor="start"))
     else:
-        parts.append(inner_label(name, box, paint, top=24 if icon else 0, bottom=20 if markers else 0))
+        parts.append(inner_label(name, box, paint, icon=bool(icon), markers=bool(markers)))
     parts.append(activity_markers(markers, box.cx, box.bottom, paint))
     return "".join(parts)
 
