@@ -154,7 +154,7 @@ def test_stepping_and_events_that_do_not_touch_the_workflow(sessions, selection)
         last = replay_view.state_at(session, case, replay_view.last_seq(session, case))
         with pytest.raises(NotFound):
             replay_view.state_at(session, case, seqs[-1] + 1000)
-        svg = replay_view.drawing(case, last)
+        svg = replay_view.drawing(case, last).svg
     assert first.neighbour(-1) is None and first.neighbour(1) == seqs[1]
     assert last.seq == seqs[-1] and last.neighbour(1) is None and last.neighbour(-1) == seqs[-2]
     assert last.event.type == "case.completed" and last.open_tasks == [] and last.timers == []

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from storage.migrate import upgrade
 from webapp.cli import accounts as accounts_cli
 from webapp.cli import approval_form as approval_form_cli
+from webapp.cli import diagram as diagram_cli
 from webapp.cli import exports
 from webapp.cli import notices as notices_cli
 from webapp.cli import papers as papers_cli
@@ -158,7 +159,7 @@ def seed_demo():
 
 COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, *accounts_cli.COMMANDS, *timer_cli.COMMANDS,
             exports.audit_group, *registry_cli.COMMANDS, *approval_form_cli.COMMANDS,
-            *lrmx_cli.COMMANDS, *notices_cli.COMMANDS, *papers_cli.COMMANDS]
+            *lrmx_cli.COMMANDS, *notices_cli.COMMANDS, *papers_cli.COMMANDS, *diagram_cli.COMMANDS]
 
 
 def register(app) -> None:

@@ -101,7 +101,8 @@ def case(case_id: int):
                            step=next(step for step in steps if step.seq == seq), shown=shown,
                            read=people.reader(session, found.spec.forms, english()),
                            changed={change.key: change.kind for change in state.changes},
-                           diagram=replay_view.drawing(found, state, english(), translated),
+                           diagram=replay_view.drawing(found, state, english(), translated,
+                                                       request.args.get("diagram")),
                            candidates=candidate_view.lines(state.data),
                            payload=_readable(state.event.payload))
 

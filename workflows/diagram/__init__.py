@@ -8,13 +8,20 @@ from dataclasses import field
 
 from lxml import etree
 
+from workflows.diagram.choice import DiagramChoice
+from workflows.diagram.choice import drawable_items
+from workflows.diagram.choice import main_diagram
+from workflows.diagram.choice import offered
 from workflows.diagram.edges import draw_edge
+from workflows.diagram.fallback import route_missing
+from workflows.diagram.interchange import BPMN_DIAGRAM
 from workflows.diagram.interchange import CONTAINERS
 from workflows.diagram.interchange import Diagram
 from workflows.diagram.interchange import Edge
+from workflows.diagram.interchange import Reading
 from workflows.diagram.interchange import Shape
-from workflows.diagram.interchange import find_diagram
 from workflows.diagram.interchange import local_name
+from workflows.diagram.interchange import model_index
 from workflows.diagram.interchange import read_diagram
 from workflows.diagram.shapes import OUTER_LABEL_WIDTH
 from workflows.diagram.shapes import OUTER_LABELS
@@ -50,21 +57,51 @@ class Marks:
     counts: Mapping[str, int] = field(default_factory=dict)  # element id -> times it ran (badge when > 1)
 
 
-def render_svg(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram: str | None = None,
-               labels: Mapping[str, str] | None = None, translate: Callable[[str], str] = str) -> str:
-    """The SVG of the first diagram in the first .bpmn of ``sources`` (or the diagram with id ``diagram``).
+@dataclass(frozen=True)
+class Drawing:
+    """A drawn diagram: the SVG, what was skipped or repaired (in the reader's language), and the other diagrams.
 
-    ``labels`` maps a lane or pool name (a role code) to the title shown for it; ``translate`` puts the
-    hover texts (a domain message, see :mod:`workflows.text`) in the reader's language. Raises DeployError
-    naming the file and element when the diagram interchange cannot be drawn.
+    ``{{ drawing|safe }}`` in a template prints the SVG (``__html__``).
+    """
+
+    svg: str
+    warnings: tuple[str, ...]
+    diagram_id: str
+    diagrams: tuple[DiagramChoice, ...]
+    shapes: int = 0  # drawn
+    edges: int = 0
+
+    def __html__(self) -> str:
+        return self.svg
+
+
+def draw(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram: str | None = None,
+         labels: Mapping[str, str] | None = None, translate: Callable[[str], str] = str) -> Drawing:
+    """The main diagram of the first .bpmn of ``sources`` with a diagram (or the diagram with id ``diagram``).
+
+    Draws what it can: a DI element naming a missing model element, unusable bounds or waypoints are left out, a
+    bad label box is ignored, an edge without a route is drawn straight between its shapes, and each of these is
+    a warning (a domain message, see :mod:`workflows.text`, put through ``translate`` like the hover texts).
+    ``labels`` maps a lane or pool name (a role code) to the title shown for it. Raises DeployError naming the
+    file when it has no diagram at all, when the diagram asked for is not there, or when nothing can be drawn.
     """
     file, root = _find_source(sources, diagram)
-    drawing = read_diagram(root, file, diagram)
+    model = model_index(root)
+    diagrams = list(root.iter(BPMN_DIAGRAM))
+    if not diagrams:
+        raise DeployError(t("无法绘制：文件中没有图形信息（BPMNDiagram）"), file)
+    chosen = main_diagram(diagrams, model) if diagram is None else next(
+        found for found in diagrams if found.get("id") == diagram)
+    reading = Reading(file)
+    drawing = read_diagram(root, chosen, reading)
+    drawing.items = route_missing(drawing.items, reading)
+    if not drawing.items:
+        raise DeployError(_nothing_drawable(chosen, reading), file, chosen.get("id"))
     labels = labels or {}
     groups = [_group(item, drawing, marks, labels, translate) for item in sorted(drawing.items, key=_layer)]
     left, top, right, bottom = _extent(drawing)
     width, height = right - left, bottom - top
-    return (
+    svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bpmn-diagram" role="img" '
         f'viewBox="{num(left)} {num(top)} {num(width)} {num(height)}" width="{num(width)}" height="{num(height)}" '
         f'font-family="{FONT}">'
@@ -72,6 +109,24 @@ def render_svg(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, di
         f'<rect x="{num(left)}" y="{num(top)}" width="{num(width)}" height="{num(height)}" fill="{WHITE}"/>'
         + "".join(groups) + "</svg>"
     )
+    edges = sum(1 for item in drawing.items if isinstance(item, Edge))
+    return Drawing(svg=svg, warnings=tuple(translate(warning) for warning in reading.warnings),
+                   diagram_id=chosen.get("id") or "", diagrams=offered(diagrams, model),
+                   shapes=len(drawing.items) - edges, edges=edges)
+
+
+def render_svg(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram: str | None = None,
+               labels: Mapping[str, str] | None = None, translate: Callable[[str], str] = str) -> str:
+    """The SVG of :func:`draw`, without its warnings."""
+    return draw(sources, marks, diagram=diagram, labels=labels, translate=translate).svg
+
+
+def _nothing_drawable(diagram: etree._Element, reading: Reading) -> str:
+    """Why a diagram cannot be drawn: it has no shapes or edges, or every one of them was left out (named)."""
+    if drawable_items(diagram) == 0:
+        return t("无法绘制：图形 {diagram} 中没有任何 BPMNShape 或 BPMNEdge", diagram=diagram.get("id") or "")
+    return t("无法绘制：图形 {diagram} 中没有可绘制的元素（{details}）", diagram=diagram.get("id") or "",
+             details=joined(reading.warnings[:3]))
 
 
 def _as_bytes(data: str | bytes) -> bytes:
@@ -81,6 +136,10 @@ def _as_bytes(data: str | bytes) -> bytes:
     return _ENCODING_DECLARATION.sub(r'\1"UTF-8"', data, count=1).encode("utf-8")
 
 
+def _has_diagram(root: etree._Element, diagram_id: str | None) -> bool:
+    return any(diagram_id is None or found.get("id") == diagram_id for found in root.iter(BPMN_DIAGRAM))
+
+
 def _find_source(sources: Mapping[str, str | bytes], diagram_id: str | None) -> tuple[str, etree._Element]:
     """The .bpmn file to draw: the first with a diagram, or the one holding diagram ``diagram_id``."""
     first = None
@@ -88,14 +147,14 @@ def _find_source(sources: Mapping[str, str | bytes], diagram_id: str | None) -> 
         if not name.lower().endswith(".bpmn"):
             continue
         root = parse_xml(_as_bytes(data), name)
-        if find_diagram(root, diagram_id) is not None:
+        if _has_diagram(root, diagram_id):
             return name, root
         first = first or (name, root)
     if first is None:
         raise DeployError(t("没有可绘制的 BPMN 文件"))
     if diagram_id is not None:
         raise DeployError(t("找不到图形 {diagram}", diagram=diagram_id), first[0], diagram_id)
-    return first  # read_diagram reports that it has no diagram
+    return first  # draw() reports that it has no diagram
 
 
 def _depth(element: etree._Element | None, kinds: set[str]) -> int:
@@ -148,7 +207,10 @@ def _group(item: Shape | Edge, drawing: Diagram, marks: Marks, labels: Mapping[s
     classes = " ".join([f"bpmn-{kind}", f"bpmn-{item.kind or 'unknown'}", *states])
     body = draw_edge(item, drawing, paint) if kind == "edge" else draw_shape(item, drawing, paint, labels)
     count = marks.counts.get(item.element_id, 0) if kind == "shape" else 0
-    tooltip = _tooltip(drawing.name_of(item.element), states, count, translate)
+    name = drawing.name_of(item.element)
+    if item.kind in ("participant", "lane"):
+        name = labels.get(name, name)  # a lane named by a role code hovers with the role's title, as it is drawn
+    tooltip = _tooltip(name, states, count, translate)
     badge = _badge(item, count) if count > 1 else ""
     return (f'<g class="{esc(classes)}" data-element="{esc(item.element_id)}" data-kind="{kind}">'
             f"{tooltip}{body}{badge}</g>")

@@ -1,4 +1,4 @@
-"""Read one BPMNDiagram: the shapes and edges of its plane, each tied to the model element it draws."""
+"""Read one BPMNDiagram: the shapes and edges of its planes, each tied to the model element it draws, leniently."""
 
 import math
 from dataclasses import dataclass
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from lxml import etree
 
 from workflows.diagram.svg import colour
-from workflows.errors import DeployError
 from workflows.text import t
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -105,36 +104,57 @@ def model_index(root: etree._Element) -> dict[str, etree._Element]:
     return index
 
 
-def find_diagram(root: etree._Element, diagram_id: str | None) -> etree._Element | None:
-    for diagram in root.iter(BPMN_DIAGRAM):
-        if diagram_id is None or diagram.get("id") == diagram_id:
-            return diagram
-    return None
-
-
 def _flag(node: etree._Element, name: str) -> bool | None:
     value = node.get(name)
     return None if value is None else value.strip().lower() == "true"
 
 
-def _number(node: etree._Element, name: str, file: str, where: str) -> float:
+class Reading:
+    """What reading one diagram skipped or repaired: domain messages (t()) for the reader, in DI order."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.warnings: list[str] = []
+        self.skipped: list[str] = []  # DI ids of the shapes and edges not drawn
+
+    def skip(self, di_id: str, warning: str) -> None:
+        self.skipped.append(di_id)
+        self.warnings.append(warning)
+
+
+def _number(node: etree._Element, name: str) -> float | None:
+    """The finite number in attribute ``name``; None when it is missing, not a number, NaN or infinite."""
     try:
         value = float(node.get(name))
     except (TypeError, ValueError):
-        raise DeployError(t("图形坐标 {name} 缺失或不是数字（{value}）", name=name, value=repr(node.get(name))), file,
-                          where) from None
-    if not math.isfinite(value):
-        raise DeployError(t("图形坐标 {name} 不是有限数（{value}）", name=name, value=value), file, where)
-    return value
-
-
-def _bounds(node: etree._Element | None, file: str, where: str) -> Box | None:
-    bounds = node.find(f"{{{DC}}}Bounds") if node is not None else None
-    if bounds is None:
         return None
-    box = Box(*(_number(bounds, name, file, where) for name in ("x", "y", "width", "height")))
+    return value if math.isfinite(value) else None
+
+
+def _box(node: etree._Element) -> tuple[Box | None, str]:
+    """The Bounds under ``node`` and, when they cannot be used, what is wrong with them ("" when none are given)."""
+    bounds = node.find(f"{{{DC}}}Bounds")
+    if bounds is None:
+        return None, ""
+    values = [_number(bounds, name) for name in ("x", "y", "width", "height")]
+    for name, value in zip(("x", "y", "width", "height"), values, strict=True):
+        if value is None:
+            return None, t("{name} 缺失或不是有限数（{value}）", name=name, value=repr(bounds.get(name)))
+    box = Box(*values)
     if box.width < 0 or box.height < 0:
-        raise DeployError(t("图形的宽度或高度为负数"), file, where)
+        return None, t("宽度或高度为负数（{width} × {height}）", width=bounds.get("width"), height=bounds.get("height"))
+    return box, ""
+
+
+def _label(node: etree._Element, di_id: str, reading: Reading) -> Box | None:
+    """The label box of a shape or edge; a bad one (actiBPM writes -1, GenMyModel leaves out the height) is ignored."""
+    label = node.find(f"{{{BPMNDI}}}BPMNLabel")
+    if label is None:
+        return None
+    box, problem = _box(label)
+    if problem:
+        reading.warnings.append(t("图形元素 {di_id} 的标签位置无效（{problem}），标签按默认位置绘制",
+                                  di_id=di_id, problem=problem))
     return box
 
 
@@ -144,8 +164,13 @@ def _colours(node: etree._Element) -> tuple[str | None, str | None]:
     return fill, stroke
 
 
-def _resolve(node: etree._Element, model: dict, file: str) -> tuple[str, etree._Element | None]:
-    """The model element a DI element draws; a DI element may name none, but never a missing one."""
+def di_name(node: etree._Element) -> str:
+    """How a warning names a DI element: its id, else the model element it names."""
+    return node.get("id") or (node.get("bpmnElement") or "").strip() or local_name(node)
+
+
+def _resolve(node: etree._Element, model: dict, reading: Reading) -> tuple[str, etree._Element | None] | None:
+    """The model element a DI element draws (None inside when it names none); None when it names a missing one."""
     reference = (node.get("bpmnElement") or "").strip()
     if not reference:
         return node.get("id") or "", None
@@ -153,55 +178,73 @@ def _resolve(node: etree._Element, model: dict, file: str) -> tuple[str, etree._
     if element is None and ":" in reference:
         element = model.get(reference.split(":", 1)[1])  # a QName with a namespace prefix
     if element is None:
-        what = local_name(node)
-        raise DeployError(t("{what} {id} 指向的模型元素不存在", what=what, id=node.get("id") or ""), file, reference)
+        reading.skip(di_name(node), t("图形元素 {di_id} 指向不存在的模型元素 {reference}，未绘制",
+                                      di_id=di_name(node), reference=reference))
+        return None
     return element.get("id"), element
 
 
-def _shape(node: etree._Element, model: dict, file: str) -> Shape:
-    element_id, element = _resolve(node, model, file)
-    bounds = _bounds(node, file, element_id)
+def _shape(node: etree._Element, model: dict, reading: Reading) -> Shape | None:
+    resolved = _resolve(node, model, reading)
+    if resolved is None:
+        return None
+    element_id, element = resolved
+    bounds, problem = _box(node)
     if bounds is None:
-        raise DeployError(t("BPMNShape 缺少 Bounds（位置和大小）"), file, element_id)
+        problem = problem or t("缺少 Bounds（位置和大小）")
+        reading.skip(di_name(node), t("图形元素 {di_id} 的位置无效（{problem}），未绘制",
+                                      di_id=di_name(node), problem=problem))
+        return None
     fill, stroke = _colours(node)
     return Shape(
         di_id=node.get("id") or "", element_id=element_id,
         kind=local_name(element) if element is not None else "", element=element,
-        bounds=bounds, label=_bounds(node.find(f"{{{BPMNDI}}}BPMNLabel"), file, element_id),
+        bounds=bounds, label=_label(node, di_name(node), reading),
         horizontal=_flag(node, "isHorizontal"), expanded=_flag(node, "isExpanded"),
         marker_visible=_flag(node, "isMarkerVisible"), fill=fill, stroke=stroke,
     )
 
 
-def _edge(node: etree._Element, model: dict, file: str) -> Edge:
-    element_id, element = _resolve(node, model, file)
-    waypoints = [(_number(point, "x", file, element_id), _number(point, "y", file, element_id))
-                 for point in node.iterfind(f"{{{DI}}}waypoint")]
-    if len(waypoints) < 2:
-        raise DeployError(t("BPMNEdge 至少需要两个 waypoint"), file, element_id)
+def _edge(node: etree._Element, model: dict, reading: Reading) -> Edge | None:
+    """An edge; one with fewer than two waypoints gets its route later (see ``fallback``), with an empty list."""
+    resolved = _resolve(node, model, reading)
+    if resolved is None:
+        return None
+    element_id, element = resolved
+    waypoints = [(_number(point, "x"), _number(point, "y")) for point in node.iterfind(f"{{{DI}}}waypoint")]
+    if any(x is None or y is None for x, y in waypoints):
+        reading.skip(di_name(node), t("连线 {di_id} 的路径点坐标缺失或不是有限数，未绘制", di_id=di_name(node)))
+        return None
     return Edge(
         di_id=node.get("id") or "", element_id=element_id,
-        kind=local_name(element) if element is not None else "", element=element, points=waypoints,
-        label=_bounds(node.find(f"{{{BPMNDI}}}BPMNLabel"), file, element_id), stroke=_colours(node)[1],
+        kind=local_name(element) if element is not None else "", element=element,
+        points=waypoints if len(waypoints) >= 2 else [],
+        label=_label(node, di_name(node), reading), stroke=_colours(node)[1],
     )
 
 
-def read_diagram(root: etree._Element, file: str, diagram_id: str | None = None) -> Diagram:
-    """The shapes and edges of the first diagram in ``root`` (or the one with ``diagram_id``)."""
-    diagram = find_diagram(root, diagram_id)
-    if diagram is None:
-        reason = t("找不到图形 {diagram}", diagram=diagram_id) if diagram_id else t("文件没有图形信息（BPMNDiagram）")
-        raise DeployError(reason, file, diagram_id)
-    plane = diagram.find(f"{{{BPMNDI}}}BPMNPlane")
-    if plane is None:
-        raise DeployError(t("BPMNDiagram 没有 BPMNPlane"), file, diagram.get("id"))
+def planes_of(diagram: etree._Element) -> list[etree._Element]:
+    return list(diagram.iterfind(f"{{{BPMNDI}}}BPMNPlane"))
+
+
+def read_diagram(root: etree._Element, diagram: etree._Element, reading: Reading) -> Diagram:
+    """The shapes and edges of every plane of ``diagram`` that can be drawn; ``reading`` collects what could not."""
     model = model_index(root)
     items: list[Shape | Edge] = []
-    for node in plane:
-        if node.tag == BPMN_SHAPE:
-            items.append(_shape(node, model, file))
-        elif node.tag == BPMN_EDGE:
-            items.append(_edge(node, model, file))
+    for number, plane in enumerate(planes_of(diagram), start=1):
+        before = len(items)
+        for node in plane:
+            item = None
+            if node.tag == BPMN_SHAPE:
+                item = _shape(node, model, reading)
+            elif node.tag == BPMN_EDGE:
+                item = _edge(node, model, reading)
+            if item is not None:
+                items.append(item)
+        if number > 1:  # one plane per diagram says the standard; Open-BPMN writes more
+            reading.warnings.append(t("图形 {diagram} 的第 {number} 个 BPMNPlane（{plane}）中的 {count} 个元素也已绘制",
+                                      diagram=diagram.get("id") or "", number=number,
+                                      plane=plane.get("id") or "", count=len(items) - before))
 
     # A sub-process whose DI leaves isExpanded out is drawn expanded when its children are drawn too.
     drawn_parents = {shape.element.getparent().get("id") for shape in items
@@ -210,10 +253,14 @@ def read_diagram(root: etree._Element, file: str, diagram_id: str | None = None)
     for shape in items:
         if isinstance(shape, Shape) and shape.expanded is None:
             shape.expanded = shape.kind in CONTAINERS and shape.element_id in drawn_parents
+    return Diagram(title=diagram_title(diagram, model, reading.file), items=items, model=model)
 
-    plane_element = model.get(plane.get("bpmnElement") or "")
-    title = (diagram.get("name") or "").strip() or _named(plane_element) or file
-    return Diagram(title=title, items=items, model=model)
+
+def diagram_title(diagram: etree._Element, model: dict, fallback: str) -> str:
+    """The diagram's name, else its plane's element's, else ``fallback``."""
+    planes = planes_of(diagram)
+    plane_element = model.get(planes[0].get("bpmnElement") or "") if planes else None
+    return (diagram.get("name") or "").strip() or _named(plane_element) or fallback
 
 
 def _named(element: etree._Element | None) -> str:

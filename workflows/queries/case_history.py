@@ -16,6 +16,7 @@ from workflows.actors import Actor
 from workflows.commands import triggers
 from workflows.engine import taken_flows as coverage
 from workflows.engine.clock import parse_iso
+from workflows.errors import DeployError
 from workflows.queries import ballot_secrecy
 from workflows.queries.case_reads import case_events
 from workflows.queries.people import People
@@ -129,13 +130,25 @@ def marks(case: Case, workflow) -> "diagram.Marks":
                          open=frozenset(open_now), counts=dict(runs))
 
 
-def drawing(case: Case, workflow, english: bool = False, translate: Callable[[str], str] = str) -> str:
-    """The case's diagram as SVG, marked with where it has been and where it stands.
+def drawing(case: Case, workflow, english: bool = False, translate: Callable[[str], str] = str,
+            diagram_id: str | None = None) -> "diagram.Drawing":
+    """The case's diagram, marked with where it has been and where it stands, with what the drawing left out.
 
-    ``translate`` puts the hover texts in the page's language (the web layer passes its own; see workflows.text).
+    ``translate`` puts the hover texts and the warnings in the page's language (the web layer passes its own; see
+    workflows.text). ``diagram_id`` asks for another diagram of the model; an unknown one shows the main diagram.
     """
-    return diagram.render_svg(case.spec.sources, marks(case, workflow), labels=role_labels(english),
-                              translate=translate)
+    return drawn(case.spec.sources, marks(case, workflow), labels=role_labels(english), translate=translate,
+                 diagram_id=diagram_id)
+
+
+def drawn(sources, marks_shown: "diagram.Marks", *, labels, translate, diagram_id: str | None) -> "diagram.Drawing":
+    """The diagram ``diagram_id`` when the model has it, else the main one (a link may outlive a model's version)."""
+    if diagram_id:
+        try:
+            return diagram.draw(sources, marks_shown, diagram=diagram_id, labels=labels, translate=translate)
+        except DeployError:
+            pass
+    return diagram.draw(sources, marks_shown, labels=labels, translate=translate)
 
 
 def waiting_messages(workflow) -> list[tuple[str, str, str | None]]:

@@ -265,7 +265,9 @@ def last_seq(session: Session, case: Case) -> int | None:
                           .order_by(AuditEvent.seq.desc()).limit(1))
 
 
-def drawing(case: Case, state: ReplayState, english: bool = False, translate: Callable[[str], str] = str) -> str:
-    """The case's diagram marked as it stood at the replayed event, its hover texts put through ``translate``."""
-    return diagram.render_svg(case.spec.sources, state.marks, labels=case_history.role_labels(english),
-                              translate=translate)
+def drawing(case: Case, state: ReplayState, english: bool = False, translate: Callable[[str], str] = str,
+            diagram_id: str | None = None) -> diagram.Drawing:
+    """The case's diagram marked as it stood at the replayed event, its hover texts and warnings put through
+    ``translate``; ``diagram_id`` asks for another diagram of the model (an unknown one shows the main diagram)."""
+    return case_history.drawn(case.spec.sources, state.marks, labels=case_history.role_labels(english),
+                              translate=translate, diagram_id=diagram_id)
