@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test browser fonts bench translations clean
+.PHONY: demo test browser browser-packages fonts bench translations clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "cadreflow needs Python 3.11 or newer"; exit 1; }
@@ -45,11 +45,19 @@ fonts:
 # The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
 # work here); a CJK font makes the screenshots readable; pdftotext (poppler, with the CJK maps of
 # poppler-data) reads the exported PDFs back.
-BROWSER_PACKAGES := chromium fonts-wqy-microhei fonts-arphic-uming poppler-utils poppler-data
+# bpmn-js (npm, pinned by its lock file) imports the packaged models in Chromium (tests/browser/test_bpmnjs_import.py).
+BROWSER_PACKAGES := chromium fonts-wqy-microhei fonts-arphic-uming poppler-utils poppler-data nodejs npm
+BPMNJS := tests/browser/bpmnjs
 
-browser:
+browser: $(BPMNJS)/node_modules/.package-lock.json
+
+$(BPMNJS)/node_modules/.package-lock.json: $(BPMNJS)/package.json $(BPMNJS)/package-lock.json | browser-packages
+	cd $(BPMNJS) && npm ci --no-audit --no-fund
+	touch $@
+
+browser-packages:
 	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi && command -v pdftotext >/dev/null \
-		&& [ -d /usr/share/poppler/cMap ] && [ -f $(PAPER_FONT) ]; then exit 0; fi; \
+		&& [ -d /usr/share/poppler/cMap ] && [ -f $(PAPER_FONT) ] && command -v npm >/dev/null; then exit 0; fi; \
 	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	else \

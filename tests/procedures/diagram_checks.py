@@ -15,11 +15,11 @@ def _bounds(root) -> dict[str, tuple[float, float, float, float]]:
 
 
 def undrawn(path: Path) -> list[str]:
-    """Flow elements (of the process and its sub-processes) with no shape or edge."""
+    """Flow elements (of the process and its sub-processes) with no shape or edge; a data object has none."""
     root = etree.parse(str(path))
     containers = [root.find(".//{*}process"), *root.iter("{*}subProcess")]
     elements = {node.get("id") for container in containers for node in container
-                if node.get("id") and etree.QName(node).localname not in ("laneSet", "documentation")}
+                if node.get("id") and etree.QName(node).localname not in ("laneSet", "documentation", "dataObject")}
     drawn = {node.get("bpmnElement") for node in root.iter("{*}BPMNShape", "{*}BPMNEdge")}
     return sorted(elements - drawn)
 
