@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from webapp import db
+from webapp.diagram_legend import LEGEND
 from webapp.i18n import english
 from webapp.i18n import status_name
 from webapp.i18n import translated
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(lambda: uuid.uuid4().hex, "new_key")
     # A domain message inside a _() sentence: {{ }} translates only what it prints itself.
     app.add_template_global(translated, "translated")
+    app.add_template_global(LEGEND, "diagram_legend")
     app.context_processor(_helpers)
 
 
