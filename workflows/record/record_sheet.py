@@ -10,11 +10,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate
+from reportlab.platypus import Frame
+from reportlab.platypus import PageTemplate
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Spacer
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
@@ -38,13 +38,13 @@ from workflows.queries.case_reads import case_events
 from workflows.queries.meeting import VoteRound
 from workflows.queries.meeting import vote_rounds
 from workflows.record import audit
+from workflows.record import record_diagram
+from workflows.record.sheet_font import FONT
+from workflows.record.sheet_font import registered
+from workflows.record.sheet_font import spelled_out
 from workflows.record.verification import CaseVerdict
 from workflows.vocabulary import Event
 
-# Built into reportlab (Adobe's Song CID font): the PDF needs nothing from the system it is made on.
-FONT = "STSong-Light"
-# ①..⑳ are not in the CID font and would vanish from the page; the model's step names use them.
-CIRCLED = {chr(0x2460 + number): f"({number + 1})" for number in range(20)}
 CHOICE_NAMES = {"approve": "同意", "reject": "不同意", "defer": "缓议"}
 WIDTH = A4[0] - 30 * mm
 STEP_COLUMNS = (("记录号", 12), ("时间", 17), ("环节", 28), ("办理人", 20), ("角色", 21),
@@ -56,7 +56,7 @@ ROW_CHARACTERS, FILES_PER_ROW, TABLE_ROWS = 600, 4, 20
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    registered()
     base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
     return {"title": ParagraphStyle("title", base, fontSize=16, leading=22, alignment=1, spaceAfter=6),
             "heading": ParagraphStyle("heading", base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4),
@@ -66,8 +66,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def readable(text) -> str:
     """``text`` with the characters the font lacks written out, escaped for a paragraph."""
-    text = re.sub("[\u2460-\u2473]", lambda match: CIRCLED[match.group()], str(text))
-    return escape(text).replace("\n", "<br/>")
+    return escape(spelled_out(str(text))).replace("\n", "<br/>")
 
 
 def _para(text, style: str = "cell") -> Paragraph:
@@ -256,7 +255,8 @@ def _page_canvas(footer: str):
             for number, page in enumerate(self._pages, start=1):
                 self.__dict__.update(page)
                 self.setFont(FONT, 8)
-                self.drawCentredString(A4[0] / 2, 10 * mm, f"{footer}　第 {number} 页 / 共 {len(self._pages)} 页")
+                text = f"{footer}　第 {number} 页 / 共 {len(self._pages)} 页"
+                self.drawCentredString(self._pagesize[0] / 2, 10 * mm, text)  # portrait or landscape
                 super().showPage()
             super().save()
 
@@ -279,10 +279,14 @@ def render_pdf(session: Session, case: Case, verdict: CaseVerdict) -> bytes:
     if rounds:
         story += [Paragraph("党组会议表决情况", styles["heading"]), *_vote_blocks(rounds, names)]
     story += [Paragraph("记录校验", styles["heading"]), *(_para(line, "body") for line in verdict_lines(verdict))]
+    story += record_diagram.diagram_pages(case)
     out = io.BytesIO()
     # invariant: the same record gives the same bytes, so an archive's manifest hash can be reproduced.
-    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                                 bottomMargin=18 * mm, title=f"{title}（案件 {case.id}）", author="cadreflow",
-                                 invariant=True)
+    document = BaseDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                               bottomMargin=18 * mm, title=f"{title}（案件 {case.id}）", author="cadreflow",
+                               invariant=True)
+    # The record reads down portrait pages; the diagram, wide, goes on landscape pages after them.
+    portrait = Frame(document.leftMargin, document.bottomMargin, document.width, document.height, id="normal")
+    document.addPageTemplates([PageTemplate("portrait", [portrait], pagesize=A4), record_diagram.page_template()])
     document.build(story, canvasmaker=_page_canvas(f"案件 {case.id} {title}"))
     return out.getvalue()
