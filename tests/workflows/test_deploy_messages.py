@@ -20,6 +20,9 @@ from workflows.processes import deploy
 MIWG_FOLDERS = [DATA / "bpmn-miwg", DATA / "bpmn-miwg-tools"]  # the second: exports of further tools, when present
 FILES = sorted(path for folder in MIWG_FOLDERS if folder.is_dir() for path in folder.rglob("*.bpmn"))
 REPRS = ("0x", "<Element", "object at")
+# Python's own SyntaxError texts: an expression's refusal says what is wrong in the reader's language instead.
+PYTHON_PHRASES = ("invalid syntax", "was never closed", "unterminated", "unexpected EOF", "invalid character",
+                  "unmatched", "expected an indented block")
 # What lxml's schema validation says in English; none of it may reach the modeler.
 SCHEMA_PHRASES = ("This element is not expected", "is not a valid value of", "is not allowed",
                   "is required but missing", "Missing child element", "Character content other than whitespace",
@@ -86,7 +89,8 @@ def problems(error: DeployError, name: str, data: bytes) -> list[str]:
     found += [f"repr {marker!r}" for marker in REPRS if marker in message]
     if "「」" in message:
         found.append("empty name")
-    found += [f"English: {phrase!r}" for phrase in sorted(SPIFF_PHRASES | set(SCHEMA_PHRASES)) if phrase in message]
+    found += [f"English: {phrase!r}" for phrase in sorted(SPIFF_PHRASES | set(SCHEMA_PHRASES) | set(PYTHON_PHRASES))
+              if phrase in message]
     if error.element is None:
         # A refusal of the whole file, or of an element without an id that its line number locates.
         if not any(kind in message for kind in WHOLE_FILE) and not re.search(r"第 \d+ 行", message):
@@ -120,6 +124,12 @@ def test_a_refusal_names_file_and_element_in_cadreflow_words(deployer, path, var
     if error is None:
         return  # deployed: nothing to explain
     assert problems(error, path.name, data) == [], str(error)
+
+
+def test_a_juel_condition_from_another_modeler_is_named_as_such_with_the_python_way_to_write_it(deployer):
+    path = DATA / "bpmn-miwg" / "C.1.0.bpmn"  # Camunda-style conditions: ${approved}
+    error = refusal(deployer, path.name, executable(path.read_bytes()))
+    assert "${approved}" in error.reason and "JUEL" in error.reason and "Python" in error.reason
 
 
 def test_no_executable_process_names_the_file_what_to_do_and_the_processes(deployer):

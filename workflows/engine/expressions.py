@@ -1,6 +1,7 @@
 """The expression allow-list: what BPMN and DMN may compute, checked at deploy and at every evaluation."""
 
 import ast
+import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,10 @@ _NODE_NAMES_ZH = {
 }
 
 
+# An expression written for a Java engine: ${approved} or #{amount > 100}.
+_JUEL = re.compile(r"[$#]\{(.*)\}", re.DOTALL)
+
+
 class ExpressionRefused(ValueError):
     """An expression uses something outside the allow-list; the message says what, in Chinese."""
 
@@ -56,6 +61,18 @@ def allowed_functions() -> dict[str, Callable[..., Any]]:
     return {**SAFE_BUILTINS, **model_functions.FUNCTIONS, **selection_functions.FUNCTIONS}
 
 
+def _syntax_refusal(source: str, error: SyntaxError) -> str:
+    """What is wrong with an expression Python cannot parse, in the reader's words (Python's own text is English)."""
+    juel = _JUEL.fullmatch(source.strip())
+    if juel:
+        return t("这是 JUEL 表达式（Camunda、Activiti 等工具的写法），cadreflow 的表达式用 Python 书写，如 {python}",
+                 python=juel.group(1).strip())
+    if error.offset:  # Python gives 0 or None where it found the expression cut short
+        return t("不是合法的 Python 表达式（第 {line} 行第 {column} 个字符附近）", line=error.lineno or 1,
+                 column=error.offset)
+    return t("不是合法的 Python 表达式（第 {line} 行，表达式不完整）", line=error.lineno or 1)
+
+
 def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozenset()) -> ast.AST:
     """Parse ``source`` and refuse anything outside the allow-list; returns the tree."""
     if len(source) > MAX_EXPRESSION_LENGTH:
@@ -63,7 +80,7 @@ def check(source: str, mode: str = "eval", extra_names: frozenset[str] = frozens
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
     except SyntaxError as error:
-        raise ExpressionRefused(t("语法错误：{error}（第 {line} 行）", error=error.msg, line=error.lineno)) from None
+        raise ExpressionRefused(_syntax_refusal(source, error)) from None
     callable_names = set(allowed_functions()) | extra_names
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
