@@ -33,3 +33,22 @@ def test_an_unknown_or_hostile_diagram_id_shows_the_main_diagram(app, case_id, u
         page = client.get(path.format(id=case_id), query_string={"diagram": asked})
         assert page.status_code == 200, asked
         assert shown_diagram(page.get_data(as_text=True)) == title, asked
+
+
+def test_a_case_of_a_model_without_a_diagram_shows_its_page_and_says_why_there_is_no_drawing(app):
+    """Deploy accepts a model without diagram interchange; its cases' pages must still open (they answered 422)."""
+    from tests.conftest import DATA
+    from tests.webapp.conftest import bearer
+
+    assert app.test_cli_runner().invoke(args=["deploy", str(DATA / "two_lane.bpmn")]).exit_code == 0
+    token = add_user(app, "organiser", "personnel_office")
+    add_user(app, "zhouting", "auditor")
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    case = client.post("/api/v1/cases", headers=bearer(token),
+                       json={"process": "two_lane_review", "title": "科长人选", "data": {}}).json
+    for username, path in (("organiser", f"/cases/{case['id']}"), ("zhouting", f"/audit/cases/{case['id']}")):
+        page = signed_in(app, username).get(path)
+        assert page.status_code == 200, (path, page.status_code)
+        text = page.get_data(as_text=True)
+        assert 'class="bpmn-diagram"' not in text and "BPMNDiagram" in text

@@ -142,13 +142,18 @@ def drawing(case: Case, workflow, english: bool = False, translate: Callable[[st
 
 
 def drawn(sources, marks_shown: "diagram.Marks", *, labels, translate, diagram_id: str | None) -> "diagram.Drawing":
-    """The diagram ``diagram_id`` when the model has it, else the main one (a link may outlive a model's version)."""
+    """The diagram ``diagram_id`` when the model has it, else the main one (a link may outlive a model's version);
+    a model that cannot be drawn gives an empty drawing whose warning says why."""
     if diagram_id:
         try:
             return diagram.draw(sources, marks_shown, diagram=diagram_id, labels=labels, translate=translate)
         except DeployError:
             pass
-    return diagram.draw(sources, marks_shown, labels=labels, translate=translate)
+    try:
+        return diagram.draw(sources, marks_shown, labels=labels, translate=translate)
+    except DeployError as error:
+        # Deploy accepts a model without diagram interchange: its cases are shown without a drawing, saying why.
+        return diagram.Drawing(svg="", warnings=(translate(error.message),), diagram_id="", diagrams=())
 
 
 def waiting_messages(workflow) -> list[tuple[str, str, str | None]]:
