@@ -4,9 +4,11 @@ import re
 
 import pytest
 
+from tests.conftest import DATA
 from tests.procedures import selection_steps as steps
 from tests.procedures.driver import Bureau
 from tests.webapp.conftest import add_user
+from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
 
 
@@ -37,9 +39,6 @@ def test_an_unknown_or_hostile_diagram_id_shows_the_main_diagram(app, case_id, u
 
 def test_a_case_of_a_model_without_a_diagram_shows_its_page_and_says_why_there_is_no_drawing(app):
     """Deploy accepts a model without diagram interchange; its cases' pages must still open (they answered 422)."""
-    from tests.conftest import DATA
-    from tests.webapp.conftest import bearer
-
     assert app.test_cli_runner().invoke(args=["deploy", str(DATA / "two_lane.bpmn")]).exit_code == 0
     token = add_user(app, "organiser", "personnel_office")
     add_user(app, "zhouting", "auditor")
