@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from storage import locks
 from webapp import checkpointing
 from webapp.cli.language import _
 from webapp.i18n import translated
@@ -31,33 +32,67 @@ def _now():
 
 
 def timer_pass() -> int:
-    """Fire every due timer, one transaction per case; how many cases moved."""
-    fired = 0
-    with _sessions()() as session:
-        case_ids = triggers.due_case_ids(session, _now())
-    for case_id in case_ids:
-        with _sessions().begin() as session:
-            fired += triggers.fire_timers(session, case_id, _now()) is not None
+    """Fire every due timer, one transaction per case; how many cases moved.
+
+    Each case is claimed in its own transaction (``triggers.claim_due_case``), so several schedulers on one
+    database share the work and none fires a timer twice. A case whose firing fails is reported and passed over:
+    it is tried again next pass, and the cases after it are not held up.
+    """
+    moved, after = 0, 0
+    while True:
+        with current_app.extensions["cadreflow.read_sessions"]() as session:
+            batch = triggers.due_case_ids(session, _now(), after=after)
+        if not batch:
+            break
+        for case_id in batch:
+            moved += _fire_one(case_id)
+        after = batch[-1]
     checkpointing.checkpoint_if_due(_now())
-    return fired
+    return moved
+
+
+def _fire_one(case_id: int) -> bool:
+    now = _now()
+    try:
+        with _sessions().begin() as session:
+            if not triggers.claim_due_case(session, case_id, now):
+                return False  # another scheduler holds it or has fired it since the list was read
+            return triggers.fire_timers(session, case_id, now) is not None
+    except Exception:  # noqa: BLE001  (one case's failing model must not stop the timers of all the others)
+        current_app.logger.exception("the due timers of case %s could not fire", case_id)
+        click.echo(_("Error: the due timers of case %(id)s could not fire (they are tried again next pass)",
+                     id=case_id), err=True)
+        return False
 
 
 def daily_scan() -> None:
     with _sessions().begin() as session:
+        # Several schedulers: the first to come scans, the others then find today's scan on record.
+        locks.hold_until_commit(session, "cadreflow.daily-scan")
         if scans.scan_if_due(session, SYSTEM, _now(), current_app.extensions["cadreflow.policy"]):
             click.echo(_("Today's scan of the cadre registry is done"))
 
 
 @click.command("run-timers")
 @click.option("--loop", is_flag=True, help="keep running, one pass every TIMER_INTERVAL seconds")
+@click.option("--rounds", type=click.IntRange(min=1), help="with --loop: stop after this many passes")
 @with_appcontext
-def run_timers(loop):
-    """Fire every due timer, one transaction per case; with --loop also run the registry scan once a day."""
+def run_timers(loop, rounds):
+    """Fire every due timer, one transaction per case; with --loop also run the registry scan once a day.
+
+    Several ``run-timers --loop`` may run against one PostgreSQL database: they share the due cases
+    (FOR UPDATE SKIP LOCKED) and none fires a timer twice. On SQLite they are safe too but take turns on its
+    single write lock: run one.
+    """
+    passes = 0
     while True:
         click.echo(_("Fired the due timers of %(count)s case(s)", count=timer_pass()))
+        passes += 1
         if not loop:
             return
         daily_scan()
+        if rounds is not None and passes >= rounds:
+            return
         time.sleep(current_app.config["TIMER_INTERVAL"])
 
 

@@ -1,10 +1,13 @@
 """Commands the outside world triggers: firing due timers and receiving a message (e.g. a complaint)."""
 
 from datetime import datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.models import Case
 from storage.models import Timer
 from workflows import access
 from workflows import engine
@@ -22,10 +25,32 @@ from workflows.vocabulary import Event
 from workflows.vocabulary import Status
 
 
-def due_case_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
-    """Cases with at least one timer due before ``at`` (SpiffWorkflow fires once the time has passed)."""
-    return list(session.scalars(select(Timer.case_id).distinct().where(Timer.due_at <= at)
+def due_case_ids(session: Session, at: datetime, limit: int = 500, after: int = 0) -> list[int]:
+    """Cases past ``after`` with at least one timer due by ``at`` (SpiffWorkflow fires once the time has passed)."""
+    return list(session.scalars(select(Timer.case_id).distinct().where(Timer.due_at <= at, Timer.case_id > after)
                                 .order_by(Timer.case_id).limit(limit)))
+
+
+def claim_due_case(session: Session, case_id: int, at: datetime) -> bool:
+    """Lock case ``case_id`` for this transaction if it is running with a timer due by ``at`` and no one holds it.
+
+    This is how several schedulers share one database. On PostgreSQL the case row is taken ``FOR UPDATE SKIP
+    LOCKED``: a case another scheduler (or a user's command) holds is passed over, never waited for, and the claim
+    is the same row lock every command on the case takes, so it ends with the case's transaction. A case whose
+    timers another scheduler fired since the list was read is passed over too, without loading its state. On
+    SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE): schedulers take turns.
+    Either way :func:`fire_timers` reads the due timers again under the lock, so none fires twice.
+    """
+    return session.scalar(_claim_statement(session.get_bind().dialect.name), {"case": case_id, "at": at}) is not None
+
+
+@cache
+def _claim_statement(dialect: str):
+    due = select(Timer.id).where(Timer.case_id == Case.id, Timer.due_at <= bindparam("at")).exists()
+    query = select(Case.id).where(Case.id == bindparam("case"), Case.status == Status.RUNNING, due)
+    if dialect == "postgresql":
+        query = query.with_for_update(of=Case, skip_locked=True)
+    return query
 
 
 def fire_timers(session: Session, case_id: int, at: datetime) -> dict | None:
