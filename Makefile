@@ -72,6 +72,7 @@ test: $(VENV)/.installed-dev browser
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_complete.py
+	$(BIN)/python benchmarks/bench_command_path.py  # PostgreSQL too with CADREFLOW_BENCH_DATABASE_URL
 	$(BIN)/python benchmarks/bench_pages.py --gc-freeze  # as `cadreflow serve` runs
 	$(BIN)/python benchmarks/bench_audit.py
 

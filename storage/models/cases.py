@@ -7,13 +7,13 @@ from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
-from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from storage.base import Base
+from storage.base import CompressedText
 from storage.base import utcnow
 from storage.models.processes import ProcessSpec
 
@@ -38,7 +38,8 @@ class Case(Base):
     end_event: Mapped[str | None] = mapped_column(String(120))
     end_name: Mapped[str | None] = mapped_column(String(300))
     version: Mapped[int] = mapped_column(default=1)
-    workflow_state: Mapped[str] = mapped_column(Text, deferred=True)
+    # Nullable only because SQLite adds a column so (migration 0014); every command writes it.
+    workflow_state: Mapped[str] = mapped_column(CompressedText, deferred=True, nullable=True)
     serializer_version: Mapped[str] = mapped_column(String(16))
     state_digest: Mapped[str] = mapped_column(String(64))
     # When the scheduler next has work on this case (None: no timer waiting).

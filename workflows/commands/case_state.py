@@ -7,11 +7,13 @@ from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Case
 from storage.models import HumanTask
+from storage.models import ProcessSpec
 from workflows import engine
 from workflows.commands import projection
 from workflows.engine.clock import parse_iso
@@ -33,11 +35,23 @@ def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> C
     return case
 
 
+def lock_case_of_task(session: Session, task_id: str) -> Case:
+    """The case of inbox row ``task_id``, locked as :func:`lock_case` does, found in the same statement."""
+    case = session.scalar(_lock_statement(session.get_bind().dialect.name, False, by_task=True), {"of_task": task_id})
+    if case is None:
+        raise NotFound(t("任务 {task} 不存在", task=task_id))
+    return case
+
+
 @cache
-def _lock_statement(dialect: str, skip_locked: bool):
+def _lock_statement(dialect: str, skip_locked: bool, by_task: bool = False):
     # Every command restores the workflow next, so its state comes with the lock.
-    query = (select(Case).where(Case.id == bindparam("locked_case"))
-             .options(undefer(Case.workflow_state)).execution_options(populate_existing=True))
+    # The spec's JSON stays behind: the parsed spec is cached per version (see load), and it is large.
+    which = (select(HumanTask.case_id).where(HumanTask.id == bindparam("of_task")).scalar_subquery() if by_task
+             else bindparam("locked_case"))
+    query = (select(Case).where(Case.id == which)
+             .options(undefer(Case.workflow_state), joinedload(Case.spec).defer(ProcessSpec.spec_json))
+             .execution_options(populate_existing=True))
     if dialect == "postgresql":
         query = query.with_for_update(of=Case, skip_locked=skip_locked)
     return query
@@ -64,8 +78,14 @@ def fresh_task(session: Session, task_id: str) -> HumanTask:
 
 
 def load(case: Case):
-    """The case's workflow, restored against its pinned spec version."""
-    return engine.restore(case.workflow_state, case.spec.spec_json)
+    """The case's workflow, restored against its pinned spec version (parsed once per process and version)."""
+    spec = case.spec
+    return engine.restore(case.workflow_state, lambda: spec.spec_json, spec_key(spec))
+
+
+def spec_key(spec: ProcessSpec) -> str:
+    """What names a deployed version in the engine's spec cache: its process and the sha256 of its sources."""
+    return f"{spec.process_id}@{spec.sha256}/{spec.serializer_version}"
 
 
 def save(session: Session, case: Case, workflow, at: datetime, *, status: str | None = None) -> list[dict]:

@@ -12,6 +12,7 @@ from workflows.actors import Actor
 from workflows.commands import duplicates
 from workflows.commands import idempotency
 from workflows.commands import projection
+from workflows.commands.case_state import spec_key
 from workflows.commands.case_state import state_values
 from workflows.commands.recipe import locked_command
 from workflows.commands.recipe import settle
@@ -74,7 +75,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
         raise InvalidData(t("案件标题有误"), {"title": t("案件标题为必填项，最多 300 个字符")})
     data = {**data, **about.data, "policy": policy.as_record()}
     with engine.running(at):
-        workflow = transitions.started(spec.spec_json, data)
+        workflow = transitions.started(spec.spec_json, data, spec_key(spec))
     case = Case(spec_id=spec.id, spec=spec, title=title.strip(), subject=subject, status=Status.RUNNING,
                 cadre_id=cadre.id if cadre else None,
                 started_by_id=actor.user_id, started_at=at)

@@ -11,7 +11,7 @@ from workflows import engine
 from workflows.actors import Actor
 from workflows.commands import idempotency
 from workflows.commands.case_state import fresh_task
-from workflows.commands.case_state import lock_case
+from workflows.commands.case_state import lock_case_of_task
 from workflows.commands.cases import plain_object
 from workflows.commands.recipe import CaseCommand
 from workflows.engine import transitions
@@ -27,10 +27,11 @@ from workflows.vocabulary import Event
 
 
 def _open_task_locked(session: Session, actor: Actor, task_id: str) -> tuple[Case, HumanTask]:
-    row = access.known_task(session, task_id)
+    # The lock first, found from the task: the row is read once, after it, so it shows what committed before.
+    case = lock_case_of_task(session, task_id)
+    row = fresh_task(session, task_id)
     access.acting_role(actor, row)
-    case = lock_case(session, row.case_id)
-    return case, fresh_task(session, task_id)
+    return case, row
 
 
 def _ensure_open(row: HumanTask, actor: Actor) -> None:

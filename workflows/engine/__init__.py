@@ -1,82 +1,30 @@
-"""SpiffWorkflow in one place: the serializer, building and restoring workflows, digests and task keys."""
+"""SpiffWorkflow in one place: running workflows, their waits, digests and task keys (storing them: ``state``)."""
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import TaskNotFoundException
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.engine.clock import engine_time
-from workflows.engine.clock import install_engine_clock
-from workflows.engine.expressions import make_script_engine
+from workflows.engine.state import dump as dump  # re-exported: callers use engine.dump
+from workflows.engine.state import new_workflow as new_workflow  # re-exported: callers use engine.new_workflow
+from workflows.engine.state import restore as restore  # re-exported: callers use engine.restore
+from workflows.engine.state import serializer as serializer  # re-exported: callers use engine.serializer
+from workflows.engine.state import spec_objects
+from workflows.engine.state import spec_to_json as spec_to_json  # re-exported: callers use engine.spec_to_json
 from workflows.errors import EngineError
 from workflows.record.canonical import fast_digest
 from workflows.text import Text
 from workflows.text import t
-
-
-@lru_cache(maxsize=1)
-def serializer() -> BpmnWorkflowSerializer:
-    """The one serializer, configured for the spiff parser's task specs."""
-    install_engine_clock()
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-
-
-def spec_to_json(spec, subprocess_specs: dict) -> str:
-    """The serialized spec part, stored once per deployed version."""
-    registry = serializer().registry
-    return json.dumps({
-        "spec": registry.convert(spec),
-        "subprocess_specs": {name: registry.convert(sub) for name, sub in subprocess_specs.items()},
-    })
-
-
-@lru_cache(maxsize=64)
-def _spec_objects(spec_json: str):
-    part = json.loads(spec_json)
-    registry = serializer().registry
-    spec = registry.restore(part["spec"])
-    subs = {name: registry.restore(sub) for name, sub in part["subprocess_specs"].items()}
-    return spec, subs
-
-
-def new_workflow(spec_json: str) -> BpmnWorkflow:
-    """A fresh workflow of a deployed spec (spec objects are cached by their JSON)."""
-    spec, subs = _spec_objects(spec_json)
-    return BpmnWorkflow(spec, subs, script_engine=make_script_engine())
-
-
-def restore(state_json: str, spec_json: str) -> BpmnWorkflow:
-    """Rebuild a workflow from its stored state and its version's spec."""
-    ser = serializer()
-    dct = json.loads(state_json)
-    dct.update(json.loads(spec_json))
-    ser.migrate(dct)
-    workflow = ser.from_dict(dct)
-    workflow.script_engine = make_script_engine()
-    return workflow
-
-
-def dump(workflow: BpmnWorkflow) -> str:
-    """The workflow state as JSON, without the spec (which lives in ``process_spec``)."""
-    ser = serializer()
-    dct = ser.to_dict(workflow)
-    dct.pop("spec", None)
-    dct.pop("subprocess_specs", None)
-    dct[ser.VERSION_KEY] = ser.VERSION
-    return json.dumps(dct, separators=(",", ":"))
 
 
 @contextmanager
@@ -151,7 +99,7 @@ def message_lanes(spec_json: str) -> frozenset[str | None]:
 
     Read from the process, never from a case's state: who may deliver is decided without looking at it.
     """
-    spec, subs = _spec_objects(spec_json)
+    spec, subs = spec_objects(spec_json)
     return frozenset(task_spec.lane for one in (spec, *subs.values()) for task_spec in one.task_specs.values()
                      if isinstance(task_spec, CatchingEvent)
                      and isinstance(task_spec.event_definition, MessageEventDefinition))

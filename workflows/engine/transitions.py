@@ -16,9 +16,12 @@ class NotReady(Conflict):
     """The task an event names is not waiting to be done (already done, or never opened)."""
 
 
-def started(spec_json: str, data: dict):
-    """A new workflow of ``spec_json`` with the case's initial data on its start, run to its first wait."""
-    workflow = engine.new_workflow(spec_json)
+def started(spec_json: str, data: dict, spec_key: str | None = None):
+    """A new workflow of ``spec_json`` with the case's initial data on its start, run to its first wait.
+
+    ``spec_key`` names the version in the engine's spec cache as the commands name it (see ``engine.spec_objects``).
+    """
+    workflow = engine.new_workflow(spec_json, spec_key)
     for task in workflow.get_tasks(state=engine.TaskState.READY):
         task.data.update(copy.deepcopy(data))
     engine.advance(workflow)

@@ -37,11 +37,12 @@ class AppendedEvent:
 def _statements(dialect: str) -> SimpleNamespace:
     """The statements of :func:`append`, built once: this runs inside every command."""
     events, heads, case_heads = AuditEvent.__table__, AuditHead.__table__, CaseAuditHead.__table__
-    head = select(heads.c.seq, heads.c.hash).where(heads.c.id == 1)
+    # The global head and the case's head in one statement (one round trip less on PostgreSQL).
+    case_head = select(case_heads.c.hash).where(case_heads.c.case_id == bindparam("of_case")).scalar_subquery()
+    head = select(heads.c.seq, heads.c.hash, case_head.label("case_hash")).where(heads.c.id == 1)
     moved = {"seq": bindparam("new_seq"), "hash": bindparam("new_hash")}
     return SimpleNamespace(
-        head=head.with_for_update() if dialect == "postgresql" else head,
-        case_head=select(case_heads.c.hash).where(case_heads.c.case_id == bindparam("of_case")),
+        head=head.with_for_update(of=heads) if dialect == "postgresql" else head,
         insert_event=insert(events),
         move_head=update(heads).where(heads.c.id == 1).values(moved),
         insert_case_head=insert(case_heads),
@@ -54,10 +55,8 @@ def append(session: Session, *, type_: str, actor: Actor, at: datetime, payload:
            case_id: int | None = None, state_digest: str | None = None) -> AppendedEvent:
     """Append one event after the head, in the caller's transaction."""
     sql = _statements(session.get_bind().dialect.name)
-    head = session.execute(sql.head).one()
-    case_prev_hash = None
-    if case_id is not None:
-        case_prev_hash = session.scalar(sql.case_head, {"of_case": case_id})
+    head = session.execute(sql.head, {"of_case": case_id}).one()
+    case_prev_hash = head.case_hash
     payload_text = canonical_text(payload)
     row = {
         "seq": head.seq + 1, "case_id": case_id, "type": str(type_), "actor_id": actor.user_id,
