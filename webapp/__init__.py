@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 __version__ = "0.1.0"
 
@@ -15,6 +16,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import config
     from webapp import db
     from webapp import errors
+    from webapp import health
+    from webapp import structured_log
     from webapp import templating
     from webapp import text_input
     from webapp.cli import commands
@@ -62,7 +65,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.extensions["cadreflow.clock"] = settings.get("CLOCK") or SystemClock()
     app.extensions["cadreflow.policy"] = load_policy(settings["POLICY_FILE"])
+    if settings["TRUSTED_PROXIES"]:
+        # Behind nginx: the client's address, the scheme (https) and the host are those its X-Forwarded-* headers
+        # name, believed from that many proxies only; without the setting a client could claim any of them.
+        hops = settings["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    structured_log.init_app(app)  # first: its timer starts before, and its line is written after, every other hook
     checkpointing.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -73,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)

@@ -31,6 +31,10 @@ SETTINGS = {
     "BUREAU_EMAIL": (None, "e-mail address the notices give for reports"),
     "PAPER_FONT": (None, "TrueType Chinese font file the PDF papers embed (workflows/papers/fonts.py reads it)"),
     "PAPER_TEMPLATES": (None, "folder of the bureau's own notice templates (<kind>.j2), used before the packaged ones"),
+    "TRUSTED_PROXIES": (0, "how many proxies in front (nginx: 1) whose X-Forwarded-For/Proto/Host are believed; "
+                           "0: none, the headers are ignored"),
+    "LOG_FORMAT": ("text", "text: a readable line per request; json: one JSON line per request and per command "
+                           "(the shipped gunicorn.conf.py sets it)"),
 }
 MIN_SECRET_LENGTH = 32
 
@@ -58,6 +62,10 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         config["SECRET_KEY"] = _instance_secret(instance)
     if len(config["SECRET_KEY"]) < MIN_SECRET_LENGTH:
         raise RuntimeError(f"CADREFLOW_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise RuntimeError(f"CADREFLOW_LOG_FORMAT must be text or json, not {config['LOG_FORMAT']!r}")
+    if config["TRUSTED_PROXIES"] < 0:
+        raise RuntimeError("CADREFLOW_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front")
     return config
 
 

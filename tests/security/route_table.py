@@ -39,6 +39,8 @@ def task_actors(also=frozenset()):
 
 WRITERS = EVERYONE - {"auditor"}
 ACCESS = {
+    # For the proxy and the monitoring: the verdicts of its checks, nothing else (webapp/health.py).
+    ("health.check", "GET"): PUBLIC,
     ("auth.login", "GET"): PUBLIC, ("auth.login", "POST"): PUBLIC,
     ("auth.logout", "POST"): EVERYONE, ("auth.language", "POST"): PUBLIC,
     # The second step of a sign-in: without a password given first it sends anyone back to /login.

@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
 
 from storage.migrate import upgrade
 from webapp.cli import accounts as accounts_cli
 from webapp.cli import approval_form as approval_form_cli
+from webapp.cli import backup as backup_cli
 from webapp.cli import diagram as diagram_cli
 from webapp.cli import exports
 from webapp.cli import notices as notices_cli
@@ -74,7 +76,9 @@ def init_db():
         accounts.ensure_roles(session)
         # Cases running from before the table of waits (0008) get their rows now, not at their next step.
         waiting.refresh_running(session, case_state.load)
-    click.echo(_("The database is ready: %(url)s", url=current_app.config["DATABASE_URL"]))
+    # The URL without its password: this line ends up in the journal and the deployment's logs.
+    url = make_url(current_app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+    click.echo(_("The database is ready: %(url)s", url=url))
 
 
 @click.command("create-user")
@@ -159,7 +163,8 @@ def seed_demo():
 
 COMMANDS = [init_db, create_user, create_token, deploy, seed_demo, *accounts_cli.COMMANDS, *timer_cli.COMMANDS,
             exports.audit_group, *registry_cli.COMMANDS, *approval_form_cli.COMMANDS,
-            *lrmx_cli.COMMANDS, *notices_cli.COMMANDS, *papers_cli.COMMANDS, *diagram_cli.COMMANDS]
+            *lrmx_cli.COMMANDS, *notices_cli.COMMANDS, *papers_cli.COMMANDS, *diagram_cli.COMMANDS,
+            *backup_cli.COMMANDS]
 
 
 def register(app) -> None:

@@ -3,10 +3,10 @@
 import gc
 
 import click
-from flask.cli import FlaskGroup
 
 from webapp.cli import timers as timer_cli
 from webapp.cli.language import _
+from webapp.cli.logged_group import LoggedGroup
 from workflows.errors import CommandError
 
 
@@ -38,8 +38,10 @@ def _create_app():
         return create_app()
     except CommandError as error:  # a bad setting, such as an unreadable signing key
         raise click.ClickException(error.message) from None
+    except RuntimeError as error:  # a setting out of its range (webapp.config.load names it)
+        raise click.ClickException(str(error)) from None
 
 
-cli = FlaskGroup(create_app=_create_app, add_default_commands=False,
-                 help="cadreflow: section-level cadre procedures as BPMN workflows.")
+cli = LoggedGroup(create_app=_create_app, add_default_commands=False,
+                  help="cadreflow: section-level cadre procedures as BPMN workflows.")
 cli.add_command(serve)

@@ -1,0 +1,1 @@
+"""Tests of the production deployment: gunicorn with the shipped config, /healthz, the logs, deploy/."""
