@@ -68,7 +68,7 @@ browser-packages:
 # worker (--dist loadscope) so that its module-wide fixtures (a recorded case, a served site) are built once.
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadscope
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadscope --durations=20
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_complete.py

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
+from tests.template_db import migrate
 from workflows import accounts
 from workflows.actors import Actor
 from workflows.engine.clock import FixedClock
@@ -45,12 +45,17 @@ def empty_database_url(request, folder: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{folder / 'test.sqlite'}"
     url = request.getfixturevalue("pg_database")
+    empty_public_schema(url)
+    return url
+
+
+def empty_public_schema(url: str) -> None:
+    """Drop everything in the public schema of the PostgreSQL database at ``url``."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -61,9 +66,9 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def engine(db_url):
-    """A migrated database."""
+    """A migrated database (a copy of the run's template: tests/template_db.py)."""
     engine = make_engine(db_url)
-    upgrade(engine)
+    migrate(engine)
     yield engine
     engine.dispose()
 

@@ -14,7 +14,6 @@ from sqlalchemy import update
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
 from storage.models import Cadre
 from storage.models import User
 from tests.conftest import BACKENDS
@@ -22,6 +21,7 @@ from tests.conftest import empty_database_url
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
+from tests.template_db import migrate
 from tests.workflows import recorded_case
 from workflows.engine.clock import FixedClock
 
@@ -44,7 +44,7 @@ def driven(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("notices")
     url = empty_database_url(request, folder)
     engine = make_engine(url)
-    upgrade(engine)
+    migrate(engine)
     sessions = make_session_factory(engine)
     clock = FixedClock(START)
     bureau = Bureau(sessions, clock, ["cadre_selection.bpmn"])

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage.migrate import upgrade
 from storage.models import AuditEvent
 from storage.models import Cadre
+from tests.template_db import migrate
 from webapp import create_app
 from workflows.engine.clock import FixedClock
 from workflows.registry import scans
@@ -30,7 +30,7 @@ def make_app(db_url: str):
         "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40, "PASSWORD_PROFILE": "fast",
         "COOKIE_SECURE": False, "CLOCK": FixedClock(datetime(2026, 11, 22, 1, 0, tzinfo=UTC)),
     })
-    upgrade(app.extensions["cadreflow.engine"])
+    migrate(app.extensions["cadreflow.engine"])
     return app
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
 from storage.models import AuditEvent
 from storage.models import Case
 from storage.models import HumanTask
@@ -29,6 +28,7 @@ from tests.security.crash_load import bearer
 from tests.security.crash_load import complete
 from tests.security.crash_load import inbox
 from tests.security.crash_load import start_cases
+from tests.template_db import migrate
 from workflows import accounts
 from workflows import engine as bpmn
 from workflows.commands import case_state
@@ -45,7 +45,7 @@ MOST_LOAD_SECONDS = 20
 def prepare_database(db_url: str) -> dict[str, list[str]]:
     """Migrate, deploy the two-lane fixture and make one user with a token per client; the tokens by lane."""
     engine = make_engine(db_url)
-    upgrade(engine)
+    migrate(engine)
     tokens: dict[str, list[str]] = {"personnel_office": [], "party_secretary": []}
     with make_session_factory(engine).begin() as session:
         for lane, names in tokens.items():

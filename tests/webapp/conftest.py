@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
-from storage.migrate import upgrade
+from tests.template_db import migrate
 from webapp import create_app
 from workflows import accounts
 from workflows.registry.demo import seed_registry
@@ -65,14 +65,14 @@ def live_server(app):
 
 
 def make_app(db_url: str, clock, **settings):
-    """The app on ``db_url`` with test settings (and ``settings``), its database migrated."""
+    """The app on ``db_url`` with test settings (and ``settings``), its database migrated (tests/template_db.py)."""
     app = create_app({
         "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-" + "x" * 40,
         "PASSWORD_PROFILE": "fast", "COOKIE_SECURE": False, "CLOCK": clock,
         # Two-factor sign-in is tested on its own (tests/security); elsewhere a password signs in.
         "TWO_FACTOR_ROLES": "", **settings,
     })
-    upgrade(app.extensions["cadreflow.engine"])
+    migrate(app.extensions["cadreflow.engine"])
     return app
 
 

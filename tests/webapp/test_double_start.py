@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
 from storage.models import AuditEvent
 from storage.models import Case
 from tests.conftest import make_actor
+from tests.template_db import migrate
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import signed_in
@@ -164,7 +164,7 @@ def post_together(posts: list) -> list[int]:
 
 def test_two_clicks_at_once_through_a_real_server_start_one_case(db_url, clock):
     engine = make_engine(db_url)
-    upgrade(engine)
+    migrate(engine)
     sessions = make_session_factory(engine)
     prepare(sessions, clock)
     make_actor(sessions, "wangmin", "personnel_office")

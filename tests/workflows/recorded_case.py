@@ -13,7 +13,6 @@ from sqlalchemy import update
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
 from storage.models import User
 from tests.conftest import BACKENDS
 from tests.conftest import empty_database_url
@@ -22,6 +21,7 @@ from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
+from tests.template_db import migrate
 from workflows.engine.clock import FixedClock
 from workflows.record import checkpoints
 
@@ -82,7 +82,7 @@ def recorded(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("recorded")
     url = empty_database_url(request, folder)
     engine = make_engine(url)
-    upgrade(engine)
+    migrate(engine)
     sessions = make_session_factory(engine)
     clock = FixedClock(START)
     bureau = Bureau(sessions, clock, ["cadre_selection.bpmn"])

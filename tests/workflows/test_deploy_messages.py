@@ -11,8 +11,8 @@ from lxml import etree
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
 from tests.conftest import DATA
+from tests.template_db import migrate
 from workflows import accounts
 from workflows.errors import DeployError
 from workflows.processes import deploy
@@ -56,7 +56,7 @@ def test_the_spiffworkflow_phrases_were_found():
 def deployer(tmp_path_factory):
     """A migrated SQLite database and an organiser who deploys; each refusal rolls back."""
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('miwg') / 'test.sqlite'}")
-    upgrade(engine)
+    migrate(engine)
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         actor = accounts.actor_for(accounts.create_user(session, "modeler", ["admin"], password="password-123",

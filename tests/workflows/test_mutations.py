@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from storage import make_engine
 from storage import make_session_factory
-from storage.migrate import upgrade
 from storage.models import Case
 from tests import signed_log
 from tests.conftest import BACKENDS
@@ -20,6 +19,7 @@ from tests.record_attacks import ATTACKS
 from tests.record_attacks import FLIPS
 from tests.record_attacks import drop_checkpoint_and_rechain
 from tests.tampering import tampered_then_undone
+from tests.template_db import migrate
 from workflows.record import checkpoints
 from workflows.record import verification
 
@@ -39,7 +39,7 @@ def fresh_database(backend: str, request, tmp_path_factory, name: str):
     if backend == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp(name) / 'record.sqlite'}")
         try:
-            upgrade(engine)
+            migrate(engine)
             yield engine
         finally:
             engine.dispose()
@@ -51,7 +51,7 @@ def fresh_database(backend: str, request, tmp_path_factory, name: str):
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        upgrade(engine)
+        migrate(engine)
         yield engine
     finally:
         engine.dispose()

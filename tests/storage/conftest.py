@@ -1,0 +1,15 @@
+"""The storage tests' databases are migrated for real: these tests are the migrations' own, not the template's."""
+
+import pytest
+
+from storage import make_engine
+from storage.migrate import upgrade
+
+
+@pytest.fixture
+def engine(db_url):
+    """A database migrated by running every migration (elsewhere, a copy of tests/template_db.py's template)."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

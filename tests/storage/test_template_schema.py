@@ -1,0 +1,65 @@
+"""The template that test databases are copied from (tests/template_db.py) equals a freshly migrated database."""
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy import inspect
+from sqlalchemy import text
+
+from storage import make_engine
+from storage.migrate import upgrade
+from tests.conftest import empty_public_schema
+from tests.template_db import dump_pg
+from tests.template_db import migrate
+
+
+def snapshot(engine: Engine) -> object:
+    """Everything a database holds: its schema, the rights on it and its rows."""
+    if engine.dialect.name == "postgresql":
+        return dump_pg(engine)  # tables, columns, defaults, indexes, constraints, triggers, functions, grants, rows
+    with engine.connect() as connection:
+        schema = [(kind, name, table, normalised(sql)) for kind, name, table, sql in connection.execute(
+            text("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"))]
+        rows = {table: sorted(connection.execute(text(f'SELECT * FROM "{table}"')).all(), key=repr)
+                for table in inspect(connection).get_table_names()}
+        header = [connection.execute(text(f"PRAGMA {name}")).scalar()
+                  for name in ("user_version", "application_id", "page_size", "auto_vacuum", "encoding")]
+    return schema, rows, header
+
+
+def normalised(sql: str | None) -> tuple | None:
+    """A CREATE statement with its table constraints as a set: Alembic's batch mode (SQLite) rebuilds a table
+    with its constraints in set order, so that two runs of the same migrations may list them differently."""
+    if sql is None:
+        return None
+    lines = [line.strip().rstrip(",").strip() for line in sql.splitlines()]
+    constraint = ("CONSTRAINT ", "PRIMARY KEY", "UNIQUE ", "FOREIGN KEY", "CHECK ")
+    return (tuple(line for line in lines if not line.startswith(constraint)),
+            frozenset(line for line in lines if line.startswith(constraint)))
+
+
+def fresh(db_url: str, backend: str, name: str) -> str:
+    """A new empty database next to ``db_url``: another SQLite file, or the same PostgreSQL database emptied."""
+    if backend == "sqlite":
+        return db_url.replace("test.sqlite", f"{name}.sqlite")
+    empty_public_schema(db_url)
+    return db_url
+
+
+def test_a_copy_of_the_template_equals_a_database_the_migrations_built(db_url, request):
+    backend = request.node.callspec.params["db_url"]
+    migrated = make_engine(db_url)
+    upgrade(migrated)  # every migration, run for real
+    expected = snapshot(migrated)
+    migrated.dispose()
+    if backend == "postgresql" and expected is None:
+        pytest.skip("no usable pg_dump: PostgreSQL test databases are migrated one by one, not copied")
+
+    copied = make_engine(fresh(db_url, backend, "copy"))
+    how = migrate(copied)
+    if how == "migrated":  # the first database of this worker: migrated, and become the template; copy now
+        copied.dispose()
+        copied = make_engine(fresh(db_url, backend, "copy2"))
+        how = migrate(copied)
+    assert how == "copied"
+    assert snapshot(copied) == expected
+    copied.dispose()

@@ -1,0 +1,127 @@
+"""Migrated test databases copied from a template migrated once per test process, not migrated one by one.
+
+Running every Alembic migration costs a few hundred milliseconds per database, and most tests want
+a fresh one. So each process (each xdist worker) migrates one template per backend, the first time
+a test asks, and fills every later empty database from it: SQLite through the online backup API,
+PostgreSQL by replaying the template's ``pg_dump`` (the public schema of the worker's database is
+emptied and refilled; ``CREATE DATABASE … TEMPLATE`` would need a ``DROP DATABASE``, hence a
+checkpoint, per test). tests/storage/test_template_schema.py shows that a copy equals a freshly
+migrated database, and the migrations keep their own tests there (tests/storage/conftest.py).
+"""
+
+import atexit
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+
+from sqlalchemy import Engine
+from sqlalchemy import create_engine
+from sqlalchemy import text
+from sqlalchemy.pool import NullPool
+
+from storage import make_engine
+from storage.migrate import upgrade
+
+_sqlite_template: str | None = None  # the path of this process's migrated SQLite file
+_pg_dump: dict[str, str | None] = {}  # server address → the migrated schema as SQL (None: no usable pg_dump)
+
+
+def migrate(engine: Engine) -> str:
+    """Bring ``engine``'s database to the head revision: a copy of the template if it is empty, else the migrations.
+
+    Returns ``copied`` or ``migrated``, which way it went.
+    """
+    if engine.dialect.name == "sqlite" and _never_written(engine.url.database):
+        engine.dispose()
+        shutil.copyfile(_sqlite_template_path(), engine.url.database)  # no fsync: a test database need not be durable
+        return "copied"
+    if not _is_empty(engine):
+        upgrade(engine)
+        return "migrated"
+    if engine.dialect.name == "sqlite":
+        _copy_sqlite_template(engine)
+        return "copied"
+    if engine.dialect.name == "postgresql":
+        return _replay_pg_template(engine)
+    upgrade(engine)  # pragma: no cover - only SQLite and PostgreSQL are supported
+    return "migrated"  # pragma: no cover
+
+
+def _is_empty(engine: Engine) -> bool:
+    """True for a database without a single table in the schema it works in (public, on PostgreSQL)."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            return connection.scalar(text("SELECT count(*) FROM sqlite_master")) == 0
+        if engine.dialect.name != "postgresql" or connection.scalar(text("SELECT current_schema()")) != "public":
+            return False  # a schema of its own (tests/workflows/test_mutations.py): migrated for real
+        return connection.scalar(text("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                      " WHERE n.nspname = 'public'")) == 0
+
+
+def _never_written(path: str | None) -> bool:
+    """True for a SQLite file that does not exist yet (nor its write-ahead log): nothing can have it open."""
+    return bool(path) and path != ":memory:" and not os.path.exists(path) and not os.path.exists(f"{path}-wal")
+
+
+def _sqlite_template_path() -> str:
+    """The migrated SQLite file of this process, made on first use (its WAL checkpointed away on dispose)."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        folder = tempfile.mkdtemp(prefix="cadreflow-template-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = make_engine(f"sqlite:///{os.path.join(folder, 'template.sqlite')}")
+        upgrade(template)
+        template.dispose()
+        _sqlite_template = os.path.join(folder, "template.sqlite")
+    return _sqlite_template
+
+
+def _copy_sqlite_template(engine: Engine) -> None:
+    """Copy the template into an empty database that a connection may already hold open."""
+    source = sqlite3.connect(_sqlite_template_path())
+    target = engine.raw_connection()
+    try:
+        source.backup(target.driver_connection)  # page by page, through the engine's own connection
+    finally:
+        target.close()
+        source.close()
+
+
+def _replay_pg_template(engine: Engine) -> str:
+    key = engine.url.set(database="").render_as_string(hide_password=False)
+    if key not in _pg_dump:
+        upgrade(engine)  # the first database of the run is migrated for real, and becomes the template
+        _pg_dump[key] = dump_pg(engine)
+        return "migrated"
+    if _pg_dump[key] is None:
+        upgrade(engine)
+        return "migrated"
+    # A connection of its own: the dump sets session settings (search_path = '') that must not stay in a pool.
+    replay = create_engine(engine.url, poolclass=NullPool)
+    connection = replay.raw_connection()
+    try:
+        connection.driver_connection.execute(_pg_dump[key])
+        connection.commit()
+    finally:
+        connection.close()
+        replay.dispose()
+    return "copied"
+
+
+def dump_pg(engine: Engine) -> str | None:
+    """``pg_dump`` of ``engine``'s database (schema, rights, rows as INSERTs), or None without a usable pg_dump."""
+    url = engine.url
+    libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        done = subprocess.run(["pg_dump", "--no-owner", "--inserts", "--schema=public", libpq_url],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    # psql meta-commands (\restrict with a random key, since 15.14) are no SQL, comments carry the dump's date,
+    # and the public schema exists already (emptied by tests/conftest.py's empty_database_url).
+    return "\n".join(line for line in done.stdout.splitlines()
+                     if not line.startswith(("\\", "--")) and line != "CREATE SCHEMA public;")
