@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -25,19 +26,28 @@ PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+@contextmanager
+def scratch_pg_database(prefix: str):
+    """The URL of a new, empty PostgreSQL database on the test server, dropped on leaving."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_database():
     """A database of its own for this test run, dropped at the end."""
     if not PG_URL:
         pytest.skip("CADREFLOW_TEST_DATABASE_URL is not set: PostgreSQL leg skipped")
-    name = f"cadreflow_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database("cadreflow_test") as url:
+        yield url
 
 
 def empty_database_url(request, folder: Path) -> str:

@@ -1,20 +1,16 @@
 """`cadreflow backup` → `cadreflow restore` into a new database: the record verifies and nothing is lost."""
 
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from storage.models import AuditEvent
 from storage.models import Case
 from tests.conftest import DATA
-from tests.conftest import PG_URL
 from tests.conftest import make_actor
+from tests.conftest import scratch_pg_database
 from tests.webapp.conftest import make_app
 from webapp import create_app
 from workflows import commands
@@ -37,14 +33,8 @@ def restore_url(db_url, tmp_path):
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
         return
-    name = f"cadreflow_restored_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(db_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database("cadreflow_restored") as url:
+        yield url
 
 
 def app_on(url: str, clock):
