@@ -46,7 +46,9 @@ fonts:
 # work here); a CJK font makes the screenshots readable; pdftotext (poppler, with the CJK maps of
 # poppler-data) reads the exported PDFs back.
 # bpmn-js (npm, pinned by its lock file) imports the packaged models in Chromium (tests/browser/test_bpmnjs_import.py).
-BROWSER_PACKAGES := chromium fonts-wqy-microhei fonts-arphic-uming poppler-utils poppler-data nodejs npm
+# nodejs and npm only where no npm is on the PATH: a NodeSource nodejs brings its own npm and conflicts with Debian's.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei fonts-arphic-uming poppler-utils poppler-data
+NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 BPMNJS := tests/browser/bpmnjs
 
 browser: $(BPMNJS)/node_modules/.package-lock.json
@@ -59,9 +61,9 @@ browser-packages:
 	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi && command -v pdftotext >/dev/null \
 		&& [ -d /usr/share/poppler/cMap ] && [ -f $(PAPER_FONT) ] && command -v npm >/dev/null; then exit 0; fi; \
 	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) $(NODE_PACKAGES); \
 	else \
-		echo "Install $(BROWSER_PACKAGES) (Debian packages) for the browser tests"; exit 1; \
+		echo "Install $(BROWSER_PACKAGES) $(NODE_PACKAGES) (Debian packages) for the browser tests"; exit 1; \
 	fi
 
 # The suite runs on every core (up to four): each worker has its own databases; a test module stays on one
