@@ -22,6 +22,9 @@ class Case(Base):
     """One running or finished procedure; the workflow state is stored without its spec."""
 
     __tablename__ = "case"
+    # The case lists (everyone's, or one starter's) are read newest first, a page past the last case shown.
+    __table_args__ = (Index("ix_case_started_at_id", "started_at", "id"),
+                      Index("ix_case_started_by_id_started_at", "started_by_id", "started_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     spec_id: Mapped[int] = mapped_column(ForeignKey("process_spec.id"), index=True)

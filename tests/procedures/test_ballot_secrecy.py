@@ -66,7 +66,8 @@ def test_a_member_reads_no_other_ballot_before_the_tally(bureau, app):
     with serving(app) as base:
         headers = token_for(app, "member2")
         case = requests.get(f"{base}/api/v1/cases/{run.id}", headers=headers, timeout=30).json()
-        events = str(requests.get(f"{base}/api/v1/cases/{run.id}/events", headers=headers, timeout=30).json())
+        events = str(requests.get(f"{base}/api/v1/cases/{run.id}/events?limit=500", headers=headers,
+                                  timeout=30).json())
     assert OPINION not in str(case["data"]) and "reject" not in str(case["data"].get("ballots"))
     assert OPINION not in events and ballot_secrecy.SEALED_OPEN in events
 
@@ -100,8 +101,8 @@ def test_a_secret_ballot_shows_counts_only_and_auditors_read_every_choice(bureau
     with serving(app) as base:
         data = requests.get(f"{base}/api/v1/cases/{run.id}", headers=token_for(app, "organiser"), timeout=30).json()
         assert data["data"]["ballots"] == ballot_secrecy.SEALED_SECRET and data["data"]["approve_votes"] == 4
-        audited = str(requests.get(f"{base}/api/v1/cases/{run.id}/events", headers=token_for(app, "auditor"),
-                                   timeout=30).json())
+        audited = str(requests.get(f"{base}/api/v1/cases/{run.id}/events?limit=500",
+                                   headers=token_for(app, "auditor"), timeout=30).json())
     assert OPINION in audited
 
 

@@ -177,10 +177,11 @@ def start_cases(base: str, token: str, count: int, clients: int = 4) -> list[Job
 
 def inbox(base: str, token: str) -> list[dict]:
     """Every task in a user's inbox, page after page."""
-    tasks, url = [], f"{base}/api/v1/inbox?per_page=500"
-    while url:
-        response = requests.get(url, headers=bearer(token), timeout=60)
+    tasks, query = [], {"limit": 500}
+    while True:
+        response = requests.get(f"{base}/api/v1/inbox", params=query, headers=bearer(token), timeout=60)
         assert response.status_code == 200, response.text
-        tasks += response.json()["tasks"]
-        url = response.links.get("next", {}).get("url")
-    return tasks
+        tasks += response.json()["items"]
+        if response.json()["next_cursor"] is None:
+            return tasks
+        query["cursor"] = response.json()["next_cursor"]

@@ -128,7 +128,8 @@ def test_a_walk_through_with_real_ids_answers_as_documented(api_site):
     send("/cases", "GET", auditor, query={"all": "1", "status": "", "q": "科长"})
     for path in ("/cases/{case_id}", "/cases/{case_id}/events", "/cases/{case_id}/verify"):
         send(path, "GET", auditor, path_parameters=by_id)
-    send("/inbox", "GET", query={"per_page": 1})
+    first = send("/inbox", "GET", query={"limit": 1})
+    send("/inbox", "GET", query={"limit": 1, "cursor": first["next_cursor"]})
     send("/tasks/{task_id}", "GET", path_parameters=task)
     send("/tasks/{task_id}/claim", "POST", path_parameters=task)
     send("/tasks/{task_id}/unclaim", "POST", path_parameters=task)
@@ -144,7 +145,8 @@ def test_a_walk_through_with_real_ids_answers_as_documented(api_site):
     send("/tasks/{task_id}/complete", "POST", status=409, path_parameters=task, body={"data": PREPARE})
     send("/cases/{case_id}", "GET", status=404, path_parameters={"case_id": 2147483647})
     send("/inbox", "GET", "forged", 401)
-    send("/inbox", "GET", status=400, query={"per_page": 0})
+    send("/inbox", "GET", status=400, query={"limit": 0})
+    send("/inbox", "GET", status=400, query={"cursor": "forged"})
 
 
 @schema.hook

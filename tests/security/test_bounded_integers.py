@@ -102,7 +102,7 @@ def test_an_id_parameter_out_of_range_is_a_400_naming_it(site):
 def test_an_api_number_out_of_range_is_a_400_naming_it(site):
     # An API client is told what it sent wrong, rather than given a page it did not ask for.
     token, client = add_user(site, "api-office", "personnel_office"), site.test_client()
-    for path, name in (("/api/v1/cases", "page"), ("/api/v1/inbox", "page"), ("/api/v1/inbox", "per_page")):
+    for path, name in (("/api/v1/cases", "limit"), ("/api/v1/inbox", "limit"), ("/api/v1/processes", "limit")):
         for number in OUT_OF_RANGE:
             response = client.get(f"{path}?{name}={number}", headers=bearer(token))
             assert response.status_code == 400, (path, name, number, response.json)

@@ -28,11 +28,11 @@ def start(client, token) -> dict:
 
 
 def inbox_ids(client, token) -> list[str]:
-    return [t["bpmn_id"] for t in client.get("/api/v1/inbox", headers=bearer(token)).json["tasks"]]
+    return [t["bpmn_id"] for t in client.get("/api/v1/inbox", headers=bearer(token)).json["items"]]
 
 
 def count_events(client, token, case_id, kind) -> int:
-    events = client.get(f"/api/v1/cases/{case_id}/events", headers=bearer(token)).json["events"]
+    events = client.get(f"/api/v1/cases/{case_id}/events?limit=500", headers=bearer(token)).json["items"]
     return sum(1 for e in events if e["type"] == kind)
 
 

@@ -45,7 +45,7 @@ def run_case(app, token, clock) -> int:
     client = app.test_client()
     case = client.post("/api/v1/cases", headers=bearer(token), json={"process": "two_lane_review", "title": "t"})
     for data in ({"candidate": "张三", "years_in_post": 1}, {"approved": True, "opinion": "同意"}):
-        tasks = client.get("/api/v1/inbox", headers=bearer(token)).json["tasks"]
+        tasks = client.get("/api/v1/inbox", headers=bearer(token)).json["items"]
         task = next(task for task in tasks if task["case_id"] == case.json["id"])
         client.post(f"/api/v1/tasks/{task['id']}/complete", headers=bearer(token), json={"data": data})
     clock.advance(days=6)

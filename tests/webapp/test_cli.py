@@ -73,7 +73,7 @@ def test_run_timers_fires_what_is_due(app, clock):
     case = client.post("/api/v1/cases", headers=bearer(token),
                        json={"process": "two_lane_review", "title": "t"}).json
     for data in ({"candidate": "张三", "years_in_post": 1}, {"approved": True, "opinion": "同意"}):
-        task = client.get("/api/v1/inbox", headers=bearer(token)).json["tasks"][0]
+        task = client.get("/api/v1/inbox", headers=bearer(token)).json["items"][0]
         client.post(f"/api/v1/tasks/{task['id']}/complete", headers=bearer(token),
                     json={"data": data})
     assert "已触发 0 个" in runner.invoke(args=["run-timers"]).output

@@ -37,8 +37,8 @@ def _start_case(url: str, token: str) -> tuple[int, str]:
 
 
 def _events(url: str, token: str, case_id: int, kind: str) -> int:
-    events = requests.get(f"{url}/api/v1/cases/{case_id}/events", headers=bearer(token),
-                          timeout=30).json()["events"]
+    events = requests.get(f"{url}/api/v1/cases/{case_id}/events?limit=500", headers=bearer(token),
+                          timeout=30).json()["items"]
     return sum(1 for e in events if e["type"] == kind)
 
 

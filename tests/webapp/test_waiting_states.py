@@ -55,7 +55,7 @@ def test_a_case_in_its_notice_period_says_what_it_waits_for_and_until_when(app, 
     assert wait["kind"] == "timer" and wait["name"] == "预告期满" and wait["until"] == "2026-09-11"
     assert wait["working_days"] == 3 and wait["provisional"] is False and wait["text"] == NOTICE_WAIT
     listing = api.get("/api/v1/cases", headers=bearer(token(app, "organiser"))).get_json()
-    assert [case["waiting"][0]["text"] for case in listing["cases"] if case["id"] == run.id] == [NOTICE_WAIT]
+    assert [case["waiting"][0]["text"] for case in listing["items"] if case["id"] == run.id] == [NOTICE_WAIT]
     # Once the period has run out the case moves on and waits for nothing.
     run.wait_for("notice_period")
     assert NOTICE_WAIT not in client.get(f"/cases/{run.id}").get_data(as_text=True)

@@ -2,8 +2,9 @@
 
 from importlib.metadata import version
 
-from workflows.queries.paging import INBOX_MAX_PER_PAGE
-from workflows.queries.paging import INBOX_PAGE
+from webapp.api.paging import DEFAULT_LIMIT
+from webapp.api.paging import MAX_CURSOR
+from webapp.api.paging import MAX_LIMIT
 
 # Ids are 32-bit on every backend: a larger one names nothing.
 MAX_ID = 2147483647
@@ -35,7 +36,8 @@ def _text(most: int, least: int = 1) -> dict:
 
 ERRORS = {
     "400": "text no database can store (a NUL byte, half a surrogate pair) in the path, query, "
-           "Idempotency-Key or body; or a query number (`page`, `per_page`) not a whole number in range",
+           "Idempotency-Key or body; or a list's `limit` not a whole number in range, a `cursor` it did not "
+           "give out for these filters, or `page`/`per_page` (replaced by `limit` and `cursor`)",
     "401": "missing or invalid bearer token",
     "403": "the caller's roles do not match the task's lane or assignee (auditors only read)",
     "404": "unknown case, task or process",
@@ -66,10 +68,12 @@ CASE_ID = {"name": "case_id", "in": "path", "required": True,
            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 TASK_ID = {"name": "task_id", "in": "path", "required": True,
            "schema": {"type": "string", "minLength": 1, "maxLength": 36}}
-PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
-                                                      "default": 1}},
-          {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": INBOX_MAX_PER_PAGE,
-                                                          "default": INBOX_PAGE}}]
+# Every list is paged alike (webapp/api/paging.py): the answer is a Page of that list's items.
+PAGING = [{"name": "limit", "in": "query", "description": "how many items a page holds at most",
+           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+          {"name": "cursor", "in": "query", "description": "the `next_cursor` of the page before, as it came "
+           "(opaque and signed; good only with the same filters); absent: the first page",
+           "schema": {"type": "string", "maxLength": MAX_CURSOR}}]
 CASE_FILTERS = [
     {"name": "status", "in": "query", "description": "empty: every status",
      "schema": {"type": "string", "enum": [*STATUSES, ""], "default": "running"}},
@@ -78,7 +82,7 @@ CASE_FILTERS = [
      "schema": {"type": "string", "maxLength": 200}},
     {"name": "all", "in": "query", "description": "1: everyone's cases (office, admins, auditors)",
      "schema": {"type": "string", "enum": ["0", "1"], "default": "0"}},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID, "default": 1}},
+    *PAGING,
 ]
 
 
@@ -102,33 +106,28 @@ def _file(op: dict) -> dict:
     return op
 
 
-def _paged(op: dict) -> dict:
-    """An operation answered a page at a time: ``Link`` to the next page."""
-    op["responses"]["200"]["headers"] = {"Link": {
-        "description": 'the next page as `<url>; rel="next"`, absent on the last page', "schema": {"type": "string"}}}
-    return op
-
-
 def _paths() -> dict:
     read, write = "403 404", "403 404 409 422"
     return {
-        "/processes": {"get": _op("deployed processes (newest version of each)", "Processes", "")},
+        "/processes": {"get": _op("deployed processes (newest version of each), by process id", "Processes", "",
+                                  params=PAGING)},
         "/cases": {"post": _op("start a case (409 duplicate_case with case_id: the cadre's running case of the "
                                "process; send override_reason to start another all the same)", "Case", write,
                                "201", "StartCase", idempotent=True),
-                   "get": _op("my cases (all=1: everyone's), each with its open steps and what it waits for",
-                              "CaseList", "403", params=CASE_FILTERS)},
+                   "get": _op("my cases (all=1: everyone's), newest first, each with its open steps and what it "
+                              "waits for", "CaseList", "403", params=CASE_FILTERS)},
         "/cases/{case_id}": {"get": _op("status, open tasks, data and what the case waits for (waiting)",
                                         "CaseDetail", read, params=[CASE_ID])},
         "/cases/{case_id}/cancel": {"post": _op("withdraw a case with a reason", "Case", write, body="Cancel",
                                                 params=[CASE_ID])},
         "/cases/{case_id}/messages": {"post": _op("deliver a message the case waits for", "Case", write,
                                                   body="Message", params=[CASE_ID])},
-        "/cases/{case_id}/events": {"get": _op("the case's record", "Events", read, params=[CASE_ID])},
+        "/cases/{case_id}/events": {"get": _op("the case's record, by seq", "Events", read,
+                                               params=[CASE_ID, *PAGING])},
         "/cases/{case_id}/verify": {"get": _op("chain and replay verification", "Verification", read,
                                                params=[CASE_ID])},
-        "/inbox": {"get": _paged(_op("open tasks of my roles and those assigned to me, oldest first, "
-                                     "a page at a time", "Inbox", "", params=PAGING))},
+        "/inbox": {"get": _op("open tasks of my roles and those assigned to me, oldest first (then by id)",
+                              "Inbox", "", params=PAGING)},
         "/tasks/{task_id}": {"get": _op("a task with its JSON Schema form", "TaskDetail", read, params=[TASK_ID])},
         "/tasks/{task_id}/claim": {"post": _op("claim a task", "Case", write, params=[TASK_ID])},
         "/tasks/{task_id}/unclaim": {"post": _op("release a claimed task", "Case", write, params=[TASK_ID])},
@@ -171,6 +170,14 @@ EVENT = {
 }
 
 
+def _page_of(item: dict) -> dict:
+    """A page of a list: its items, how many the whole list holds, and the cursor of the next page."""
+    return _object({"items": {"type": "array", "items": item, "maxItems": MAX_LIMIT},
+                    "total": {"type": "integer", "minimum": 0},
+                    "next_cursor": _nullable("string", description="send it as `cursor` for the next page; "
+                                             "null on the last page")})
+
+
 def _answers() -> dict:
     """What the operations answer."""
     return {
@@ -186,21 +193,19 @@ def _answers() -> dict:
         "Case": _object(CASE),
         "Wait": _object(WAIT),
         "CaseDetail": _object({**CASE, "data": {"type": "object"}, "waiting": WAITING}),
-        "CaseList": _object({"total": {"type": "integer", "minimum": 0}, "page_size": {"type": "integer"},
-                             "cases": {"type": "array", "items": _object({
-                                 "id": {"type": "integer"}, "process": {"type": "string"},
-                                 "title": {"type": "string"}, "subject": _nullable("string"),
-                                 "status": {"type": "string", "enum": STATUSES}, "started_at": TIME,
-                                 "current_steps": {"type": "array", "items": {"type": "string"}},
-                                 "overdue": {"type": "boolean"}, "waiting": WAITING})}}),
-        "Processes": _object({"processes": {"type": "array", "items": _object({
+        "CaseList": _page_of(_object({
+            "id": {"type": "integer"}, "process": {"type": "string"}, "title": {"type": "string"},
+            "subject": _nullable("string"), "status": {"type": "string", "enum": STATUSES}, "started_at": TIME,
+            "current_steps": {"type": "array", "items": {"type": "string"}}, "overdue": {"type": "boolean"},
+            "waiting": WAITING})),
+        "Processes": _page_of(_object({
             "process": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
-            "sha256": {"type": "string"}, "deployed_at": TIME})}}),
-        "Inbox": _object({"tasks": {"type": "array", "items": _ref("Task")}}),
+            "sha256": {"type": "string"}, "deployed_at": TIME})),
+        "Inbox": _page_of(_ref("Task")),
         "TaskDetail": _object({**TASK, "case": _object({"id": {"type": "integer"}, "title": {"type": "string"},
                                                         "version": {"type": "integer"}}),
                                "form": _nullable("object", description="the task's JSON Schema form")}),
-        "Events": _object({"events": {"type": "array", "items": _object(EVENT)}}),
+        "Events": _page_of(_object(EVENT)),
         "Verification": _object({"chain_ok": {"type": "boolean"}, "replay_ok": {"type": "boolean"},
                                  "first_bad_seq": _nullable("integer"), "reason": {"type": "string"},
                                  "events": {"type": "integer", "minimum": 0}}),

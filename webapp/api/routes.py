@@ -1,12 +1,14 @@
 """The API's routes: processes, cases, inbox and tasks, the record and its verification."""
 
+from datetime import datetime
+
 from flask import request
-from flask import url_for
 from flask_babel import gettext as _
 
 from webapp import bounded
 from webapp import case_access
 from webapp import db
+from webapp.api import paging
 from webapp.api.blueprint import bp
 from webapp.pages import approval_form
 from webapp.pages import waiting_text
@@ -19,7 +21,6 @@ from workflows.commands import triggers
 from workflows.errors import InvalidData
 from workflows.queries import ballot_secrecy
 from workflows.queries import case_reads
-from workflows.queries import paging
 from workflows.queries import waiting
 from workflows.queries import worklists
 from workflows.record import audit
@@ -36,9 +37,16 @@ def _body() -> dict:
 
 @bp.get("/processes")
 def list_processes():
-    return {"processes": [
-        {"process": p.process_id, "name": p.name, "version": p.version, "sha256": p.sha256,
-         "deployed_at": p.deployed_at.isoformat()} for p in case_reads.processes(db.session())]}
+    """The newest version of each deployed process, by process id, a page at a time."""
+    wanted = paging.wanted("processes", (str,))
+    everything = case_reads.processes(db.session())  # a handful: read whole, paged here
+    return wanted.envelope(wanted.window(everything, _process_key), len(everything), _process_key, lambda p: {
+        "process": p.process_id, "name": p.name, "version": p.version, "sha256": p.sha256,
+        "deployed_at": p.deployed_at.isoformat()})
+
+
+def _process_key(spec) -> tuple:
+    return (spec.process_id,)
 
 
 @bp.post("/cases")
@@ -54,20 +62,21 @@ def start_case():
 
 @bp.get("/cases")
 def list_cases():
-    """The cases I started (``all=1``: everyone's, for the office, admins and auditors), newest first."""
+    """The cases I started (``all=1``: everyone's, for the office, admins and auditors), newest first, a page at a
+    time."""
     args, actor = request.args, current_actor()
     everyone = args.get("all") == "1"
     if everyone:
         access.check_reads_all_cases(actor)
-    rows, total = worklists.cases(db.session(), actor, now(), status=args.get("status", "running") or None,
-                                  process=args.get("process") or None, text=args.get("q", ""), mine=not everyone,
-                                  page=bounded.query_int("page", 1))
-    waits = waiting.of_cases(db.session(), [row.case.id for row in rows])
-    return {"total": total, "page_size": paging.PAGE_SIZE, "cases": [
-        {"id": row.case.id, "process": row.process, "title": row.case.title, "subject": row.case.subject,
-         "status": row.case.status, "started_at": row.case.started_at.isoformat(), "current_steps": row.steps,
-         "overdue": row.overdue, "waiting": [waiting_text.as_json(wait) for wait in waits[row.case.id]]}
-        for row in rows]}
+    status, process, text = args.get("status", "running") or None, args.get("process") or None, args.get("q", "")
+    wanted = paging.wanted("cases", (datetime, int), everyone, status, process, text)
+    rows, total = worklists.cases(db.session(), actor, now(), status=status, process=process, text=text,
+                                  mine=not everyone, per_page=wanted.limit + 1, after=wanted.after)
+    waits = waiting.of_cases(db.session(), [row.case.id for row in rows[:wanted.limit]])
+    return wanted.envelope(rows, total, lambda row: (row.case.started_at, row.case.id), lambda row: {
+        "id": row.case.id, "process": row.process, "title": row.case.title, "subject": row.case.subject,
+        "status": row.case.status, "started_at": row.case.started_at.isoformat(), "current_steps": row.steps,
+        "overdue": row.overdue, "waiting": [waiting_text.as_json(wait) for wait in waits[row.case.id]]})
 
 
 @bp.get("/cases/<int:case_id>")
@@ -96,15 +105,11 @@ def send_message(case_id: int):
 
 @bp.get("/inbox")
 def inbox():
-    """Open tasks of my roles and those assigned to me, oldest first, a page at a time (``Link`` names the next)."""
-    page = bounded.query_int("page", 1)
-    per_page = bounded.query_int("per_page", paging.INBOX_PAGE, most=paging.INBOX_MAX_PER_PAGE)
-    found = worklists.inbox(db.session(), current_actor(), sort="oldest", page=page, per_page=per_page)
-    body = {"tasks": [case_reads.task_summary(row) for row in found.tasks]}
-    if not found.more:
-        return body
-    following = url_for("api.inbox", page=page + 1, per_page=per_page, _external=True)
-    return body, {"Link": f'<{following}>; rel="next"'}
+    """Open tasks of my roles and those assigned to me, oldest first (then by id), a page at a time."""
+    wanted, actor = paging.wanted("inbox", (datetime, str)), current_actor()
+    found = worklists.inbox(db.session(), actor, sort="oldest", per_page=wanted.limit + 1, after=wanted.after)
+    return wanted.envelope(found.tasks, worklists.inbox_count(db.session(), actor),
+                           lambda task: (task.created_at, task.id), case_reads.task_summary)
 
 
 @bp.get("/tasks/<task_id>")
@@ -145,14 +150,19 @@ def complete(task_id: str):
 @bp.get("/cases/<int:case_id>/events")
 def case_events(case_id: int):
     case = case_access.readable_case(case_id)
+    wanted = paging.wanted("events", (int,), case_id)
+    # Read whole: whether a ballot is sealed depends on the events after it (the vote's closing).
     events = case_reads.case_events(db.session(), case_id)
     # A ballot withheld from this reader comes with "sealed" (why) instead of its choice.
     secrecy = ballot_secrecy.for_reader(events, current_actor(), case.status == "running")
-    return {"events": [
-        {"seq": e.seq, "type": e.type, "actor": e.actor, "role": e.role, "at": e.at,
-         "payload": ballot_secrecy.event_payload(secrecy, e), "state_digest": e.state_digest,
-         "prev_hash": e.prev_hash, "hash": e.hash}
-        for e in events]}
+    return wanted.envelope(wanted.window(events, _event_key), len(events), _event_key, lambda e: {
+        "seq": e.seq, "type": e.type, "actor": e.actor, "role": e.role, "at": e.at,
+        "payload": ballot_secrecy.event_payload(secrecy, e), "state_digest": e.state_digest,
+        "prev_hash": e.prev_hash, "hash": e.hash})
+
+
+def _event_key(event) -> tuple:
+    return (event.seq,)
 
 
 @bp.get("/cases/<int:case_id>/verify")

@@ -20,11 +20,14 @@ from workflows.processes import case_outcome
 from workflows.queries import text_search
 from workflows.queries.paging import INBOX_PAGE
 from workflows.queries.paging import PAGE_SIZE
+from workflows.queries.paging import past
 from workflows.queries.paging import rows_before
 
 MINE = "mine"
 SORTS = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at),
          "oldest": (HumanTask.created_at,), "newest": (HumanTask.created_at.desc(),)}
+# The columns that place a task in the "oldest" order, for paging past a task (the API's inbox).
+OLDEST_KEY = (HumanTask.created_at, HumanTask.id)
 
 
 def _mine(actor: Actor):
@@ -63,10 +66,11 @@ class InboxPage:
 
 
 def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str = "due", process: str | None = None,
-          text: str = "", page: int = 1, per_page: int = INBOX_PAGE) -> InboxPage:
+          text: str = "", page: int = 1, per_page: int = INBOX_PAGE, after: tuple | None = None) -> InboxPage:
     """The inbox query, for every caller: a tab's tasks, filtered, sorted, one page of ``per_page`` rows.
 
-    ``tab`` None is everything I can act on; ``sort`` "oldest" is the order tasks arrived in.
+    ``tab`` None is everything I can act on; ``sort`` "oldest" is the order tasks arrived in, and there
+    ``after`` (a task's ``OLDEST_KEY`` values) starts the page after that task instead of at ``page``.
     """
     query = (select(HumanTask, Case.title, ProcessSpec.name).join(Case, Case.id == HumanTask.case_id)
              .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(access.inbox_condition(actor)))
@@ -81,11 +85,19 @@ def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str =
         query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
                                 Case.subject.ilike(like, escape=text_search.ESCAPE),
                                 HumanTask.name.ilike(like, escape=text_search.ESCAPE)))
+    if after is not None:
+        if sort != "oldest":
+            raise ValueError("a task's key places it in the oldest-first order only")
+        query = query.where(past(OLDEST_KEY, after))
     # One row more than the page tells whether a next page follows.
     query = (query.order_by(*SORTS.get(sort, SORTS["due"]), HumanTask.id)
              .limit(per_page + 1).offset(rows_before(page, per_page)))
     rows = [tuple(row) for row in session.execute(query)]
     return InboxPage(rows[:per_page], len(rows) > per_page)
+
+
+# The columns that place a case in the newest-first order, for paging past a case (the API's cases).
+NEWEST_KEY = (Case.started_at, Case.id)
 
 
 @dataclass
@@ -101,8 +113,13 @@ class CaseRow:
 
 
 def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = "running", process: str | None = None,
-          text: str = "", mine: bool = True, page: int = 1) -> tuple[list[CaseRow], int]:
-    """The cases I started (or all, for the office), newest first, with their open steps; and the total."""
+          text: str = "", mine: bool = True, page: int = 1, per_page: int = PAGE_SIZE,
+          after: tuple | None = None) -> tuple[list[CaseRow], int]:
+    """The cases I started (or all, for the office), newest first, with their open steps; and the total.
+
+    ``after`` (a case's ``NEWEST_KEY`` values) starts the page after that case instead of at ``page``; the
+    total counts the whole list all the same.
+    """
     query = select(Case, ProcessSpec.name).join(ProcessSpec, ProcessSpec.id == Case.spec_id)
     if mine:
         query = query.where(Case.started_by_id == actor.user_id)
@@ -115,8 +132,10 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
         query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
                                 Case.subject.ilike(like, escape=text_search.ESCAPE)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    if after is not None:
+        query = query.where(past(NEWEST_KEY, after, descending=True))
     found = session.execute(query.order_by(Case.started_at.desc(), Case.id.desc())
-                            .limit(PAGE_SIZE).offset(rows_before(page, PAGE_SIZE))).all()
+                            .limit(per_page).offset(rows_before(page, per_page))).all()
     open_rows = defaultdict(list)
     if found:
         holder = User.display_name
