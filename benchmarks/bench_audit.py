@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from audit_floor import floor
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -202,6 +203,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the record (default 1,000,000)")
     parser.add_argument("--keep", type=Path, help="SQLite file to build and keep, or to reuse when it exists")
     parser.add_argument("--profile", action="store_true", help="also run verify_log under cProfile")
+    parser.add_argument("--no-floor", dest="floor", action="store_false",
+                        help="skip the floor (the same rows and bytes hashed with plain hashlib)")
     args = parser.parse_args()
     tmp = None
     if args.keep is None:
@@ -230,7 +233,9 @@ def main() -> None:
     elif events != args.events:
         print(f"(reused: it holds {events:,} events, not the {args.events:,} asked for)")
 
+    cpu = time.process_time()
     verify_s, verdict = timed(sessions, lambda session: verification.verify_log(session, trusted, kept))
+    verify_cpu = time.process_time() - cpu
     chain_s, chain = timed(sessions, audit.verify_chain)
     if not (verdict.ok and chain.ok):
         sys.exit(f"the record does not verify: seq {verdict.first_bad_seq or chain.first_bad_seq}: "
@@ -245,11 +250,24 @@ def main() -> None:
     print(f"{'verify_log (chain, ' + f'{signed:,} checkpoints, 1 kept)':<48}{verify_s:>10.2f} s"
           f"{events / verify_s:>16,.0f} ev/s")
     print(f"{'verify_chain alone':<48}{chain_s:>10.2f} s{events / chain_s:>16,.0f} ev/s")
+    if args.floor:
+        under = floor(engine)
+        print(f"{'floor: rows read by the bare driver':<48}{under['read_s'][0]:>10.2f} s"
+              f"{under['read_s'][1]:>13.2f} s cpu")
+        print(f"{'floor: read + build bytes + sha256, tight loop':<48}{under['loop_s'][0]:>10.2f} s"
+              f"{under['loop_s'][1]:>13.2f} s cpu")
+        print(f"{'floor: hashlib.sha256 over the same bytes alone':<48}{under['hash_s'][0]:>10.2f} s"
+              f"{under['hash_s'][1]:>13.2f} s cpu")
+        print(f"{'verify_log / tight loop (wall, cpu)':<48}{verify_s / under['loop_s'][0]:>10.2f} x"
+              f"{verify_cpu / under['loop_s'][1]:>13.2f} x cpu (verify_log: {verify_cpu:.2f} s cpu)")
+        print(f"{'verify_log / hashlib alone (wall, cpu)':<48}{verify_s / under['hash_s'][0]:>10.2f} x"
+              f"{verify_cpu / under['hash_s'][1]:>13.2f} x cpu")
     print(f"{f'replay_case, {case_events} events (median of {RUNS})':<48}{replay_ms:>9.1f} ms"
           f"{replay_max:>13.1f} ms max")
     print(f"{f'verify_case with replay (median of {RUNS})':<48}{case_ms:>9.1f} ms{case_max:>13.1f} ms max")
     if args.profile:
         profile_verify(sessions, trusted, kept)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     engine.dispose()
     if tmp is not None:
         tmp.cleanup()

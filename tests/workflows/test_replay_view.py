@@ -179,3 +179,22 @@ def test_a_rewritten_decision_is_named_where_the_replay_departs_from_the_record(
     assert at_motion.digest_matches is False and at_motion.first_mismatch_seq == motion.seq
     assert at_motion.data["procedure_plan"] == "改写后的方案"  # what the record says now, shown as it replays
     assert at_end.first_mismatch_seq == motion.seq
+
+
+def test_a_kept_replay_is_shown_only_for_the_record_it_came_from(sessions, selection):
+    """Replays are kept per process (workflows/record/replay_cache.py): a record rewritten since replays afresh."""
+    with sessions() as session:
+        case = session.get(Case, selection.case_id)
+        last = replay_view.last_seq(session, case)
+        first, again = replay_view.state_at(session, case, last), replay_view.state_at(session, case, last)
+        motion = first_event(session, case, "task.completed", "motion")
+    assert again.event.seq == last and again.data == first.data and again.digest_matches is True
+    payload = json.loads(motion.payload)
+    payload["data"]["procedure_plan"] = "改写后的方案"
+    with sessions.begin() as session:
+        append_only.remove(session.connection())  # the forger owns the database
+        session.execute(text("UPDATE audit_event SET payload = :payload WHERE seq = :seq"),
+                        {"payload": canonical_text(payload), "seq": motion.seq})
+    with sessions() as session:
+        after = replay_view.state_at(session, session.get(Case, selection.case_id), last)
+    assert after.first_mismatch_seq == motion.seq and after.data["procedure_plan"] == "改写后的方案"

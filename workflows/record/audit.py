@@ -19,10 +19,12 @@ from workflows.actors import Actor
 from workflows.engine.clock import iso
 from workflows.record.canonical import canonical_text
 from workflows.record.canonical import digest_with_text
+from workflows.record.chain_scan import COLUMNS as COLUMNS  # re-exported: the chain check lives there
+from workflows.record.chain_scan import GENESIS_HASH as GENESIS_HASH
+from workflows.record.chain_scan import ChainVerdict as ChainVerdict
+from workflows.record.chain_scan import recompute_hash as recompute_hash
+from workflows.record.chain_scan import verify_chain as verify_chain
 from workflows.text import t
-
-GENESIS_HASH = "0" * 64
-VERIFY_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -85,76 +87,10 @@ def payload_of(event) -> dict:
     return payload if isinstance(payload, dict) else {}
 
 
-@dataclass
-class ChainVerdict:
-    """The result of checking the chain: ``first_bad_seq`` and ``reason`` say where it broke."""
-
-    ok: bool
-    checked: int
-    first_bad_seq: int | None = None
-    reason: str = ""
-
-
-_COLUMNS = (
-    AuditEvent.seq, AuditEvent.case_id, AuditEvent.type, AuditEvent.actor_id, AuditEvent.actor,
-    AuditEvent.role, AuditEvent.at, AuditEvent.payload, AuditEvent.state_digest,
-    AuditEvent.case_prev_hash, AuditEvent.prev_hash, AuditEvent.hash,
-)
-
-
-def recompute_hash(row) -> str | None:
-    """The hash a stored row should have (None when its payload cannot be read).
-
-    The stored payload text goes into the hashed bytes as it is, so re-spacing or re-ordering it
-    changes the hash just as changing a value does.
-    """
-    fields = {"seq": row.seq, "case_id": row.case_id, "type": row.type, "actor_id": row.actor_id,
-              "actor": row.actor, "role": row.role, "at": row.at, "state_digest": row.state_digest,
-              "case_prev_hash": row.case_prev_hash, "prev_hash": row.prev_hash}
-    try:
-        return digest_with_text(fields, "payload", row.payload)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _row_fault(row, expected_seq: int, prev_hash: str, case_last: dict) -> str | None:
-    if row.seq != expected_seq:
-        return t("缺少 seq {missing}（下一条记录是 seq {next}）", missing=expected_seq, next=row.seq)
-    if row.prev_hash != prev_hash:
-        return t("prev_hash 与前一条记录的 hash 不符")
-    if recompute_hash(row) != row.hash:
-        return t("内容与 hash 不符（记录被改动）")
-    if row.case_id is not None and row.case_prev_hash != case_last.get(row.case_id):
-        return t("case_prev_hash 与本案件前一条记录不符")
-    return None
-
-
-def verify_chain(session: Session) -> ChainVerdict:
-    """Check every event from seq 1: numbering, links, hashes, and the head row."""
-    expected, prev_hash, case_last = 1, GENESIS_HASH, {}
-    rows = session.execute(
-        select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=VERIFY_BATCH))
-    for row in rows:
-        fault = _row_fault(row, expected, prev_hash, case_last)
-        if fault:
-            return ChainVerdict(False, expected - 1, min(expected, row.seq), fault)
-        if row.case_id is not None:
-            case_last[row.case_id] = row.hash
-        expected, prev_hash = expected + 1, row.hash
-    head = session.get(AuditHead, 1)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-    if head_seq != expected - 1 or head_hash != prev_hash:
-        bad = min(head_seq, expected - 1) + 1 if head_seq != expected - 1 else expected - 1
-        return ChainVerdict(False, expected - 1, bad,
-                            t("记录末尾与链头不符（链头 seq {head}，实际最后一条 seq {last}）", head=head_seq,
-                              last=expected - 1))
-    return ChainVerdict(True, expected - 1)
-
-
 def verify_case_chain(session: Session, case_id: int) -> ChainVerdict:
     """Check one case's events: their hashes, their links to each other and to the global chain."""
     rows = session.execute(
-        select(*_COLUMNS).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)).all()
+        select(*COLUMNS).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)).all()
     predecessors = dict(session.execute(
         select(AuditEvent.seq, AuditEvent.hash)
         .where(AuditEvent.seq.in_([row.seq - 1 for row in rows]))).all())

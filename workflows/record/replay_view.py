@@ -1,6 +1,7 @@
 """A case as it stood at any event of its record: replayed, with what the event changed and the versions it used."""
 
 import copy
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from workflows.queries import case_history
 from workflows.queries import case_reads as views
 from workflows.queries.case_reads import case_events
 from workflows.record import replay
+from workflows.record import replay_cache
 from workflows.text import t
 from workflows.vocabulary import Event
 
@@ -141,14 +143,12 @@ def record_lines(session: Session, case: Case, english: bool = False) -> list[ca
 class _Replay:
     """One pass over a case's events, keeping what the page shows of the state after each."""
 
-    def __init__(self, session: Session, case: Case, until_seq: int):
+    def __init__(self, case: Case, calendar_events: list[AuditEvent]):
         self.case, self.workflow, self.digests = case, None, {}
         self.digest, self.first_mismatch, self.problem = None, None, None
         self.opened: dict[object, OpenTask] = {}  # task id -> when and how it opened
         self.overrides: dict[date, bool] = {}
-        self.calendar_events = list(session.scalars(
-            select(AuditEvent).where(AuditEvent.type == "calendar.overridden", AuditEvent.seq <= until_seq)
-            .order_by(AuditEvent.seq)))
+        self.calendar_events = list(calendar_events)
 
     def apply(self, event: AuditEvent) -> None:
         if event.state_digest is None or self.problem is not None:
@@ -238,7 +238,21 @@ def state_at(session: Session, case: Case, seq: int) -> ReplayState:
     target = next((event for event in events if event.seq == seq), None)
     if target is None:
         raise NotFound(t("案件 {case} 的记录中没有 seq {seq}", case=case.id, seq=seq))
-    run = _Replay(session, case, seq)
+    calendar_events = list(session.scalars(
+        select(AuditEvent).where(AuditEvent.type == "calendar.overridden", AuditEvent.seq <= seq)
+        .order_by(AuditEvent.seq)))
+    # Replaying a selection is tens of milliseconds of engine work; the same record always replays the same.
+    key = replay_cache.record_key(case, events, calendar_events, seq)
+    if (kept := replay_cache.get(key)) is not None:
+        return dataclasses.replace(kept, event=target)
+    state = _replayed(case, events, target, calendar_events)
+    replay_cache.keep(key, dataclasses.replace(state, event=None))
+    return state
+
+
+def _replayed(case: Case, events: list[AuditEvent], target: AuditEvent,
+              calendar_events: list[AuditEvent]) -> ReplayState:
+    run = _Replay(case, calendar_events)
     for event in events[:events.index(target)]:
         run.apply(event)
     # The event may change the shown data in place: keep a copy of what the page showed before it.
@@ -269,5 +283,9 @@ def drawing(case: Case, state: ReplayState, english: bool = False, translate: Ca
             diagram_id: str | None = None) -> diagram.Drawing:
     """The case's diagram marked as it stood at the replayed event, its hover texts and warnings put through
     ``translate``; ``diagram_id`` asks for another diagram of the model (an unknown one shows the main diagram)."""
-    return case_history.drawn(case.spec.sources, state.marks, labels=case_history.role_labels(english),
-                              translate=translate, diagram_id=diagram_id)
+    key = replay_cache.drawing_key(case.spec_id, state.marks, english, translate, diagram_id)
+    if (kept := replay_cache.get(key)) is None:
+        kept = case_history.drawn(case.spec.sources, state.marks, labels=case_history.role_labels(english),
+                                  translate=translate, diagram_id=diagram_id)
+        replay_cache.keep(key, kept)
+    return kept

@@ -9,12 +9,11 @@ from sqlalchemy.orm import Session
 from storage.models import AuditEvent
 from storage.models import Case
 from workflows.record import audit
+from workflows.record import chain_scan
 from workflows.record import checkpoints
 from workflows.record import replay
 from workflows.record.checkpoints import Checkpoint
 from workflows.text import t
-
-HASH_BATCH = 20000
 
 
 @dataclass
@@ -60,38 +59,6 @@ def _check_succession(signed: list[Checkpoint], verdict: Verdict) -> None:
         previous = checkpoint.seq
 
 
-def _log_hashes(session: Session):
-    """(seq, hash) of every event, in order, streamed."""
-    return session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq)
-                           .execution_options(yield_per=HASH_BATCH))
-
-
-def _compare_lists(session: Session, signed: list[Checkpoint], verdict: Verdict) -> int:
-    """Compare each stored checkpoint's event hashes with the log; return the last seq found intact."""
-    pending = iter(sorted(signed, key=lambda c: c.seq))
-    current = next(pending, None)
-    intact_until, last_seq = 0, 0
-    for seq, hash_ in _log_hashes(session):
-        last_seq = seq
-        while current is not None and seq > current.seq:
-            current = next(pending, None)
-        if current is None:
-            break  # events after the newest checkpoint: only the chain speaks for them
-        index = seq - current.from_seq - 1
-        if 0 <= index < len(current.hashes):
-            if current.hashes[index] != hash_:
-                verdict.fail(seq, t("seq {seq} 与检查点（seq {checkpoint}）签名时的记录不符：记录在签名后被改写",
-                                    seq=seq, checkpoint=current.seq))
-                return intact_until
-            if seq == current.seq:
-                intact_until = seq
-    newest = max((c.seq for c in signed), default=0)
-    if newest > last_seq:
-        verdict.fail(last_seq + 1, t("seq {first} 起的记录已被检查点（seq {checkpoint}）签名，但记录止于 seq {last}",
-                                     first=last_seq + 1, checkpoint=newest, last=last_seq))
-    return intact_until
-
-
 def _check_kept(session: Session, kept: Checkpoint, stored_by_seq: dict[int, Checkpoint],
                 intact_until: int, verdict: Verdict) -> None:
     """Check a checkpoint the auditor kept against the log and the stored checkpoints."""
@@ -119,25 +86,27 @@ def _check_kept(session: Session, kept: Checkpoint, stored_by_seq: dict[int, Che
 def verify_log(session: Session, trusted_keys: set[str] | None = None,
                kept: list[Checkpoint] = ()) -> Verdict:
     """Check the whole record: chain, stored checkpoints, and checkpoints kept outside the database."""
-    chain = audit.verify_chain(session)
+    signed = checkpoints.stored(session)
+    faults = [(checkpoint.seq, signature_fault(checkpoint, trusted_keys)) for checkpoint in signed]
+    good = [checkpoint for checkpoint, (_, fault) in zip(signed, faults, strict=True) if fault is None]
+    # The chain and the signed lists in one pass over the log; the verdict names faults in the order it always has.
+    chain, lists = chain_scan.scan(session, good)
     verdict = Verdict(True, chain.checked)
     if not chain.ok:
         verdict.fail(chain.first_bad_seq, chain.reason)
-    signed = checkpoints.stored(session)
     verdict.checkpoints, verdict.latest = len(signed), (signed[-1] if signed else None)
     if trusted_keys is None and (signed or kept):
         verdict.warnings.append(UNPINNED)
-    good = []
-    for checkpoint in signed:
-        if fault := signature_fault(checkpoint, trusted_keys):
-            verdict.fail(checkpoint.seq, fault)
-        else:
-            good.append(checkpoint)
+    for seq, fault in faults:
+        if fault:
+            verdict.fail(seq, fault)
     for checkpoint in kept:
         if fault := signature_fault(checkpoint, trusted_keys):
             verdict.fail(checkpoint.seq, fault)
     _check_succession(signed, verdict)
-    intact_until = _compare_lists(session, good, verdict)
+    if lists.bad_seq is not None:
+        verdict.fail(lists.bad_seq, lists.reason)
+    intact_until = lists.intact_until
     stored_by_seq = {c.seq: c for c in good}
     for checkpoint in kept:
         _check_kept(session, checkpoint, stored_by_seq, intact_until, verdict)
