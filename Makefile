@@ -4,7 +4,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test browser browser-packages fonts bench translations clean
+.PHONY: demo test browser browser-packages fonts bench load translations clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "cadreflow needs Python 3.11 or newer"; exit 1; }
@@ -77,6 +77,15 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_command_path.py  # PostgreSQL too with CADREFLOW_BENCH_DATABASE_URL
 	$(BIN)/python benchmarks/bench_pages.py --gc-freeze  # as `cadreflow serve` runs
 	$(BIN)/python benchmarks/bench_audit.py
+
+# Locust's 50 users against gunicorn on PostgreSQL (load_bench, seeded once with the 100,000 cases and kept), then
+# against `cadreflow serve` on SQLite; LOAD_ARGS passes options (`--help`: duration, users, --reuse, a leg alone).
+$(VENV)/.installed-load: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e '.[load]'
+	touch $@ $(VENV)/.installed
+
+load: $(VENV)/.installed-load
+	$(BIN)/python benchmarks/load/run.py $(LOAD_ARGS)
 
 # The diagram's label widths come from this table, read from the font the SVG names first (WenQuanYi Micro Hei).
 .PHONY: font-metrics

@@ -28,6 +28,7 @@ from workflows import accounts
 from workflows import commands
 from workflows.commands import triggers
 from workflows.engine.clock import FixedClock
+from workflows.record import checkpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["cadre_selection.bpmn", "rotation_approval.bpmn", "second_line_approval.bpmn"]
@@ -190,15 +191,46 @@ def _users(sessions, bureau) -> dict[str, list[int]]:
 
 
 def _fast_build(dbapi_connection, _record) -> None:
-    """For the bulk inserts only: no fsync, and a page cache that holds the indexes of random task ids."""
+    """For the bulk inserts into SQLite only: no fsync, and a page cache that holds the indexes of random task ids."""
     dbapi_connection.execute("PRAGMA synchronous=OFF")
     dbapi_connection.execute("PRAGMA cache_size=-1000000")
 
 
-def build(path: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int = 1) -> dict:
-    """Create and fill the database at ``path``; what was built, with the build's timings."""
+def _url(path_or_url: str) -> str:
+    """A SQLAlchemy URL (``postgresql+psycopg://…``, ``sqlite:///…``) as it is; a bare path is a SQLite file."""
+    return path_or_url if "://" in str(path_or_url) else f"sqlite:///{path_or_url}"
+
+
+def _engine(url: str, bulk: bool = False):
+    """An engine for the build: PostgreSQL commits without waiting for the WAL flush (a benchmark database: a crash
+    only means building it again); SQLite's bulk inserts without fsync."""
+    if url.startswith("sqlite"):
+        engine = make_engine(url)
+        if bulk:
+            event.listen(engine, "connect", _fast_build)
+        return engine
+    return make_engine(url, connect_args={"options": "-c synchronous_commit=off"})
+
+
+def _after_bulk(conn, chain) -> None:
+    """Move the record's head to the last cloned event; on PostgreSQL, the id sequences past the ids given."""
+    conn.execute(update(AuditHead).values(seq=chain.seq, hash=chain.prev))
+    if conn.dialect.name == "postgresql":
+        for table in ("case", "timer", "audit_checkpoint"):
+            conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                                 f"(SELECT coalesce(max(id), 1) FROM \"{table}\"))")
+        conn.exec_driver_sql("ANALYZE")
+    conn.commit()
+
+
+def build(path_or_url: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int = 1, *,
+          signing_key: Path | None = None) -> dict:
+    """Create and fill the database at ``path_or_url`` (a SQLite file, or an empty database's URL); what was built,
+    with the build's timings. ``signing_key``: a PEM key file (made when missing) that signs a checkpoint every 100
+    events, as a production instance does."""
     t0 = time.perf_counter()
-    db = make_engine(f"sqlite:///{path}")
+    url = _url(path_or_url)
+    db = _engine(url)
     upgrade(db)
     sessions = make_session_factory(db)
     bureau = _bureau(sessions, FixedClock(datetime(2026, 9, 1, 1, 0, tzinfo=UTC)))
@@ -208,8 +240,11 @@ def build(path: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int =
     teams = _users(sessions, bureau)
     t1 = time.perf_counter()
     db.dispose()
-    bulk = make_engine(f"sqlite:///{path}")
-    event.listen(bulk, "connect", _fast_build)
+    bulk = _engine(url, bulk=True)
+    signer = None
+    if signing_key is not None:
+        key = Path(signing_key)
+        signer = checkpoints.load_signer(key) if key.exists() else checkpoints.generate_key(key)
     rng = random.Random(seed)
     with bulk.connect() as conn:
         t = {name: bench_clone.Template(conn, name, case_id) for name, case_id in templates.items()}
@@ -232,13 +267,11 @@ def build(path: str, cases: int = 100_000, open_tasks: int = 10_000, seed: int =
             starts.append((NOW - span - window * rng.random(), name))
         # driver person id -> team, so that a clone has another member of the same team stand in
         team_of = {bureau.people[name].user_id: team for team, (names, _, _) in TEAMS.items() for name in names}
-        cloner = bench_clone.Cloner(conn, teams, team_of, cadres, rng)
+        cloner = bench_clone.Cloner(conn, teams, team_of, cadres, rng, signer)
         for started_at, name in sorted(starts):
             cloner.clone(t[name], started_at)
-        cloner.flush()
-        last = conn.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).one()
-        conn.execute(update(AuditHead).values(seq=last.seq, hash=last.hash))
-        conn.commit()
+        cloner.flush(last=True)
+        _after_bulk(conn, cloner.chain)
         status = dict(conn.execute(select(Case.status, func.count()).group_by(Case.status)).all())
         lanes = dict(conn.execute(select(HumanTask.lane, func.count()).where(HumanTask.status == "open")
                                   .group_by(HumanTask.lane)).all())
