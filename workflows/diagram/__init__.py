@@ -85,6 +85,28 @@ def draw(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram:
     ``labels`` maps a lane or pool name (a role code) to the title shown for it. Raises DeployError naming the
     file when it has no diagram at all, when the diagram asked for is not there, or when nothing can be drawn.
     """
+    return marked(layout(sources, diagram=diagram, labels=labels, translate=translate), marks)
+
+
+@dataclass
+class Layout:
+    """A diagram read once for any case's marks: the SVG's head, the items in drawing order, and each item's group
+    as drawn in each state asked for (a version is drawn alike for every case: only what a case marks differs)."""
+
+    head: str
+    items: list
+    drawing: Diagram
+    labels: Mapping[str, str]
+    translate: Callable[[str], str]
+    warnings: tuple[str, ...]
+    diagram_id: str
+    diagrams: tuple[DiagramChoice, ...]
+    groups: dict = field(default_factory=dict)
+
+
+def layout(sources: Mapping[str, str | bytes], *, diagram: str | None = None,
+           labels: Mapping[str, str] | None = None, translate: Callable[[str], str] = str) -> Layout:
+    """Read the diagram :func:`draw` draws, without marks (raises as :func:`draw` does)."""
     file, root = _find_source(sources, diagram)
     model = model_index(root)
     diagrams = list(root.iter(BPMN_DIAGRAM))
@@ -97,22 +119,35 @@ def draw(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram:
     drawing.items = route_missing(drawing.items, reading)
     if not drawing.items:
         raise DeployError(_nothing_drawable(chosen, reading), file, chosen.get("id"))
-    labels = labels or {}
-    groups = [_group(item, drawing, marks, labels, translate) for item in sorted(drawing.items, key=_layer)]
     left, top, right, bottom = _extent(drawing)
     width, height = right - left, bottom - top
-    svg = (
+    head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bpmn-diagram" role="img" '
         f'viewBox="{num(left)} {num(top)} {num(width)} {num(height)}" width="{num(width)}" height="{num(height)}" '
-        f'font-family="{FONT}">'
-        f"<title>{esc(drawing.title)}</title>"
+        f'font-family="{FONT}"><title>{esc(drawing.title)}</title>'
         f'<rect x="{num(left)}" y="{num(top)}" width="{num(width)}" height="{num(height)}" fill="{WHITE}"/>'
-        + "".join(groups) + "</svg>"
     )
-    edges = sum(1 for item in drawing.items if isinstance(item, Edge))
-    return Drawing(svg=svg, warnings=tuple(translate(warning) for warning in reading.warnings),
-                   diagram_id=chosen.get("id") or "", diagrams=offered(diagrams, model),
-                   shapes=len(drawing.items) - edges, edges=edges)
+    return Layout(head, sorted(drawing.items, key=_layer), drawing, labels or {}, translate,
+                  tuple(translate(warning) for warning in reading.warnings), chosen.get("id") or "",
+                  offered(diagrams, model))
+
+
+def marked(drawn: Layout, marks: Marks = Marks()) -> Drawing:
+    """The laid-out diagram with ``marks`` on it; each item's group is drawn once per state it is shown in."""
+    groups = []
+    for index, item in enumerate(drawn.items):
+        element = item.element_id
+        state = (index, element in marks.completed, element in marks.open, element in marks.taken_flows,
+                 marks.counts.get(element, 0))
+        group = drawn.groups.get(state)
+        if group is None:
+            group = _group(item, drawn.drawing, marks, drawn.labels, drawn.translate)
+            if state[-1] < 10:  # a loop run more often is drawn afresh: the memo stays small
+                drawn.groups[state] = group
+        groups.append(group)
+    edges = sum(1 for item in drawn.items if isinstance(item, Edge))
+    return Drawing(svg=drawn.head + "".join(groups) + "</svg>", warnings=drawn.warnings, diagram_id=drawn.diagram_id,
+                   diagrams=drawn.diagrams, shapes=len(drawn.items) - edges, edges=edges)
 
 
 def render_svg(sources: Mapping[str, str | bytes], marks: Marks = Marks(), *, diagram: str | None = None,

@@ -18,6 +18,8 @@ from workflows.engine import taken_flows as coverage
 from workflows.engine.clock import parse_iso
 from workflows.errors import DeployError
 from workflows.queries import ballot_secrecy
+from workflows.queries import case_diagram
+from workflows.queries import case_reads
 from workflows.queries.case_reads import case_events
 from workflows.queries.people import People
 from workflows.queries.people import Table
@@ -84,8 +86,13 @@ def steps(session: Session, case: Case, english: bool = False, viewer: Actor | N
     events = case_events(session, case.id)
     # ``viewer`` None reads the full record (the auditor's replay); a person reads the ballots they may see.
     secrecy = ballot_secrecy.for_reader(events, viewer, case.status == "running")
-    for event in events:
-        payload = ballot_secrecy.event_payload(secrecy, event)
+    payloads = [ballot_secrecy.event_payload(secrecy, event) for event in events]
+    # Everyone the record may name (who acted, and short texts a form's user field may hold), read in one query.
+    people.know([event.actor for event in events] + [text for payload in payloads for value in
+                                                     (payload.get("data") or {}).values() for text in
+                                                     (value if isinstance(value, list) else [value])
+                                                     if isinstance(text, str) and len(text) <= 80])
+    for event, payload in zip(events, payloads, strict=True):
         if event.type == Event.TASK_COMPLETED:
             schema = forms.get(payload.get("bpmn_id"))
             name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema, people)
@@ -107,7 +114,7 @@ def steps(session: Session, case: Case, english: bool = False, viewer: Actor | N
 
 def load(case: Case):
     """The case's workflow, restored once for all a page shows of it."""
-    return engine.restore(case.workflow_state, case.spec.spec_json)
+    return case_reads.read_workflow(case)
 
 
 def marks(case: Case, workflow) -> "diagram.Marks":
@@ -125,8 +132,7 @@ def marks(case: Case, workflow) -> "diagram.Marks":
             runs[bpmn_id] += 1
         elif state in ("READY", "WAITING", "STARTED"):
             open_now.add(bpmn_id)
-    return diagram.Marks(completed=frozenset(runs), taken_flows=frozenset(coverage.flows_taken(case.spec.sources,
-                                                                                              [workflow])),
+    return diagram.Marks(completed=frozenset(runs), taken_flows=case_diagram.flows_taken(case.spec, workflow),
                          open=frozenset(open_now), counts=dict(runs))
 
 
@@ -137,8 +143,8 @@ def drawing(case: Case, workflow, english: bool = False, translate: Callable[[st
     ``translate`` puts the hover texts and the warnings in the page's language (the web layer passes its own; see
     workflows.text). ``diagram_id`` asks for another diagram of the model; an unknown one shows the main diagram.
     """
-    return drawn(case.spec.sources, marks(case, workflow), labels=role_labels(english), translate=translate,
-                 diagram_id=diagram_id)
+    return case_diagram.drawing(case.spec, marks(case, workflow), english=english, translate=translate,
+                                diagram_id=diagram_id)  # laid out once per version and language
 
 
 def drawn(sources, marks_shown: "diagram.Marks", *, labels, translate, diagram_id: str | None) -> "diagram.Drawing":

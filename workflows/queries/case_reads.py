@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import defer
 
 from storage.models import AuditEvent
 from storage.models import Case
@@ -47,8 +48,10 @@ def get_case(session: Session, case_id: int) -> Case | None:
 
 def processes(session: Session) -> list[ProcessSpec]:
     """The newest version of every deployed process."""
-    rows = session.scalars(select(ProcessSpec).order_by(ProcessSpec.process_id,
-                                                        ProcessSpec.version.desc()))
+    # The lists name the processes only: each version's spec and forms (tens of KB) stay unread until asked for.
+    rows = session.scalars(select(ProcessSpec).options(defer(ProcessSpec.spec_json), defer(ProcessSpec.forms),
+                                                       defer(ProcessSpec.task_info))
+                           .order_by(ProcessSpec.process_id, ProcessSpec.version.desc()))
     newest: dict[str, ProcessSpec] = {}
     for row in rows:
         newest.setdefault(row.process_id, row)
@@ -66,9 +69,20 @@ def get_task(session: Session, task_id: str) -> HumanTask | None:
     return session.get(HumanTask, task_id)
 
 
+def read_workflow(case: Case):
+    """The case's workflow restored for reading, once per state of the loaded case: a page's parts (the diagram,
+    the candidates, the papers) share it. A command restores its own (workflows.commands.case_state)."""
+    kept = getattr(case, "_read_workflow", None)
+    if kept is not None and kept[0] == case.state_digest:
+        return kept[1]
+    workflow = engine.restore(case.workflow_state, case.spec.spec_json)
+    case._read_workflow = (case.state_digest, workflow)
+    return workflow
+
+
 def case_data(case: Case) -> dict:
-    """The case's current workflow data: of the last completed task, or the final data."""
-    return workflow_data(engine.restore(case.workflow_state, case.spec.spec_json))
+    """The case's current workflow data: of the last completed task, or the final data (a copy to change)."""
+    return dict(workflow_data(read_workflow(case)))
 
 
 def workflow_data(workflow) -> dict:

@@ -132,6 +132,15 @@ class People:
         self.user(username)
         return self._users.get(str(username), (role_name("system", self.english), ()))[0]
 
+    def know(self, usernames) -> None:
+        """Read the users named in one query (a record names a handful of people, each many times)."""
+        wanted = {str(name) for name in usernames if name and str(name) != "system"} - self._users.keys()
+        if wanted:
+            for user in self.session.scalars(select(User).where(User.username.in_(sorted(wanted)))):
+                self._users[user.username] = ((user.display_name or user.username), tuple(user.roles))
+            for name in wanted - self._users.keys():
+                self._users[name] = (name, ())
+
     def user(self, username, role: str | None = None) -> str:
         """"姓名（角色）"; the role given, else the roles the user holds."""
         username = str(username)

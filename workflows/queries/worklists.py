@@ -72,26 +72,32 @@ def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str =
     ``tab`` None is everything I can act on; ``sort`` "oldest" is the order tasks arrived in, and there
     ``after`` (a task's ``OLDEST_KEY`` values) starts the page after that task instead of at ``page``.
     """
-    query = (select(HumanTask, Case.title, ProcessSpec.name).join(Case, Case.id == HumanTask.case_id)
-             .join(ProcessSpec, ProcessSpec.id == Case.spec_id).where(access.inbox_condition(actor)))
+    # The page's task ids first, from the open tasks' index alone (models.HumanTask); then only those rows are read
+    # with their case's title. The case is joined before the page only when a filter reads it.
+    keys = select(HumanTask.id).where(access.inbox_condition(actor))
     if tab == MINE:
-        query = query.where(_mine(actor))
+        keys = keys.where(_mine(actor))
     elif tab:
-        query = query.where(HumanTask.lane == tab, HumanTask.assignee_id.is_(None))
+        keys = keys.where(HumanTask.lane == tab, HumanTask.assignee_id.is_(None))
+    if process or text.strip():
+        keys = keys.join(Case, Case.id == HumanTask.case_id)
     if process:
-        query = query.where(ProcessSpec.process_id == process)
+        keys = keys.where(Case.spec_id.in_(select(ProcessSpec.id).where(ProcessSpec.process_id == process)))
     if text.strip():
         like = text_search.contains(text.strip())
-        query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
-                                Case.subject.ilike(like, escape=text_search.ESCAPE),
-                                HumanTask.name.ilike(like, escape=text_search.ESCAPE)))
+        keys = keys.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
+                              Case.subject.ilike(like, escape=text_search.ESCAPE),
+                              HumanTask.name.ilike(like, escape=text_search.ESCAPE)))
     if after is not None:
         if sort != "oldest":
             raise ValueError("a task's key places it in the oldest-first order only")
-        query = query.where(past(OLDEST_KEY, after))
+        keys = keys.where(past(OLDEST_KEY, after))
+    order = (*SORTS.get(sort, SORTS["due"]), HumanTask.id)
     # One row more than the page tells whether a next page follows.
-    query = (query.order_by(*SORTS.get(sort, SORTS["due"]), HumanTask.id)
-             .limit(per_page + 1).offset(rows_before(page, per_page)))
+    page_keys = keys.order_by(*order).limit(per_page + 1).offset(rows_before(page, per_page)).subquery()
+    query = (select(HumanTask, Case.title, ProcessSpec.name).join(page_keys, page_keys.c.id == HumanTask.id)
+             .join(Case, Case.id == HumanTask.case_id).join(ProcessSpec, ProcessSpec.id == Case.spec_id)
+             .order_by(*order))
     rows = [tuple(row) for row in session.execute(query)]
     return InboxPage(rows[:per_page], len(rows) > per_page)
 
