@@ -7,6 +7,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import defer
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,6 +17,7 @@ from storage.models import HumanTask
 from storage.models import ProcessSpec
 from workflows import engine
 from workflows.commands import projection
+from workflows.commands import spec_details
 from workflows.engine.clock import parse_iso
 from workflows.errors import Conflict
 from workflows.errors import NotFound
@@ -32,6 +34,8 @@ def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> C
                           {"locked_case": case_id})
     if case is None and not skip_locked:
         raise NotFound(t("案件 {case} 不存在", case=case_id))
+    if case is not None:
+        spec_details.fill(session, case.spec)
     return case
 
 
@@ -40,17 +44,20 @@ def lock_case_of_task(session: Session, task_id: str) -> Case:
     case = session.scalar(_lock_statement(session.get_bind().dialect.name, False, by_task=True), {"of_task": task_id})
     if case is None:
         raise NotFound(t("任务 {task} 不存在", task=task_id))
+    spec_details.fill(session, case.spec)
     return case
 
 
 @cache
 def _lock_statement(dialect: str, skip_locked: bool, by_task: bool = False):
     # Every command restores the workflow next, so its state comes with the lock.
-    # The spec's JSON stays behind: the parsed spec is cached per version (see load), and it is large.
+    # The spec's JSON stays behind: the parsed spec is cached per version (see load), and it is large; so are
+    # the forms and task details, decoded once per version (spec_details).
     which = (select(HumanTask.case_id).where(HumanTask.id == bindparam("of_task")).scalar_subquery() if by_task
              else bindparam("locked_case"))
     query = (select(Case).where(Case.id == which)
-             .options(undefer(Case.workflow_state), joinedload(Case.spec).defer(ProcessSpec.spec_json))
+             .options(undefer(Case.workflow_state), joinedload(Case.spec).options(
+                 defer(ProcessSpec.spec_json), *(defer(getattr(ProcessSpec, name)) for name in spec_details.COLUMNS)))
              .execution_options(populate_existing=True))
     if dialect == "postgresql":
         query = query.with_for_update(of=Case, skip_locked=skip_locked)
@@ -62,6 +69,22 @@ def check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != case.version:
         raise Conflict(t("案件已被他人更新（当前版本 {current}，提交时版本 {sent}），请刷新后重试",
                          current=case.version, sent=expected_version))
+
+
+def open_rows_locked(session: Session, case_id: int) -> dict[str, HumanTask]:
+    """The case's open inbox rows, read after its lock (so they show what committed before), by task id.
+
+    A completion needs its own row and, to bring the inbox in step afterwards, the case's other open rows: one
+    statement reads both (see ``projection.sync``'s ``open_rows``).
+    """
+    rows = session.scalars(_open_rows_statement(), {"of_case": case_id})
+    return {row.id: row for row in rows}
+
+
+@cache
+def _open_rows_statement():
+    return (select(HumanTask).where(HumanTask.case_id == bindparam("of_case"), HumanTask.status == "open")
+            .execution_options(populate_existing=True))
 
 
 def fresh_task(session: Session, task_id: str) -> HumanTask:
@@ -88,15 +111,18 @@ def spec_key(spec: ProcessSpec) -> str:
     return f"{spec.process_id}@{spec.sha256}/{spec.serializer_version}"
 
 
-def save(session: Session, case: Case, workflow, at: datetime, *, status: str | None = None) -> list[dict]:
+def save(session: Session, case: Case, workflow, at: datetime, *, status: str | None = None,
+         digests: dict | None = None, open_rows: dict | None = None, closed: list | None = None) -> list[dict]:
     """Store the workflow, its digest and status, and bring the projection in step.
 
     One UPDATE guarded by the version the command read (a plain statement: this runs
     inside every command); ``status`` ends the case another way than completion (cancelled).
-    Returns the case's open tasks.
+    Returns the case's open tasks. ``digests`` keeps the task data digests of a workflow kept warm;
+    ``open_rows`` are the case's inbox rows the command read under the lock (:func:`open_rows_locked`), ``closed``
+    the rows it closed and left for the projection to write (``projection.close_task``).
     """
     had_timers = case.next_timer_at is not None
-    values = state_values(case, workflow, at)
+    values = state_values(case, workflow, at, digests)
     if status is not None:
         values.update(status=status, ended_at=at)
     values["version"] = case.version + 1
@@ -106,7 +132,8 @@ def save(session: Session, case: Case, workflow, at: datetime, *, status: str | 
         raise Conflict(t("案件已被他人更新，请刷新后重试"))
     for key, value in values.items():
         set_committed_value(case, key, value)
-    return projection.sync(session, case, workflow, at, had_timers=had_timers)
+    return projection.sync(session, case, workflow, at, had_timers=had_timers, open_rows=open_rows,
+                           closed=closed)
 
 
 @cache
@@ -116,7 +143,7 @@ def _update_statement():
                                table.c.version == bindparam("seen_version"))
 
 
-def state_values(case: Case, workflow, at: datetime) -> dict:
+def state_values(case: Case, workflow, at: datetime, digests: dict | None = None) -> dict:
     """The case row's columns that follow the workflow: state, digest, next timer, status."""
     due = [parse_iso(value) for _task, value in engine.waiting_timers(workflow)]
     status, ended_at = case.status, case.ended_at
@@ -127,6 +154,6 @@ def state_values(case: Case, workflow, at: datetime) -> dict:
         end = {key: found[key] for key in end}
     return {
         "workflow_state": engine.dump(workflow), "serializer_version": engine.serializer().VERSION,
-        "state_digest": engine.state_digest(workflow), "next_timer_at": min(due) if due else None,
+        "state_digest": engine.state_digest(workflow, digests), "next_timer_at": min(due) if due else None,
         "status": status, "ended_at": ended_at, **end,
     }

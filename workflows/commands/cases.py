@@ -12,6 +12,7 @@ from workflows.actors import Actor
 from workflows.commands import duplicates
 from workflows.commands import idempotency
 from workflows.commands import projection
+from workflows.commands import warm
 from workflows.commands.case_state import spec_key
 from workflows.commands.case_state import state_values
 from workflows.commands.recipe import locked_command
@@ -90,6 +91,7 @@ def start_case(session: Session, actor: Actor, at: datetime, process_id: str, ti
                      "title": case.title, "subject": subject, "data": data,
                      **({"override": override} if override else {})})
     settle(session, actor, at, case, workflow, before=set())
+    warm.keep(session, case.id, warm.Warm(workflow, case.workflow_state))  # for its first task's completion
     answer = case_summary(session, case, tasks)
     idempotency.remember(session, actor, idempotency_key, request, answer)
     return answer

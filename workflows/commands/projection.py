@@ -11,6 +11,8 @@ from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -49,21 +51,40 @@ def _statements() -> SimpleNamespace:
     )
 
 
-def sync(session: Session, case: Case, workflow, at: datetime, *, had_timers: bool) -> list[dict]:
+@cache
+def _close_and_insert(dialect: str):
+    """One statement that inserts the new rows and closes the completed one (an upsert on its id), or None."""
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if upsert is None:
+        return None
+    statement = upsert(HumanTask.__table__)
+    return statement.on_conflict_do_update(index_elements=["id"], set_={
+        key: statement.excluded[key] for key in ("status", "completed_by_id", "closed_at")})
+
+
+def sync(session: Session, case: Case, workflow, at: datetime, *, had_timers: bool,
+         open_rows: dict | None = None, closed: list | None = None) -> list[dict]:
     """Open a row for each new READY user task, close rows no longer READY, rewrite the timers.
 
+    ``open_rows`` ({task id: HumanTask}) are the case's rows as this command read them under the case's lock, kept
+    up to date since (:func:`close_task`); without them the open rows are read here. ``closed`` are rows
+    :func:`close_task` left to be written here.
     Returns the case's open tasks as dicts (the shape :func:`views.task_summary` gives).
     """
     sql = _statements()
     ready = {str(task.id): task for task in engine.ready_user_tasks(workflow)}
-    open_rows = {row.id: row._asdict() for row in session.execute(sql.open_rows, {"of_case": case.id})}
+    if open_rows is None:
+        open_rows = {row.id: row._asdict() for row in session.execute(sql.open_rows, {"of_case": case.id})}
+    else:
+        open_rows = {task_id: {column.key: getattr(row, column.key) for column in TASK_COLUMNS}
+                     for task_id, row in open_rows.items() if row.status == "open"}
     gone = [task_id for task_id in open_rows if task_id not in ready]
     if gone:
         session.execute(sql.close_rows, {"gone": gone, "at": at})
-    new_rows = [_row(session, case, task, at) for task_id, task in ready.items()
+    calendar = _Calendar(session)  # read once per command, and only if a new task counts working days
+    new_rows = [_row(session, case, task, at, calendar) for task_id, task in ready.items()
                 if task_id not in open_rows]
-    if new_rows:
-        session.execute(sql.insert_rows, new_rows)
+    _write_rows(session, new_rows, closed or [])
     timers = engine.waiting_timers(workflow)
     if had_timers or timers:
         session.execute(sql.clear_timers, {"of_case": case.id})
@@ -77,7 +98,19 @@ def sync(session: Session, case: Case, workflow, at: datetime, *, had_timers: bo
     return sorted(kept + added, key=lambda row: (row["created_at"], row["id"]))
 
 
-def _row(session: Session, case: Case, task, at: datetime) -> dict:
+class _Calendar:
+    """The local calendar overrides, read on first use."""
+
+    def __init__(self, session: Session):
+        self.session, self.overrides = session, None
+
+    def get(self) -> dict:
+        if self.overrides is None:
+            self.overrides = calendar_overrides(self.session)
+        return self.overrides
+
+
+def _row(session: Session, case: Case, task, at: datetime, calendar: _Calendar) -> dict:
     bpmn_id = task.task_spec.bpmn_id
     details = case.spec.task_info.get(bpmn_id, {})
     return {
@@ -85,20 +118,21 @@ def _row(session: Session, case: Case, task, at: datetime) -> dict:
         "name": details.get("name") or task.task_spec.bpmn_name or bpmn_id,
         "lane": task.task_spec.lane, "status": "open",
         "assignee_id": _assignee(session, task, details.get("assignee_variable")),
-        "has_form": bpmn_id in case.spec.forms, "due_at": _due(session, task, details, at), "created_at": at,
+        "has_form": bpmn_id in case.spec.forms, "due_at": _due(task, details, at, calendar), "created_at": at,
     }
 
 
-def _due(session: Session, task, details: dict, at: datetime) -> datetime | None:
+def _due(task, details: dict, at: datetime, calendar: _Calendar) -> datetime | None:
     """When the task is due, with the local calendar as it stands now."""
-    return task_deadline(task, details.get("due_working_days"), at, calendar_overrides(session))
+    return task_deadline(task, details.get("due_working_days"), at, calendar.get)
 
 
 def task_deadline(task, working_days: int | None, opened_at: datetime,
-                  overrides: dict) -> datetime | None:
+                  overrides) -> datetime | None:
     """The time of a timer on the task's boundary, else its working days counted from the next day.
 
-    The replay view asks the same question of a past state, with the calendar of that time.
+    The replay view asks the same question of a past state, with the calendar of that time. ``overrides`` is
+    {day: is_workday}, or a function giving it (called only when working days are counted).
     """
     for sibling in task.parent.children if task.parent is not None else []:
         # A boundary event waits beside its activity, under the same split task.
@@ -108,7 +142,7 @@ def task_deadline(task, working_days: int | None, opened_at: datetime,
     if not working_days:
         return None
     start = local_date(opened_at) + timedelta(days=1)
-    end = working_day_deadline(start, working_days, overrides).end
+    end = working_day_deadline(start, working_days, overrides() if callable(overrides) else overrides).end
     return datetime.combine(end + timedelta(days=1), time(0), BEIJING)
 
 
@@ -119,10 +153,30 @@ def _assignee(session: Session, task, variable: str | None) -> int | None:
     return session.scalar(select(User.id).where(User.username == str(task.data[variable])))
 
 
-def close_task(session: Session, row: HumanTask, status: str, user_id: int | None, at: datetime) -> None:
-    """Mark an inbox row completed or cancelled."""
+def close_task(session: Session, row: HumanTask, status: str, user_id: int | None, at: datetime, *,
+               later: list | None = None) -> None:
+    """Mark an inbox row completed or cancelled; with ``later``, the row goes there to be written by :func:`sync`."""
     values = {"status": status, "closed_at": at,
               "completed_by_id": user_id if status == "completed" else None}
-    session.execute(_statements().close_one, {**values, "task": row.id})
+    if later is None:
+        session.execute(_statements().close_one, {**values, "task": row.id})
+    else:
+        later.append(row)
     for key, value in values.items():
         set_committed_value(row, key, value)
+
+
+def _write_rows(session: Session, new_rows: list[dict], closed: list[HumanTask]) -> None:
+    """Insert the new rows and write the closed ones: in one statement where the database can (a completion
+    that opens the next task), since every statement is a round trip to PostgreSQL."""
+    both = _close_and_insert(session.get_bind().dialect.name) if new_rows and closed else None
+    if both is not None:
+        columns = [column.key for column in HumanTask.__table__.columns]
+        session.execute(both, [{key: getattr(row, key) for key in columns} for row in closed]
+                        + [{key: row.get(key) for key in columns} for row in new_rows])
+        return
+    for row in closed:
+        session.execute(_statements().close_one, {"status": row.status, "closed_at": row.closed_at,
+                                                  "completed_by_id": row.completed_by_id, "task": row.id})
+    if new_rows:
+        session.execute(_statements().insert_rows, new_rows)

@@ -9,6 +9,7 @@ from storage.models import Case
 from storage.models import HumanTask
 from workflows import engine
 from workflows.actors import Actor
+from workflows.commands import warm
 from workflows.commands.case_state import check_version
 from workflows.commands.case_state import load
 from workflows.commands.case_state import lock_case
@@ -25,17 +26,21 @@ class CaseCommand:
     """One command on one locked case: the workflow as it stood, and :meth:`apply` for the rest of the recipe."""
 
     def __init__(self, session: Session, actor: Actor, at: datetime, case: Case,
-                 expected_version: int | None = None):
+                 expected_version: int | None = None, *, open_rows: dict | None = None):
         check_version(case, expected_version)
         self.session, self.actor, self.at, self.case = session, actor, at, case
+        self.open_rows = open_rows  # the case's open inbox rows, when the command read them under the lock
         self._workflow = None
+        self._digests: dict = {}
         self._completed_before: set[str] = set()
 
     @property
     def workflow(self):
         """The case's workflow, restored on first use (a command refused before it needs none)."""
         if self._workflow is None:
-            self._workflow = load(self.case)
+            kept = warm.take(self.session, self.case.id, self.case.workflow_state)
+            self._workflow = kept.workflow if kept is not None else load(self.case)
+            self._digests = kept.digests if kept is not None else {}
             self._completed_before = effects.completed_ids(self.case, self._workflow)
         return self._workflow
 
@@ -49,12 +54,17 @@ class CaseCommand:
         workflow = self.workflow
         with engine.running(self.at):
             transition(workflow, *args)
+        closed = [] if self.open_rows is not None else None  # written with the new rows (projection.sync)
         if closing is not None:
-            close_task(self.session, closing, "completed", self.actor.user_id, self.at)
-        tasks = save(self.session, self.case, workflow, self.at, status=status)
-        audit.append(self.session, type_=event, actor=acting_as or self.actor, at=self.at, case_id=self.case.id,
-                     state_digest=self.case.state_digest, payload=payload)
-        settle(self.session, self.actor, self.at, self.case, workflow, self._completed_before)
+            close_task(self.session, closing, "completed", self.actor.user_id, self.at, later=closed)
+        with engine.settled(workflow):  # from here on nothing changes the workflow: one walk answers every query
+            tasks = save(self.session, self.case, workflow, self.at, status=status, digests=self._digests,
+                         open_rows=self.open_rows, closed=closed)
+            audit.append(self.session, type_=event, actor=acting_as or self.actor, at=self.at,
+                         case_id=self.case.id, state_digest=self.case.state_digest, payload=payload)
+            settle(self.session, self.actor, self.at, self.case, workflow, self._completed_before)
+        # Kept for the case's next command in this process, which takes it only if the row still holds this state.
+        warm.keep(self.session, self.case.id, warm.Warm(workflow, self.case.workflow_state, self._digests))
         return case_summary(self.session, self.case, tasks)
 
 

@@ -12,6 +12,7 @@ from workflows.actors import Actor
 from workflows.commands import idempotency
 from workflows.commands.case_state import fresh_task
 from workflows.commands.case_state import lock_case_of_task
+from workflows.commands.case_state import open_rows_locked
 from workflows.commands.cases import plain_object
 from workflows.commands.recipe import CaseCommand
 from workflows.engine import transitions
@@ -26,12 +27,15 @@ from workflows.text import t
 from workflows.vocabulary import Event
 
 
-def _open_task_locked(session: Session, actor: Actor, task_id: str) -> tuple[Case, HumanTask]:
-    # The lock first, found from the task: the row is read once, after it, so it shows what committed before.
+def _open_task_locked(session: Session, actor: Actor, task_id: str) -> tuple[Case, HumanTask, dict]:
+    # The lock first, found from the task: the rows are read once, after it, so they show what committed before.
+    # The case's open rows come in the same statement (the projection needs them); a row that is not open is
+    # read on its own, for the message that says why.
     case = lock_case_of_task(session, task_id)
-    row = fresh_task(session, task_id)
+    open_rows = open_rows_locked(session, case.id)
+    row = open_rows.get(task_id) or fresh_task(session, task_id)
     access.acting_role(actor, row)
-    return case, row
+    return case, row, open_rows
 
 
 def _ensure_open(row: HumanTask, actor: Actor) -> None:
@@ -44,7 +48,7 @@ def _ensure_open(row: HumanTask, actor: Actor) -> None:
 
 def claim_task(session: Session, actor: Actor, at: datetime, task_id: str) -> dict:
     """Claim an open task of my role so that only I can complete it."""
-    case, row = _open_task_locked(session, actor, task_id)
+    case, row, _open_rows = _open_task_locked(session, actor, task_id)
     _ensure_open(row, actor)
     if row.claimed_by_id != actor.user_id:
         row.claimed_by_id = actor.user_id
@@ -56,7 +60,7 @@ def claim_task(session: Session, actor: Actor, at: datetime, task_id: str) -> di
 
 def unclaim_task(session: Session, actor: Actor, at: datetime, task_id: str) -> dict:
     """Release a task I claimed back to my role's inbox."""
-    case, row = _open_task_locked(session, actor, task_id)
+    case, row, _open_rows = _open_task_locked(session, actor, task_id)
     _ensure_open(row, actor)
     if row.claimed_by_id is None:
         raise Conflict(t("任务「{name}」未被认领", name=row.name))
@@ -71,11 +75,11 @@ def complete_task(session: Session, actor: Actor, at: datetime, task_id: str, da
                   idempotency_key: str | None = None, expected_version: int | None = None) -> dict:
     """Complete an open task with form data and run the engine to its next wait states."""
     request = {"command": "complete", "task": task_id, "data": data}
-    case, row = _open_task_locked(session, actor, task_id)
+    case, row, open_rows = _open_task_locked(session, actor, task_id)
     if (answer := idempotency.recall(session, actor, idempotency_key, request)) is not None:
         return answer
     _ensure_open(row, actor)
-    command = CaseCommand(session, actor, at, case, expected_version)
+    command = CaseCommand(session, actor, at, case, expected_version, open_rows=open_rows)
     task = engine.find_task(command.workflow, row.id)
     if task is None or task.state != engine.TaskState.READY:
         raise Conflict(t("任务「{name}」已不在待办状态", name=row.name))

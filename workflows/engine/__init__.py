@@ -14,13 +14,17 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.engine import task_dicts
+from workflows.engine import walk
 from workflows.engine.clock import engine_time
+from workflows.engine.expressions import make_script_engine as make_script_engine  # re-exported for commands
 from workflows.engine.state import dump as dump  # re-exported: callers use engine.dump
 from workflows.engine.state import new_workflow as new_workflow  # re-exported: callers use engine.new_workflow
 from workflows.engine.state import restore as restore  # re-exported: callers use engine.restore
 from workflows.engine.state import serializer as serializer  # re-exported: callers use engine.serializer
 from workflows.engine.state import spec_objects
 from workflows.engine.state import spec_to_json as spec_to_json  # re-exported: callers use engine.spec_to_json
+from workflows.engine.walk import settled as settled  # re-exported: callers use engine.settled
 from workflows.errors import EngineError
 from workflows.record.canonical import fast_digest
 from workflows.text import Text
@@ -130,8 +134,7 @@ def task_key(workflow: BpmnWorkflow, task) -> dict:
     Task UUIDs are random, so the record names tasks by where they stand in the
     (deterministic) task tree instead.
     """
-    same = [t for t in workflow.get_tasks() if t.task_spec.name == task.task_spec.name]
-    return {"spec": task.task_spec.name, "ordinal": [t.id for t in same].index(task.id)}
+    return walk.task_key(workflow, task)
 
 
 def task_by_key(workflow: BpmnWorkflow, key: dict):
@@ -167,7 +170,7 @@ def _tree_names(tasks) -> dict[str, str]:
     names = {}
     for task in tasks:
         ordinal = seen[task.task_spec.name] = seen.get(task.task_spec.name, -1) + 1
-        names[str(task.id)] = f"{task.task_spec.name}#{ordinal}"
+        names[task_dicts.id_text(task.id)] = f"{task.task_spec.name}#{ordinal}"
     return names
 
 
