@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -28,7 +29,14 @@ def test_a_task_that_is_not_waiting_is_refused_the_same_way_live_and_in_replay()
 
 
 class _NoTasks:
-    """A workflow with no tasks at all."""
+    """A workflow with no task but its root (what engine.task_by_key walks: the tree, and SpiffWorkflow's list)."""
+
+    subprocesses: dict = {}
+    tasks: dict = {}
+
+    def __init__(self):
+        self.task_tree = SimpleNamespace(id=None, state=64, _children=[], workflow=self,
+                                         task_spec=SimpleNamespace(name="Root"))
 
     def get_tasks(self, **_):
-        return []
+        return [self.task_tree]

@@ -1,6 +1,9 @@
 """Deterministic replay: rebuild a case from its record and compare every state digest."""
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -28,6 +31,7 @@ class ReplayVerdict:
     reason: str = ""
     calendar_changed: bool = False  # the record used another chinesecalendar release than installed now
     reproduced: int = 0  # events whose recorded digest the replay reproduced
+    digest: str | None = None  # the replayed workflow's state digest after the last event (a whole replay only)
 
 
 class ReplayMismatch(Exception):
@@ -71,12 +75,36 @@ def mismatch(events, seq: int | None, reason: str) -> ReplayVerdict:
     return ReplayVerdict(False, len(events), seq, reason, calendar_changed=bool(changed))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a replay runs; what it left is collected afterwards as usual.
+
+    A replay allocates a case's data many times over (SpiffWorkflow copies it into every task) and keeps much of it
+    alive until it ends: the collector kept scanning it, promoting it and then scanning the whole older heap, which
+    cost more than the replay itself in a server's worker (benchmarks/bench_verify_case.py). Almost all of it is
+    freed by reference counting when the replay is done. Nested and concurrent pauses are harmless: only the pause
+    that found the collector running starts it again.
+    """
+    was_running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_running:
+            gc.enable()
+
+
 def replay_events(events: list, spec_json: str, until: int | None = None):
     """Replay recorded events (rows with seq, type, at, payload, state_digest) before seq ``until``.
 
     Returns (verdict, workflow); needs no database, so an exported bundle replays the same way.
     """
-    workflow, data_digests, reproduced = None, {}, 0
+    with collector_paused():
+        return _replay_events(events, spec_json, until)
+
+
+def _replay_events(events: list, spec_json: str, until: int | None):
+    workflow, data_digests, reproduced, digest = None, {}, 0, None
     for position, event in enumerate(events):
         if until is not None and event.seq >= until:
             break  # a later difference cannot move the first bad seq
@@ -88,7 +116,8 @@ def replay_events(events: list, spec_json: str, until: int | None = None):
         except (ReplayMismatch, CommandError, KeyError, ValueError, TypeError, AttributeError) as error:
             reason = t("无法重放：{error}", error=said(error))
         else:
-            if workflow is not None and engine.state_digest(workflow, data_digests) == event.state_digest:
+            digest = _digest(workflow, data_digests) if workflow is not None else None
+            if digest is not None and digest == event.state_digest:
                 reproduced += 1
                 continue
             reason = t("重放得到的状态与记录的 state_digest 不符")
@@ -96,7 +125,13 @@ def replay_events(events: list, spec_json: str, until: int | None = None):
         verdict = mismatch(events[:position + 1], event.seq, reason)
         verdict.events, verdict.reproduced = len(events), reproduced
         return verdict, workflow
-    return ReplayVerdict(True, len(events), reproduced=reproduced), workflow
+    return ReplayVerdict(True, len(events), reproduced=reproduced, digest=digest), workflow
+
+
+def _digest(workflow, data_digests: dict | None = None) -> str:
+    """``engine.state_digest``, its task queries answered from one walk of the tree (the workflow waits)."""
+    with engine.settled(workflow):
+        return engine.state_digest(workflow, data_digests)
 
 
 def replay_case(session: Session, case: Case) -> ReplayVerdict:
@@ -107,8 +142,10 @@ def replay_case(session: Session, case: Case) -> ReplayVerdict:
         return verdict
     if workflow is None:
         return ReplayVerdict(False, len(events), None, t("案件没有 case.started 记录"))
-    stored = engine.state_digest(engine.restore(case.workflow_state, case.spec.spec_json))
-    if stored != engine.state_digest(workflow) or stored != case.state_digest:
+    # The replay checked the digest after every event that moved the workflow: its last one is the replayed state's.
+    with collector_paused():
+        stored = _digest(engine.restore(case.workflow_state, case.spec.spec_json))
+    if stored != verdict.digest or stored != case.state_digest:
         last = events[-1].seq if events else None
         return ReplayVerdict(False, len(events), last, t("案件保存的状态与重放结果不符"))
     return verdict
