@@ -81,6 +81,13 @@ def own_transaction():
     return current_app.extensions["cadreflow.sessions"].begin()
 
 
+def read_only():
+    """A read-only session of its own, closed on leaving ``with``: for what a writing request reads before slow work
+    (a password's hash) that must run with no transaction open; this request's work is undone first."""
+    rollback()  # the request's transaction, if one began, would hold SQLite's write lock through the slow work
+    return current_app.extensions["cadreflow.read_sessions"]()
+
+
 class CommitConflict(Exception):
     """The commit lost a race with another request."""
 

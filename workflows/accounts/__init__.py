@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
@@ -65,18 +66,48 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str, profile: str = "standard") -> User | None:
-    """The active user whose password matches, or None; rehashes when the parameters changed."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not user.password_hash:
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password found right: whose, the hash it matched, and a new hash when that one's parameters are old."""
+
+    user_id: int
+    matched_hash: str
+    new_hash: str | None
+
+
+def stored_password(session: Session, username: str) -> tuple[int, str] | None:
+    """The id and password hash of the active user called ``username`` (None: none such, or no password)."""
+    row = session.execute(select(User.id, User.password_hash, User.active).where(User.username == username)).first()
+    if row is None or not row.active or not row.password_hash:
+        return None
+    return row.id, row.password_hash
+
+
+def check_password(stored: tuple[int, str] | None, password: str, profile: str = "standard") -> PasswordCheck | None:
+    """Whether ``password`` matches ``stored`` (of :func:`stored_password`), with a new hash if one is due.
+
+    No database here: the argon2 work (most of a second) runs outside any transaction, so that it holds no lock.
+    """
+    if stored is None:
         hasher(profile).hash(password)  # spend the same time for unknown users
         return None
+    user_id, password_hash = stored
     try:
-        hasher(profile).verify(user.password_hash, password)
+        hasher(profile).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if hasher(profile).check_needs_rehash(user.password_hash):
-        user.password_hash = hasher(profile).hash(password)
+    renewed = hasher(profile).hash(password) if hasher(profile).check_needs_rehash(password_hash) else None
+    return PasswordCheck(user_id, password_hash, renewed)
+
+
+def checked_user(session: Session, check: PasswordCheck) -> User | None:
+    """The user a check let in, read again in the writing transaction: None when the account was disabled or its
+    password changed since the check (the old password no longer signs in); the new hash is kept."""
+    user = session.get(User, check.user_id)
+    if user is None or not user.active or user.password_hash != check.matched_hash:
+        return None
+    if check.new_hash is not None:
+        user.password_hash = check.new_hash
     return user
 
 
