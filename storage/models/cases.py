@@ -22,16 +22,19 @@ class Case(Base):
     """One running or finished procedure; the workflow state is stored without its spec."""
 
     __tablename__ = "case"
-    # The case lists (everyone's, or one starter's) are read newest first, a page past the last case shown.
+    # The case lists (everyone's, or one starter's, or of one status) are read newest first, a page past the last
+    # case shown; the status index also holds what the status and process filters read, for the counts (0017).
     __table_args__ = (Index("ix_case_started_at_id", "started_at", "id"),
-                      Index("ix_case_started_by_id_started_at", "started_by_id", "started_at", "id"))
+                      Index("ix_case_started_by_id_started_at", "started_by_id", "started_at", "id"),
+                      Index("ix_case_status_order", "status", "started_at", "id", "outcome", "spec_id",
+                            "started_by_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     spec_id: Mapped[int] = mapped_column(ForeignKey("process_spec.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     subject: Mapped[str | None] = mapped_column(String(200))
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"), index=True)  # whom the case concerns
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running/completed/cancelled
+    status: Mapped[str] = mapped_column(String(20))  # running/completed/cancelled
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]

@@ -1,6 +1,7 @@
 """The auditor's pages (全程纪实): search every case, replay one event by event, verify the record, download it."""
 
 import json
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint
@@ -97,14 +98,39 @@ def case(case_id: int):
         raise NotFound(_("Case %(id)s has no record.", id=case_id))
     state = replay_view.state_at(session, found, seq)
     steps = replay_view.record_lines(session, found, english())
+    read = people.reader(session, found.spec.forms, english(),
+                         [*state.data.items(), *((change.key, change.old) for change in state.changes)])
     return render_template("audit/case.html", case=found, state=state, steps=steps,
                            step=next(step for step in steps if step.seq == seq), shown=shown,
-                           read=people.reader(session, found.spec.forms, english()),
-                           changed={change.key: change.kind for change in state.changes},
+                           rows=_data_rows(state, read),
                            diagram=replay_view.drawing(found, state, english(), translated,
                                                        request.args.get("diagram")),
                            candidates=candidate_view.lines(state.data),
                            payload=_readable(state.event.payload))
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One key of the replayed case data as the page shows it: read by name where a form says how, and as kept."""
+
+    key: str
+    label: str
+    kind: str | None  # added / changed by this event
+    olds: list  # what a changed value was, read
+    named: object  # the value read by name (text or a Table), or None
+    raw: str  # the value as recorded
+
+
+def _data_rows(state, read) -> list[DataRow]:
+    """The data table read once in Python: a template reading a hundred keys each by calls is most of the page."""
+    kinds = {change.key: change.kind for change in state.changes}
+    rows = []
+    for key, value in sorted(state.data.items(), key=lambda item: item[0].lower()):  # as Jinja's dictsort
+        olds = [read(key, change.old, state.data) or shown(change.old) for change in state.changes
+                if change.key == key] if kinds.get(key) == "changed" else []
+        rows.append(DataRow(key, state.labels.get(key, key), kinds.get(key), olds, read(key, value, state.data),
+                            shown(value)))
+    return rows
 
 
 def _readable(payload_text: str) -> str:

@@ -24,6 +24,7 @@ from workflows.queries.case_reads import case_events
 from workflows.queries.people import People
 from workflows.queries.people import Table
 from workflows.queries.people import role_name
+from workflows.queries.people import user_texts
 from workflows.text import t
 from workflows.vocabulary import Event
 from workflows.vocabulary import event_name
@@ -78,6 +79,17 @@ PAPER_KEYS = (("title", t("文书")), ("number", t("文号")), ("file_name", t("
 OTHER_KEYS = (("name", t("任务")), ("reason", t("原因")))
 
 
+def _written(event, payload: dict, forms: dict, start_id: str | None) -> tuple[dict, dict | None]:
+    """What a person wrote with an event (a form's data, a message's payload) and the form it was written on."""
+    if event.type == Event.TASK_COMPLETED:
+        return payload.get("data") or {}, forms.get(payload.get("bpmn_id"))
+    if event.type == Event.CASE_STARTED:
+        return payload.get("data") or {}, forms.get(start_id)
+    if event.type == Event.MESSAGE_RECEIVED:
+        return payload.get("payload") or {}, None
+    return {}, None
+
+
 def steps(session: Session, case: Case, english: bool = False, viewer: Actor | None = None) -> list[Step]:
     """The events of ``case`` in order, with form data labelled by the form's own titles and read by name."""
     forms, people = case.spec.forms, People(session, english)
@@ -87,20 +99,21 @@ def steps(session: Session, case: Case, english: bool = False, viewer: Actor | N
     # ``viewer`` None reads the full record (the auditor's replay); a person reads the ballots they may see.
     secrecy = ballot_secrecy.for_reader(events, viewer, case.status == "running")
     payloads = [ballot_secrecy.event_payload(secrecy, event) for event in events]
-    # Everyone the record may name (who acted, and short texts a form's user field may hold), read in one query.
-    people.know([event.actor for event in events] + [text for payload in payloads for value in
-                                                     (payload.get("data") or {}).values() for text in
-                                                     (value if isinstance(value, list) else [value])
-                                                     if isinstance(text, str) and len(text) <= 80])
-    for event, payload in zip(events, payloads, strict=True):
+    written = [_written(event, payload, forms, start_id) for event, payload in zip(events, payloads, strict=True)]
+    # Everyone the record names (who acted, what a user field holds), read in one query; only the user fields'
+    # texts are asked for (every short text of a hundred events made a long IN list of names no user has).
+    people.know([event.actor for event in events] + [
+        text for data, schema in written for key, value in data.items()
+        for text in user_texts(((schema or {}).get("properties") or {}).get(key) or _ENGINE_FIELDS.get(key) or {},
+                               value)])
+    for event, payload, (data, schema) in zip(events, payloads, written, strict=True):
         if event.type == Event.TASK_COMPLETED:
-            schema = forms.get(payload.get("bpmn_id"))
-            name, fields = payload.get("name", ""), _labelled(payload.get("data") or {}, schema, people)
+            name, fields = payload.get("name", ""), _labelled(data, schema, people)
         elif event.type == Event.CASE_STARTED:
-            name, fields = event_name(event.type), _labelled(payload.get("data") or {}, forms.get(start_id), people)
+            name, fields = event_name(event.type), _labelled(data, schema, people)
         elif event.type == Event.MESSAGE_RECEIVED:
             name = t("收到消息：{message}", message=str(payload.get("message")))
-            fields = _labelled(payload.get("payload") or {}, None, people)
+            fields = _labelled(data, schema, people)
         else:
             name = event_name(event.type)
             shown_keys = PAPER_KEYS if event.type.startswith("papers.") else OTHER_KEYS

@@ -235,15 +235,31 @@ def _record_for(records: list, staff_no) -> dict | None:
     return next((r for r in records if isinstance(r, dict) and r.get("staff_no") == str(staff_no)), None)
 
 
-def reader(session: Session, forms: dict, english: bool = False):
+def user_texts(prop: dict, value) -> list[str]:
+    """The short texts of ``value`` that may be usernames, where ``prop`` (or its rows' columns) is a user field."""
+    items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+    if not any(isinstance(cell, dict) and cell.get(USER)
+               for cell in (prop, items, *(items.get("properties") or {}).values())):
+        return []
+    rows = value if isinstance(value, list) else [value]
+    return [text for row in rows for text in (row.values() if isinstance(row, dict) else [row])
+            if isinstance(text, str) and len(text) <= 80]
+
+
+def reader(session: Session, forms: dict, english: bool = False, values=()):
     """``read(key, value, data)``: a case data value by name where one of ``forms`` says what it holds (a person,
-    a section, a choice, rows of objects), else None — the auditor then reads the value as recorded."""
+    a section, a choice, rows of objects), else None — the auditor then reads the value as recorded.
+
+    ``values`` ((key, value) pairs) are the ones the page will read: the users they name are read in one query.
+    """
     props: dict[str, dict] = {}
     for schema in forms.values():
         for key, prop in ((schema or {}).get("properties") or {}).items():
             if isinstance(prop, dict):
                 props.setdefault(key, prop)
     named = People(session, english)
+    # A replayed case holds a hundred fields, a dozen of them naming users: one query, not one per user.
+    named.know(text for key, value in values for text in user_texts(props.get(key) or {}, value))
 
     def read(key: str, value, data: dict):
         prop = props.get(key) or {}

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import lazyload
 
 from storage.models import Case
 from storage.models import HumanTask
@@ -126,13 +127,15 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
     ``after`` (a case's ``NEWEST_KEY`` values) starts the page after that case instead of at ``page``; the
     total counts the whole list all the same.
     """
-    query = select(Case, ProcessSpec.name).join(ProcessSpec, ProcessSpec.id == Case.spec_id)
+    # The count and the page's ids come from the case indexes (0015, 0017) where the filters allow, not from the
+    # rows (each one a page of the file, its workflow state beside it); only the page's rows are read whole.
+    query = select(Case.id)
     if mine:
         query = query.where(Case.started_by_id == actor.user_id)
     if status:
         query = query.where(case_outcome.status_filter(status))
     if process:
-        query = query.where(ProcessSpec.process_id == process)
+        query = query.where(Case.spec_id.in_(select(ProcessSpec.id).where(ProcessSpec.process_id == process)))
     if text.strip():
         like = text_search.contains(text.strip())
         query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
@@ -140,15 +143,21 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     if after is not None:
         query = query.where(past(NEWEST_KEY, after, descending=True))
-    found = session.execute(query.order_by(Case.started_at.desc(), Case.id.desc())
-                            .limit(per_page).offset(rows_before(page, per_page))).all()
+    order = (Case.started_at.desc(), Case.id.desc())
+    page_keys = query.order_by(*order).limit(per_page).offset(rows_before(page, per_page)).subquery()
+    found = session.execute(select(Case, ProcessSpec.name).join(page_keys, page_keys.c.id == Case.id)
+                            .join(ProcessSpec, ProcessSpec.id == Case.spec_id).order_by(*order)
+                            .options(lazyload(Case.spec))).all()  # not its process version's forms, parsed, per row
     open_rows = defaultdict(list)
     if found:
         holder = User.display_name
         rows = session.execute(
             select(HumanTask, holder).outerjoin(User, User.id == func.coalesce(HumanTask.claimed_by_id,
                                                                                HumanTask.assignee_id))
-            .where(HumanTask.case_id.in_([case.id for case, _ in found]), HumanTask.status == "open"))
+            # Found by the case ids' index: SQLite (without statistics) would read every open task by the status
+            # one instead (at 100,000 cases, 10,000 rows for a page's 50 cases), so the status is not offered to it.
+            .where(HumanTask.case_id.in_([case.id for case, _ in found]),
+                   func.coalesce(HumanTask.status, "") == "open"))
         for task, name in rows:
             open_rows[task.case_id].append((task, name))
     return [CaseRow(case, name, [task.name for task, _ in open_rows[case.id]],
