@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from storage import make_engine
 from storage import make_session_factory
+from tests.snapshots import built_once
 from tests.template_db import migrate
 from workflows import accounts
 from workflows.actors import Actor
@@ -123,7 +124,9 @@ def two_lane(sessions, people, clock):
 
 def organiser_of_a_registry(sessions, clock) -> Actor:
     """The demo registry and its keeper: wangmin of the personnel office."""
-    actor = make_actor(sessions, "wangmin", "personnel_office")
-    with sessions.begin() as session:
-        seed_registry(session, clock.now().date())
-    return actor
+    def set_up() -> Actor:
+        actor = make_actor(sessions, "wangmin", "personnel_office")
+        with sessions.begin() as session:
+            seed_registry(session, clock.now().date())
+        return actor
+    return built_once(sessions.kw["bind"], ("registry keeper", clock.now()), set_up)  # set up once per process

@@ -25,6 +25,7 @@ from storage import make_engine
 from storage.migrate import upgrade
 
 _sqlite_template: str | None = None  # the path of this process's migrated SQLite file
+copied_hooks: list = []  # called with each engine given a copy of the template (tests/snapshots.py marks it)
 _pg_dump: dict[str, str | None] = {}  # server address → the migrated schema as SQL (None: no usable pg_dump)
 
 
@@ -33,6 +34,15 @@ def migrate(engine: Engine) -> str:
 
     Returns ``copied`` or ``migrated``, which way it went.
     """
+    was_empty = engine.dialect.name == "postgresql" and _is_empty(engine)
+    way = _migrate(engine)
+    if way == "copied" or was_empty:  # the first PostgreSQL database is migrated for real: the template
+        for hook in copied_hooks:
+            hook(engine)
+    return way
+
+
+def _migrate(engine: Engine) -> str:
     if engine.dialect.name == "sqlite" and _never_written(engine.url.database):
         engine.dispose()
         shutil.copyfile(_sqlite_template_path(), engine.url.database)  # no fsync: a test database need not be durable
@@ -98,24 +108,30 @@ def _replay_pg_template(engine: Engine) -> str:
     if _pg_dump[key] is None:
         upgrade(engine)
         return "migrated"
+    replay_pg(engine, _pg_dump[key])
+    return "copied"
+
+
+def replay_pg(engine: Engine, sql: str) -> None:
+    """Run a dump of :func:`dump_pg` on ``engine``'s database (its public schema empty)."""
     # A connection of its own: the dump sets session settings (search_path = '') that must not stay in a pool.
     replay = create_engine(engine.url, poolclass=NullPool)
     connection = replay.raw_connection()
     try:
-        connection.driver_connection.execute(_pg_dump[key])
+        connection.driver_connection.execute(sql)
         connection.commit()
     finally:
         connection.close()
         replay.dispose()
-    return "copied"
 
 
-def dump_pg(engine: Engine) -> str | None:
+def dump_pg(engine: Engine, rows_per_insert: int = 1) -> str | None:
     """``pg_dump`` of ``engine``'s database (schema, rights, rows as INSERTs), or None without a usable pg_dump."""
     url = engine.url
     libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        done = subprocess.run(["pg_dump", "--no-owner", "--inserts", "--schema=public", libpq_url],
+        done = subprocess.run(["pg_dump", "--no-owner", f"--rows-per-insert={rows_per_insert}", "--schema=public",
+                               libpq_url],
                               capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -17,7 +17,14 @@ NOTICE_DAY = date(2026, 10, 12)
 
 
 def walk_to_appointment(bureau: Bureau, *, complaint: bool = True) -> CaseRun:
-    """Start to ⑮ (notice, talk, filing): two candidates, all approve, a minor complaint during the publicity."""
+    """Start to ⑮ (notice, talk, filing): two candidates, all approve, a minor complaint during the publicity.
+
+    Built once per process (tests/snapshots.py) when called right after the bureau was set up.
+    """
+    return bureau.walked(("walk_to_appointment", complaint), lambda bureau: _walk(bureau, complaint))
+
+
+def _walk(bureau: Bureau, complaint: bool) -> CaseRun:
     run = steps.to_vote(bureau)
     steps.vote(run, {member: "approve" for member in steps.MEMBERS})
     steps.publish(run)

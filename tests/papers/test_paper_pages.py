@@ -54,8 +54,8 @@ def site(db_url):
     clock = FixedClock(START)
     app = make_app(db_url, clock)
     bureau = Bureau(app.extensions["cadreflow.sessions"], clock, ["cadre_selection.bpmn"])
+    run = walk_to_appointment(bureau)  # first: a copy of a walk once made (tests/snapshots.py)
     add_user(app, "auditor", "auditor")
-    run = walk_to_appointment(bureau)
     with serving(app) as base:
         yield Site(app, bureau, run, base)
     app.extensions["cadreflow.engine"].dispose()

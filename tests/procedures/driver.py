@@ -10,6 +10,7 @@ from sqlalchemy import select
 from storage.models import Case
 from storage.models import ProcessSpec
 from tests.conftest import make_actor
+from tests.snapshots import built_once
 from workflows import commands
 from workflows import engine
 from workflows.commands import triggers
@@ -42,12 +43,32 @@ class Bureau:
 
     def __init__(self, sessions, clock, files: list[str]):
         self.sessions, self.clock = sessions, clock
-        self.people = {name: make_actor(sessions, name, *roles) for name, roles in PEOPLE.items()}
-        with sessions.begin() as session:
-            seed_registry(session, clock.now().date())
+        # Built once per process and clock time, then copied (tests/snapshots.py): most of a test's setup.
+        self.key = ("bureau", tuple(files), clock.now())
+        self.people = built_once(self.engine, self.key, lambda: self._set_up(files))
+
+    @property
+    def engine(self):
+        return self.sessions.kw["bind"]
+
+    def walked(self, key: tuple, walk) -> "CaseRun":
+        """``walk(self)``, a case run from the bureau as set up, built once per process (tests/snapshots.py).
+
+        Call it right after setting the bureau up: nothing may change a row between the two.
+        """
+        def build():
+            return walk(self).id, self.clock.at
+        case_id, self.clock.at = built_once(self.engine, (*key, self.clock.now()), build, after=self.key)
+        return CaseRun(self, case_id)
+
+    def _set_up(self, files: list[str]) -> dict:
+        people = {name: make_actor(self.sessions, name, *roles) for name, roles in PEOPLE.items()}
+        with self.sessions.begin() as session:
+            seed_registry(session, self.clock.now().date())
             for name in files:
-                deploy.deploy(session, deploy.bundle_from_paths([PACKAGED / name]), self.people["organiser"],
-                              clock.now())
+                deploy.deploy(session, deploy.bundle_from_paths([PACKAGED / name]), people["organiser"],
+                              self.clock.now())
+        return people
 
     def start(self, process: str, data: dict | None = None, *, cadre: str | None = None,
               title: str = "", policy: Policy = DEFAULT_POLICY) -> "CaseRun":

@@ -59,7 +59,15 @@ def start(bureau: Bureau, **options) -> CaseRun:
 
 def to_vote(bureau: Bureau, policy=None, appointee="QP0003", reference=("QP0003", "QP0010"),
             **meeting_options) -> CaseRun:
-    """A case walked straight from its start to the party-group meeting, the ballots not cast yet."""
+    """A case walked straight from its start to the party-group meeting, the ballots not cast yet.
+
+    Walked once per process (tests/snapshots.py) when the bureau was just set up; a copy after.
+    """
+    key = ("to_vote", repr(policy), appointee, tuple(reference), repr(sorted(meeting_options.items())))
+    return bureau.walked(key, lambda bureau: _to_vote(bureau, policy, appointee, reference, meeting_options))
+
+
+def _to_vote(bureau: Bureau, policy, appointee, reference, meeting_options: dict) -> CaseRun:
     run = start(bureau, **({"policy": policy} if policy else {}))
     to_work_plan(run)
     to_candidates(run, reference=reference)
@@ -72,6 +80,10 @@ def to_vote(bureau: Bureau, policy=None, appointee="QP0003", reference=("QP0003"
 
 def to_checks(bureau: Bureau, policy=None) -> CaseRun:
     """A case whose inspection notice (2026-09-09, one working day) has run out: the four checks are open."""
+    return bureau.walked(("to_checks", repr(policy)), lambda bureau: _to_checks(bureau, policy))
+
+
+def _to_checks(bureau: Bureau, policy) -> CaseRun:
     run = start(bureau, **({"policy": policy} if policy else {}))
     to_work_plan(run)
     to_candidates(run)

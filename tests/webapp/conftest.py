@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
+from tests.snapshots import built_once
 from tests.template_db import migrate
 from webapp import create_app
 from workflows import accounts
@@ -79,8 +80,12 @@ def make_app(db_url: str, clock, **settings):
 def registry_site(app, clock):
     """The app with the demo registry, an organiser, an auditor and the party secretary; CSRF off for posting."""
     app.config["WTF_CSRF_ENABLED"] = False  # a CSRF test turns it back on
-    with app.extensions["cadreflow.sessions"].begin() as session:
-        seed_registry(session, clock.now().date())
-    for username, role in (("wangmin", "personnel_office"), ("zhouting", "auditor"), ("lihua", "party_secretary")):
-        add_user(app, username, role)
+
+    def set_up() -> None:
+        with app.extensions["cadreflow.sessions"].begin() as session:
+            seed_registry(session, clock.now().date())
+        for username, role in (("wangmin", "personnel_office"), ("zhouting", "auditor"),
+                               ("lihua", "party_secretary")):
+            add_user(app, username, role)
+    built_once(app.extensions["cadreflow.engine"], ("registry site", clock.now()), set_up)  # tests/snapshots.py
     return app

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import pytest
 
 from tests.conftest import make_actor
+from tests.snapshots import built_once
 from tests.workflows.consistency_cases import AT
 from tests.workflows.consistency_cases import CASES
 from tests.workflows.consistency_cases import FORM
@@ -40,11 +41,14 @@ class Bureau(NamedTuple):
 @pytest.fixture
 def bureau(sessions):
     """The demo registry and one user of each role a person field of these forms may name."""
-    actors = {name: make_actor(sessions, name, role) for name, role in [
-        ("organiser", "personnel_office"), ("secretary", "party_secretary"), ("inspector", "inspection_team"),
-        *((f"member{n}", "party_group") for n in range(1, 5))]}
-    with sessions.begin() as session:
-        seed_registry(session, AT.date())
+    def set_up() -> dict:
+        actors = {name: make_actor(sessions, name, role) for name, role in [
+            ("organiser", "personnel_office"), ("secretary", "party_secretary"), ("inspector", "inspection_team"),
+            *((f"member{n}", "party_group") for n in range(1, 5))]}
+        with sessions.begin() as session:
+            seed_registry(session, AT.date())
+        return actors
+    actors = built_once(sessions.kw["bind"], ("consistency rules", AT), set_up)  # tests/snapshots.py
     return Bureau(sessions, actors["secretary"])
 
 

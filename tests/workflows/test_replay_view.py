@@ -1,5 +1,6 @@
 """The replay view rebuilds, at every event of a sixteen-step selection, exactly what the command layer had then."""
 
+import copy
 import json
 from datetime import date
 
@@ -16,6 +17,7 @@ from tests.procedures.driver import Bureau
 from tests.procedures.driver import CaseRun
 from tests.procedures.driver import beijing
 from tests.procedures.test_selection import appointed_and_confirmed
+from tests.snapshots import built_once
 from workflows.engine.clock import FixedClock
 from workflows.errors import NotFound
 from workflows.processes import local_rules
@@ -78,11 +80,17 @@ class RecordingBureau(Bureau):
 def selection(sessions, clock):
     """A selection appointed and confirmed, with a local calendar change made while it ran."""
     bureau = RecordingBureau(sessions, clock, ["cadre_selection.bpmn"])
-    # 2026-09-03 (a Thursday) closed locally before the case starts: the deadlines count around it.
-    with sessions.begin() as session:
-        local_rules.set_calendar_override(session, bureau.people["organiser"], clock.now(), date(2026, 9, 3), False,
-                                          "局机关集中办公场所搬迁")
-    appointed_and_confirmed(bureau)
+
+    def build() -> tuple:
+        # 2026-09-03 (a Thursday) closed locally before the case starts: the deadlines count around it.
+        with sessions.begin() as session:
+            local_rules.set_calendar_override(session, bureau.people["organiser"], clock.now(), date(2026, 9, 3),
+                                              False, "局机关集中办公场所搬迁")
+        appointed_and_confirmed(bureau)
+        return bureau.case_id, bureau.snapshots, clock.at
+    # Walked once per process, then copied (tests/snapshots.py); each test gets its own list of snapshots.
+    kept = built_once(bureau.engine, ("replay view", clock.now()), build, after=bureau.key)
+    bureau.case_id, bureau.snapshots, clock.at = kept[0], copy.deepcopy(kept[1]), kept[2]
     return bureau
 
 
