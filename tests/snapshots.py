@@ -27,6 +27,7 @@ import storage.models  # noqa: F401  (every table in Base.metadata)
 from storage.base import Base
 from tests.template_db import _sqlite_template_path
 from tests.template_db import copied_hooks
+from tests.template_db import copy_sqlite_file
 from tests.template_db import dump_pg
 from tests.template_db import replay_pg
 
@@ -129,13 +130,7 @@ def _keep(engine: Engine) -> str | None:
 def _restore(engine: Engine, copy: str) -> None:
     """Replace ``engine``'s database (as the template left it) by ``copy``."""
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(copy)
-        target = engine.raw_connection()
-        try:
-            source.backup(target.driver_connection)  # page by page, through the engine's own connection
-        finally:
-            target.close()
-            source.close()
+        copy_sqlite_file(copy, engine)
         return
     engine.dispose()  # no pooled connection keeps a lock on, or a plan for, the tables dropped here
     admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")

@@ -90,7 +90,12 @@ def _sqlite_template_path() -> str:
 
 def _copy_sqlite_template(engine: Engine) -> None:
     """Copy the template into an empty database that a connection may already hold open."""
-    source = sqlite3.connect(_sqlite_template_path())
+    copy_sqlite_file(_sqlite_template_path(), engine)
+
+
+def copy_sqlite_file(path: str, engine: Engine) -> None:
+    """Replace the SQLite database behind ``engine`` by the file at ``path``."""
+    source = sqlite3.connect(path)
     target = engine.raw_connection()
     try:
         source.backup(target.driver_connection)  # page by page, through the engine's own connection
