@@ -1,10 +1,15 @@
 """Engines and session factories: SQLite in WAL with FULL sync and BEGIN IMMEDIATE, PostgreSQL as is."""
 
+import sqlite3
+
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
+
+from storage.write_queue import WriteQueue
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -33,14 +38,38 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    # This process's writers wait for SQLite's one write lock in a queue of their own, in arrival order, and each
+    # starts the moment the one before it ends. SQLite's busy handler alone polls with sleeps growing to 100 ms,
+    # and a writer arriving between two polls goes first: under load some writers waited seconds (make load).
+    writers = WriteQueue()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # Writers take the write lock at BEGIN, so two commands never both read a
         # case and then race to write it; read-only sessions start DEFERRED.
         if connection.get_execution_options().get("read_only"):
             connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        if not writers.enter(SQLITE_BUSY_TIMEOUT_MS / 1000):
+            # What SQLite itself raises when its wait runs out: callers treat both alike (a conflict, retry).
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        connection.info["in_write_queue"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # another process (the timer loop, a command) may hold it
+        except BaseException:
+            _leave(connection)
+            raise
+
+    def _leave(connection, *_args):
+        if connection.info.pop("in_write_queue", False):
+            writers.leave()
+
+    event.listen(engine, "commit", _leave)
+    event.listen(engine, "rollback", _leave)
+    # A connection dropped mid-transaction (never rolled back through SQLAlchemy) or broken leaves the queue on
+    # its way back to the pool; otherwise every later writer would wait out its timeout behind it.
+    event.listen(engine, "checkin", lambda _dbapi, record: _leave(record))
+    event.listen(engine, "invalidate", lambda _dbapi, record, _error: _leave(record))
 
 
 def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
