@@ -32,10 +32,16 @@ def checkpoint_if_due(now, made_by: str = "system") -> checkpoints.Checkpoint | 
     if key is None:
         return None
     config = current_app.config
+    every, max_age = config["CHECKPOINT_EVERY"], timedelta(minutes=config["CHECKPOINT_MINUTES"])
+    # Asked first in a read-only session: most writes find nothing due, and on SQLite a write session would queue
+    # for the database's one write lock a second time per request just to learn that.
+    with current_app.extensions["cadreflow.read_sessions"]() as session:
+        if not checkpoints.due(session, now, every, max_age):
+            return None
     try:
         with current_app.extensions["cadreflow.sessions"].begin() as session:
-            return checkpoints.make_if_due(session, key, now, config["CHECKPOINT_EVERY"],
-                                           timedelta(minutes=config["CHECKPOINT_MINUTES"]), made_by)
+            # Asked again under the lock: another request may have signed the same head meanwhile.
+            return checkpoints.make_if_due(session, key, now, every, max_age, made_by)
     except (IntegrityError, OperationalError):
         # Another request signed the same head at the same moment; its checkpoint stands.
         current_app.logger.info("checkpoint skipped: made concurrently")

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import select
 
 from storage.models import AuditCheckpoint
@@ -94,6 +95,30 @@ def test_no_checkpoint_without_new_events_or_a_due_reason(signed_app, clock):
     clock.advance(minutes=16)
     client.post("/api/v1/cases", headers=bearer(token), json={"process": "two_lane_review", "title": "t3"})
     assert len(rows(signed_app)) == 2
+
+
+def test_a_write_with_no_checkpoint_due_opens_one_write_transaction(signed_app):
+    # On SQLite every write transaction queues for the database's one write lock: asking whether a checkpoint is
+    # due must not queue a second time per request (it did, as a write session of its own).
+    token = add_user(signed_app, "o", "personnel_office")
+    client = signed_app.test_client()
+    client.post("/api/v1/cases", headers=bearer(token), json={"process": "two_lane_review", "title": "t"})
+    assert len(rows(signed_app)) == 1
+    writes = []
+
+    def count_writes(connection):
+        if not connection.get_execution_options().get("read_only"):
+            writes.append(connection)
+
+    engine = signed_app.extensions["cadreflow.engine"]
+    event.listen(engine, "begin", count_writes)
+    try:
+        started = client.post("/api/v1/cases", headers=bearer(token), json={"process": "two_lane_review", "title": "2"})
+    finally:
+        event.remove(engine, "begin", count_writes)
+    assert started.status_code == 201
+    assert len(rows(signed_app)) == 1  # nothing was due
+    assert len(writes) == 1
 
 
 def test_cli_checkpoint_is_kept_and_checked_later(signed_app, clock, tmp_path):
