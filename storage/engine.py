@@ -50,12 +50,19 @@ def _configure_sqlite(engine: Engine) -> None:
         if connection.get_execution_options().get("read_only"):
             connection.exec_driver_sql("BEGIN")
             return
-        if not writers.enter(SQLITE_BUSY_TIMEOUT_MS / 1000):
+        wait_ms = connection.get_execution_options().get("write_wait_ms", SQLITE_BUSY_TIMEOUT_MS)
+        if not writers.enter(wait_ms / 1000):
             # What SQLite itself raises when its wait runs out: callers treat both alike (a conflict, retry).
             raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
         connection.info["in_write_queue"] = True
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")  # another process (the timer loop, a command) may hold it
+            if wait_ms != SQLITE_BUSY_TIMEOUT_MS:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+            try:  # another process (the timer loop, a command) may hold the lock
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                if wait_ms != SQLITE_BUSY_TIMEOUT_MS:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         except BaseException:
             _leave(connection)
             raise
@@ -72,7 +79,11 @@ def _configure_sqlite(engine: Engine) -> None:
     event.listen(engine, "invalidate", lambda _dbapi, record, _error: _leave(record))
 
 
-def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
-    """A session factory; ``read_only`` sessions do not take SQLite's write lock at BEGIN."""
+def make_session_factory(engine: Engine, *, read_only: bool = False,
+                         write_wait_ms: int | None = None) -> sessionmaker[Session]:
+    """A session factory; ``read_only`` sessions do not take SQLite's write lock at BEGIN; with ``write_wait_ms``
+    a writer waits at most that long for it on SQLite (instead of SQLITE_BUSY_TIMEOUT_MS), then gets its error."""
     bind = engine.execution_options(read_only=True) if read_only else engine
+    if write_wait_ms is not None:
+        bind = bind.execution_options(write_wait_ms=write_wait_ms)
     return sessionmaker(bind=bind, expire_on_commit=False)

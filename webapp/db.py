@@ -1,5 +1,7 @@
 """One database session per request, committed once at the request boundary."""
 
+from contextlib import contextmanager
+
 from flask import Flask
 from flask import current_app
 from flask import g
@@ -14,6 +16,8 @@ from storage import make_session_factory
 from webapp import checkpointing
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+# How long a note the request can do without waits for SQLite's write lock before it is left for a later request.
+NOTE_WAIT_MS = 250
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.extensions["cadreflow.engine"] = engine
     app.extensions["cadreflow.sessions"] = make_session_factory(engine)
     app.extensions["cadreflow.read_sessions"] = make_session_factory(engine, read_only=True)
+    app.extensions["cadreflow.note_sessions"] = make_session_factory(engine, write_wait_ms=NOTE_WAIT_MS)
     app.after_request(_finish)
     app.teardown_appcontext(_close)
 
@@ -79,6 +84,20 @@ def own_transaction():
     rollback()  # also lets go of SQLite's write lock, which the new transaction needs
     # A write session of its own: the request's session may be a read-only one.
     return current_app.extensions["cadreflow.sessions"].begin()
+
+
+@contextmanager
+def passing_note():
+    """A short write of its own that the request can do without (a sign-in's last-seen time, a token's last use),
+    committed on leaving ``with``; this request's work is undone first. When SQLite's write lock is not free
+    within NOTE_WAIT_MS the note is left for a later request: a page read must not queue seconds behind writers
+    (under load it did, and then failed) to note a time it notes again a minute later."""
+    rollback()
+    try:
+        with current_app.extensions["cadreflow.note_sessions"].begin() as write:
+            yield write
+    except OperationalError:
+        current_app.logger.info("note left for a later request: the database was busy")
 
 
 def read_only():

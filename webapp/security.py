@@ -49,7 +49,7 @@ def load_user(user_id: str) -> User | None:
     at = now()
     over = server_sessions.why_over(row, at, lifetimes())
     if over is not None or server_sessions.needs_touch(row, at):
-        with db.own_transaction() as write:  # a page read writes only this, in a short transaction of its own
+        with db.passing_note() as write:  # a page read writes only this, in a short transaction of its own
             if over is None:
                 server_sessions.touch(write, row.id, at)
             else:
@@ -78,7 +78,7 @@ def token_user() -> User | None:
         return None
     if row.last_used_at is None or at - row.last_used_at >= server_sessions.TOUCH_EVERY:
         token_id, user_id = row.id, row.user_id
-        with db.own_transaction() as write:
+        with db.passing_note() as write:
             accounts.note_token_used(write, token_id, at)
         return db.session().get(User, user_id)
     return row.user
