@@ -3,6 +3,18 @@
 import threading
 import time
 
+# Per thread (a request, a command): the seconds its writers waited in a queue, for its log line.
+_waited = threading.local()
+
+
+def waited() -> float:
+    """Seconds this thread's writers have waited for their turn since :func:`reset_waited`."""
+    return getattr(_waited, "seconds", 0.0)
+
+
+def reset_waited() -> None:
+    _waited.seconds = 0.0
+
 
 class WriteQueue:
     """Lets one writer in at a time, in the order they came; the next is woken as soon as the one before leaves."""
@@ -15,17 +27,20 @@ class WriteQueue:
 
     def enter(self, timeout: float) -> bool:
         """Wait for this writer's turn; False when ``timeout`` seconds passed first (its place is given up)."""
-        deadline = time.monotonic() + timeout
-        with self._turns:
-            ticket = self._next_ticket
-            self._next_ticket += 1
-            while self._serving != ticket:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self._given_up.add(ticket)
-                    return False
-                self._turns.wait(left)
-            return True
+        asked = time.monotonic()
+        try:
+            with self._turns:
+                ticket = self._next_ticket
+                self._next_ticket += 1
+                while self._serving != ticket:
+                    left = asked + timeout - time.monotonic()
+                    if left <= 0:
+                        self._given_up.add(ticket)
+                        return False
+                    self._turns.wait(left)
+                return True
+        finally:
+            _waited.seconds = waited() + time.monotonic() - asked
 
     def leave(self) -> None:
         """The writer in turn is done: the next one still waiting goes."""

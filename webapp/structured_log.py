@@ -11,6 +11,8 @@ from flask import Flask
 from flask import g
 from flask import request
 
+from storage import write_queue
+
 FORMATS = ("text", "json")
 ROOT = logging.getLogger("cadreflow")
 REQUESTS = logging.getLogger("cadreflow.requests")
@@ -82,6 +84,7 @@ def init_app(app: Flask) -> None:
 
 def _start() -> None:
     g.request_started = time.perf_counter()
+    write_queue.reset_waited()
 
 
 def _log(response):
@@ -90,7 +93,9 @@ def _log(response):
     REQUESTS.info("request", extra={"fields": {
         "method": request.method, "path": request.path, "endpoint": request.endpoint,
         "status": response.status_code, "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "user": _username(), "case_id": _case_id()}})
+        "user": _username(), "case_id": _case_id(),
+        # SQLite: how much of the duration went waiting for the database's one write lock behind other writers.
+        **({"write_wait_ms": round(waited * 1000, 1)} if (waited := write_queue.waited()) else {})}})
     return response
 
 

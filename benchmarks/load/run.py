@@ -44,6 +44,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="the SQLite database, keys, fixtures, Locust's CSV and the server logs")
     parser.add_argument("--reuse", action="store_true", help="keep a database seeded by an earlier run")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's 2 × cores + 1)")
+    parser.add_argument("--threads", type=int, help="cadreflow serve's threads (default: serve's own)")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     args.legs = [leg.strip() for leg in args.legs.split(",") if leg.strip()]
@@ -97,17 +98,26 @@ def targets(rows: list[dict], verified: bool) -> list[str]:
 def server_times(log: Path) -> list[str]:
     """Server time per endpoint from the app's JSON request lines (what the request cost inside the app, without
     the queue before a worker took it): where the time goes when a target is missed."""
-    spent = {}
+    spent, waited = {}, {}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("{") and '"cadreflow.requests"' in line:
             entry = json.loads(line)
-            spent.setdefault(f"{entry['method']} {entry['endpoint']}", []).append(entry["duration_ms"])
-    lines = [f"{'server time (app log)':<46}{'count':>8}{'median':>8}{'p95':>8}{'max':>8}"] if spent else []
+            name = f"{entry['method']} {entry['endpoint']}"
+            spent.setdefault(name, []).append(entry["duration_ms"])
+            waited.setdefault(name, []).append(entry.get("write_wait_ms", 0))
+    # SQLite only: of the server time, how much went waiting for the write lock behind other writers.
+    lines = [f"{'server time (app log)':<46}{'count':>8}{'median':>8}{'p95':>8}{'max':>8}"
+             f"{'lock wait median':>18}{'p95':>8}"] if spent else []
     for name, values in sorted(spent.items(), key=lambda item: -sum(item[1])):
-        values.sort()
-        lines.append(f"{name[:45]:<46}{len(values):>8}{values[len(values) // 2]:>8.0f}"
-                     f"{values[min(len(values) - 1, int(0.95 * len(values)))]:>8.0f}{values[-1]:>8.0f}")
+        waits = sorted(waited[name])
+        lines.append(f"{name[:45]:<46}{len(values):>8}{_at(values, 0.5):>8.0f}{_at(values, 0.95):>8.0f}"
+                     f"{max(values):>8.0f}{_at(waits, 0.5):>18.0f}{_at(waits, 0.95):>8.0f}")
     return lines
+
+
+def _at(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 class LoadAverage(threading.Thread):
@@ -147,7 +157,8 @@ def start_server(leg: str, env: dict, args, log: Path) -> subprocess.Popen:
         command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", bind,
                    "--pythonpath", str(HERE), "load_app:create()"]
     else:
-        command = [str(BIN / "python"), str(HERE / "load_app.py"), "--host", "127.0.0.1", "--port", str(args.port)]
+        command = [str(BIN / "python"), str(HERE / "load_app.py"), "--host", "127.0.0.1", "--port", str(args.port),
+                   *(["--threads", str(args.threads)] if args.threads else [])]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     for _ in range(240):
         try:

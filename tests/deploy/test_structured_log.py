@@ -4,9 +4,12 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
@@ -84,3 +87,28 @@ def test_a_log_format_other_than_text_or_json_stops_the_start_naming_the_setting
            "CADREFLOW_SECRET_KEY": "c" * 40, "CADREFLOW_LOG_FORMAT": "xml"}
     done = subprocess.run([CADREFLOW, "init-db"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "CADREFLOW_LOG_FORMAT" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_request_that_waited_for_sqlites_write_lock_says_how_long(json_app, db_url, capsys):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    token = add_user(json_app, "organiser", "personnel_office", password="a-secret-password-1")
+    client = json_app.test_client()
+    holding, held_for = threading.Event(), 0.4
+
+    def other_writer():
+        with json_app.extensions["cadreflow.sessions"].begin() as session:
+            session.execute(text("SELECT 1"))
+            holding.set()
+            time.sleep(held_for)
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    holding.wait(5)
+    capsys.readouterr()
+    client.post("/api/v1/cases", headers=bearer(token), json={"process": "nothing_deployed", "title": "t"})
+    client.get("/inbox", headers=bearer(token))
+    writer.join(5)
+    waited, read = json_lines(capsys.readouterr().err, "cadreflow.requests")
+    assert waited["method"] == "POST" and waited["write_wait_ms"] >= (held_for - 0.1) * 1000
+    assert "write_wait_ms" not in read  # a read takes no write lock
