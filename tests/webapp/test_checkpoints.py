@@ -1,6 +1,7 @@
 """Signed checkpoints: made after writes when due and at every case closure, the CLI, a kept checkpoint."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -164,3 +165,32 @@ def test_a_bad_kept_file_is_named(signed_app, tmp_path):
     bad.write_text("cadreflow audit checkpoint v1\nseq: x\n", encoding="utf-8")
     result = signed_app.test_cli_runner().invoke(args=["audit", "verify", "--checkpoint", str(bad)])
     assert result.exit_code == 1 and str(bad) in result.output and "缺少字段" in result.output
+
+
+def test_asking_whether_a_checkpoint_is_due_reads_only_the_events_since_the_last(signed_app, clock):
+    # Asked as "any closing event past the last checkpoint?", SQLite searched its index of event types: every
+    # case closure ever recorded, 220 ms per write request at 100,000 cases (make load).
+    token = add_user(signed_app, "o", "personnel_office", "party_secretary")
+    run_case(signed_app, token, clock)
+    signed_app.test_client().post("/api/v1/cases", headers=bearer(token),
+                                  json={"process": "two_lane_review", "title": "t"})
+    engine = signed_app.extensions["cadreflow.engine"]
+    statements = []
+
+    def note(_connection, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with signed_app.extensions["cadreflow.read_sessions"]() as session:
+            assert checkpoints.due(session, clock.now(), 1000, timedelta(days=1)) is False
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    reading_events = [(sql, parameters) for sql, parameters in statements if "FROM audit_event" in sql]
+    assert reading_events, "the check no longer reads the events: this test must follow it"
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        for sql, parameters in reading_events:
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters))
+            assert "type" not in plan and "seq>" in plan, plan

@@ -13,7 +13,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import exists
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -219,8 +218,11 @@ def due(session: Session, at: datetime, every: int, max_age: timedelta) -> bool:
         return False
     if head.seq - since >= every or last is None or at - parse_iso(last.at) >= max_age:
         return True
-    return bool(session.scalar(select(exists().where(
-        AuditEvent.seq > since, AuditEvent.type.in_(CLOSING_TYPES)))))
+    # Fewer than ``every`` events came since: their types, read by the seq range, are few. Asked as "does any
+    # closing event lie past ``since``", SQLite searched its index of types, every case closure ever recorded:
+    # 220 ms per write at 100,000 cases (make load).
+    types = session.scalars(select(AuditEvent.type).where(AuditEvent.seq > since, AuditEvent.seq <= head.seq))
+    return any(kind in CLOSING_TYPES for kind in types)
 
 
 def make_if_due(session: Session, signer: Signer, at: datetime, every: int, max_age: timedelta,
