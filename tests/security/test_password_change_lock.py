@@ -4,9 +4,13 @@ import sqlite3
 
 import pytest
 
+from tests.conftest import make_actor
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import signed_in
+from workflows.accounts import admin as account_admin
 from workflows.accounts import passwords
+from workflows.accounts import self_service
+from workflows.errors import Conflict
 
 
 class LockProbe:
@@ -47,3 +51,16 @@ def test_the_password_checks_hold_no_write_lock(app, db_url, monkeypatch, curren
     answer = client.post("/account/password", data={"current": current, "password": "a-new-password-42"})
     assert answer.status_code == (302 if current == "password-123" else 400)
     assert probe.lock_was_free and all(probe.lock_was_free), probe.lock_was_free
+
+
+def test_a_password_reset_between_the_check_and_the_write_is_not_overwritten(sessions, clock):
+    admin = make_actor(sessions, "root", "admin")
+    with sessions.begin() as session:
+        user = account_admin.create_user(session, admin, clock.now(), username="zhao", display_name="赵",
+                                         roles=["discipline"], password="secret-one-1", profile="fast")
+        checked = self_service.check_new_password(self_service.Password.of(user), "secret-one-1", "secret-three-3",
+                                                  "fast")
+        account_admin.reset_password(session, admin, clock.now(), user.id, "secret-two-2", "fast")
+        with pytest.raises(Conflict, match="别处被修改"):
+            self_service.change_password(session, user, checked, clock.now(), keep_key=None)
+        passwords.hasher("fast").verify(user.password_hash, "secret-two-2")  # the administrator's reset stands
