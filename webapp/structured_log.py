@@ -71,6 +71,8 @@ def configure(log_format: str) -> None:
         ROOT.addHandler(handler)
     handler.setFormatter(JsonLines() if log_format == "json" else TextLines())
     ROOT.setLevel(logging.INFO)
+    # Ours alone: waitress sets up Python's root logger when it starts, which printed every line a second time.
+    ROOT.propagate = False
     COMMANDS.setLevel(logging.INFO if log_format == "json" else logging.WARNING)
 
 

@@ -9,8 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import text
 
+from tests.security.live_waitress import _wait_for
+from tests.security.live_waitress import free_port
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import bearer
 from tests.webapp.conftest import make_app
@@ -112,3 +115,24 @@ def test_a_request_that_waited_for_sqlites_write_lock_says_how_long(json_app, db
     waited, read = json_lines(capsys.readouterr().err, "cadreflow.requests")
     assert waited["method"] == "POST" and waited["write_wait_ms"] >= (held_for - 0.1) * 1000
     assert "write_wait_ms" not in read  # a read takes no write lock
+
+
+def test_cadreflow_serve_logs_each_request_once(tmp_path):
+    # waitress sets up Python's root logger when it starts: each request line came out a second time through it,
+    # as a bare "INFO:cadreflow.requests:request".
+    env = {**os.environ, "CADREFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite'}",
+           "CADREFLOW_SECRET_KEY": "s" * 40, "CADREFLOW_COOKIE_SECURE": "false"}
+    assert subprocess.run([CADREFLOW, "init-db"], env=env, capture_output=True, timeout=120).returncode == 0
+    port, log = free_port(), tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen([CADREFLOW, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/login", server, log)
+        requests.get(f"http://127.0.0.1:{port}/no-such-page", timeout=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len([line for line in lines if "no-such-page" in line]) == 1, lines
+    assert not [line for line in lines if line.startswith("INFO:cadreflow")], lines
