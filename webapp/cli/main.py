@@ -7,6 +7,7 @@ import click
 from webapp.cli import timers as timer_cli
 from webapp.cli.language import _
 from webapp.cli.logged_group import LoggedGroup
+from webapp.warm import warm_up
 from workflows.errors import CommandError
 
 
@@ -20,6 +21,7 @@ def serve(host, port, threads, with_timers):
     import waitress
 
     app = _create_app()
+    warm_up(app)  # the first diagram and the first page of each kind would wait for what this loads
     if with_timers:
         timer_cli.start_loop(app)
     # The app's long-lived objects (specs, templates, the ORM) leave the collector's scans: full

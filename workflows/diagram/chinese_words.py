@@ -41,6 +41,11 @@ def _load():
     return tokenizer
 
 
+def load() -> bool:
+    """Load jieba's dictionary now (~0.6 s) rather than on the first label; whether it could be loaded."""
+    return _tokenizer_or_none() is not None
+
+
 def _tokenizer_or_none():
     global _tokenizer
     if _tokenizer is None:
