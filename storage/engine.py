@@ -71,6 +71,8 @@ def _configure_sqlite(engine: Engine) -> None:
         if connection.info.pop("in_write_queue", False):
             writers.leave()
 
+    # SQLAlchemy's commit event comes just before the COMMIT itself: the next writer's BEGIN IMMEDIATE may wait
+    # those few milliseconds in SQLite's busy handler, which is what it is for.
     event.listen(engine, "commit", _leave)
     event.listen(engine, "rollback", _leave)
     # A connection dropped mid-transaction (never rolled back through SQLAlchemy) or broken leaves the queue on
