@@ -57,17 +57,21 @@ forwarder_headers = ""
 control_socket_disable = True
 
 
-def when_ready(server):
-    """The app is loaded and nothing is forked yet: what its first requests would load is loaded here, once (a
-    worker's first diagram waited ~1 s for it, make load), then what it built (specs, templates, the ORM's classes)
-    leaves the collector's scans, in the master and so in every worker (the full collections would otherwise pause
-    requests now and then for ~90 ms, benchmarks/bench_pages.py --gc-freeze; frozen objects also stay unwritten,
-    so shared)."""
+def on_starting(server):
+    """The app is loaded (preload) and no socket is bound yet: what its first requests would load is loaded here,
+    once, for every worker to share (a worker's first diagram waited ~1 s for it, make load). Before the bind, a
+    health check meanwhile finds the port closed, not a server that does not answer."""
     from webapp.warm import warm_up
 
     app = server.app.wsgi()
     if hasattr(app, "jinja_env"):  # a cadreflow app (gunicorn may be pointed at another)
         warm_up(app)
+
+
+def when_ready(server):
+    """The app is loaded and nothing is forked yet: what it built (specs, templates, the ORM's classes) leaves the
+    collector's scans, in the master and so in every worker (the full collections would otherwise pause requests
+    now and then for ~90 ms, benchmarks/bench_pages.py --gc-freeze; frozen objects also stay unwritten, so shared)."""
     gc.freeze()
 
 
