@@ -109,13 +109,14 @@ def server_times(log: Path) -> list[str]:
     lines = [f"{'server time (app log)':<46}{'count':>8}{'median':>8}{'p95':>8}{'max':>8}"
              f"{'lock wait median':>18}{'p95':>8}"] if spent else []
     for name, values in sorted(spent.items(), key=lambda item: -sum(item[1])):
-        waits = sorted(waited[name])
+        waits = waited[name]
         lines.append(f"{name[:45]:<46}{len(values):>8}{_at(values, 0.5):>8.0f}{_at(values, 0.95):>8.0f}"
                      f"{max(values):>8.0f}{_at(waits, 0.5):>18.0f}{_at(waits, 0.95):>8.0f}")
     return lines
 
 
 def _at(values: list[float], share: float) -> float:
+    """The value at ``share`` of the way through ``values`` in order (0.5: the median)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
