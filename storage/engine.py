@@ -1,6 +1,7 @@
 """Engines and session factories: SQLite in WAL with FULL sync and BEGIN IMMEDIATE, PostgreSQL as is."""
 
 import sqlite3
+import weakref
 
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
@@ -12,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from storage.write_queue import WriteQueue
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_write_queues: "weakref.WeakKeyDictionary[Engine, WriteQueue]" = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -41,7 +43,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # This process's writers wait for SQLite's one write lock in a queue of their own, in arrival order, and each
     # starts the moment the one before it ends. SQLite's busy handler alone polls with sleeps growing to 100 ms,
     # and a writer arriving between two polls goes first: under load some writers waited seconds (make load).
-    writers = WriteQueue()
+    writers = _write_queues[engine] = WriteQueue()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -79,6 +81,12 @@ def _configure_sqlite(engine: Engine) -> None:
     # its way back to the pool; otherwise every later writer would wait out its timeout behind it.
     event.listen(engine, "checkin", lambda _dbapi, record: _leave(record))
     event.listen(engine, "invalidate", lambda _dbapi, record, _error: _leave(record))
+
+
+def writers_waiting(engine: Engine) -> int:
+    """How many of this process's writers hold or wait for SQLite's write lock (0 on PostgreSQL)."""
+    queue = _write_queues.get(engine)
+    return queue.waiting() if queue else 0
 
 
 def make_session_factory(engine: Engine, *, read_only: bool = False,

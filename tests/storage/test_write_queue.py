@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from storage import engine as storage_engine
 from storage import make_engine
+from storage.engine import writers_waiting
 from storage.write_queue import WriteQueue
 
 
@@ -66,9 +67,9 @@ def test_sqlite_writers_get_the_lock_in_the_order_they_asked(sqlite_engine):
             connection.execute(text("INSERT INTO written VALUES (:name)"), {"name": name})
 
     threads = [threading.Thread(target=writer, args=(f"w{n}",)) for n in range(6)]
-    for thread in threads:
+    for asked, thread in enumerate(threads, start=2):
         thread.start()
-        time.sleep(0.15)  # each is waiting before the next asks
+        wait_until(lambda asked=asked: writers_waiting(sqlite_engine) == asked)  # waiting before the next asks
     holder.commit()
     holder.close()
     for thread in threads:
