@@ -64,9 +64,10 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     # Every inbox query and count filters open tasks by lane, assignee or claimer and orders them by due time or
     # arrival: this index answers the counts and finds a page's tasks by itself, in arrival order for one lane,
-    # without visiting the closed rows or an open task's row (benchmarks/bench_pages.py).
+    # without visiting the closed rows or an open task's row; with the case and the name, a page filtered by
+    # process or text too (benchmarks/bench_pages.py).
     __table_args__ = (Index("ix_human_task_open_order", "status", "lane", "created_at", "id", "assignee_id",
-                            "claimed_by_id", "due_at"),)
+                            "claimed_by_id", "due_at", "case_id", "name"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the Spiff task UUID
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

@@ -58,7 +58,7 @@ def test_the_order_index_replaces_the_open_index_and_the_inbox_reads_the_same_ta
     with before_0016.begin() as connection:
         stored_as_0015(connection)
     assert "ix_human_task_open" in indexes(before_0016)
-    upgrade(before_0016)
+    upgrade(before_0016, "0016")
     found = indexes(before_0016)
     assert "ix_human_task_open" not in found
     assert found["ix_human_task_open_order"] == ["status", "lane", "created_at", "id", "assignee_id",
@@ -74,7 +74,7 @@ def test_the_order_index_replaces_the_open_index_and_the_inbox_reads_the_same_ta
 def test_downgrade_gives_the_open_index_back(before_0016):
     with before_0016.begin() as connection:
         stored_as_0015(connection)
-    upgrade(before_0016)
+    upgrade(before_0016, "0016")
     command.downgrade(alembic_config(before_0016), "0015")
     found = indexes(before_0016)
     assert "ix_human_task_open_order" not in found
