@@ -3,6 +3,7 @@
 import uuid
 
 from flask import Flask
+from flask import g
 from flask_babel import get_locale
 
 from webapp import db
@@ -38,16 +39,18 @@ def init_app(app: Flask) -> None:
 def _helpers() -> dict:
     in_english = english()
     return {"lane_roles": set(LANE_ROLES), "role_name": role_name, "get_locale": get_locale,
-            "status_name": status_name, "inbox_total": _inbox_total, "vote_method_name": vote_method_name,
+            "status_name": status_name, "inbox_total": inbox_total, "vote_method_name": vote_method_name,
             "codes": codes,
             # 办理中, "已办结：正式任职", "已终止：动议终止"; the status filter's words (已终止 apart from 已办结).
             "case_status": lambda case: case_outcome.label_of(case, in_english),
             "status_word": status_name, "case_filters": case_outcome.FILTERS}
 
 
-def _inbox_total() -> int:
-    """The number beside "my inbox" in the navigation (an indexed count, asked only when shown)."""
-    return worklists.inbox_count(db.session(), current_actor())
+def inbox_total() -> int:
+    """The number beside "my inbox" in the navigation (an indexed count, asked only when shown, once a request)."""
+    if "inbox_total" not in g:
+        g.inbox_total = worklists.inbox_count(db.session(), current_actor())
+    return g.inbox_total
 
 
 def role_name(code: str | None) -> str:

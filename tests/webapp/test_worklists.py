@@ -2,14 +2,19 @@
 
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy import select
 
+from storage.models import User
 from tests.conftest import make_actor
 from tests.procedures import selection_steps as steps
 from tests.procedures.conftest import START
 from tests.procedures.driver import Bureau
 from tests.procedures.driver import beijing
 from tests.webapp.conftest import signed_in
+from workflows import accounts
 from workflows.engine.clock import FixedClock
+from workflows.queries import worklists
 
 
 @pytest.fixture
@@ -67,6 +72,30 @@ def test_the_navigation_counts_what_waits(app, bureau):
     steps.start(bureau)
     page = signed_in(app, "organiser").get("/").get_data(as_text=True)
     assert '<span class="count">2</span></a>' in page
+
+
+def test_the_inbox_counts_its_tabs_and_the_navigation_in_two_statements(app, bureau):
+    # A member's own ballot (assigned) and the party group's lane: the navigation counts both, the lane's tab one.
+    steps.to_vote(bureau)
+    client = signed_in(app, "member1")
+    engine = app.extensions["cadreflow.engine"]
+    counts = []
+
+    def note(_connection, _cursor, sql, _parameters, _context, _many):
+        if "count(" in sql.lower():
+            counts.append(sql)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = client.get("/inbox").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(counts) == 2, counts  # the lanes' and the total in one, "mine" apart (was three)
+    with app.extensions["cadreflow.read_sessions"]() as session:
+        actor = accounts.actor_for(session.scalar(select(User).where(User.username == "member1")))
+        total, tabs = worklists.inbox_count(session, actor), worklists.tab_counts(session, actor)
+    assert total == 1 + tabs["party_group"] and tabs["mine"] == 1
+    assert f'<span class="count">{total}</span></a>' in page
 
 
 def test_the_case_page_draws_the_diagram_beside_the_record(app, bureau):

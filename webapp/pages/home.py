@@ -1,6 +1,7 @@
 """The pages of the skeleton: the start page and the inbox of my roles."""
 
 from flask import Blueprint
+from flask import g
 from flask import render_template
 from flask import request
 from flask_login import login_required
@@ -9,6 +10,7 @@ from webapp import bounded
 from webapp import db
 from webapp.security import current_actor
 from webapp.security import now
+from webapp.templating import inbox_total
 from workflows.queries import case_reads
 from workflows.queries import notifications
 from workflows.queries import worklists
@@ -24,7 +26,7 @@ def index():
     actor = current_actor()
     # The oldest few of the inbox (the inbox page lists them all); the count is of them all.
     found = worklists.inbox(db.session(), actor, sort="oldest", per_page=SHOWN_TASKS)
-    total = worklists.inbox_count(db.session(), actor) if found.more else len(found.rows)
+    total = inbox_total() if found.more else len(found.rows)
     # The rows carry their case's title: the list reads no case row of its own (one query per task, before).
     return render_template("pages/index.html", rows=found.rows, total=total,
                            news=notifications.digest(db.session(), actor, now()),
@@ -39,8 +41,8 @@ def inbox():
     page = bounded.query_int("page", 1, clamp=True)
     found = worklists.inbox(db.session(), actor, tab=tab, sort=args.get("sort", "due"),
                             process=args.get("process") or None, text=args.get("q", ""), page=page)
+    counts, g.inbox_total = worklists.inbox_counts(db.session(), actor)  # the navigation's number too
     return render_template("pages/inbox.html", rows=found.rows, tab=tab, args=args, now=now(), page=page,
-                           more=found.more,
-                           counts=worklists.tab_counts(db.session(), actor),
+                           more=found.more, counts=counts,
                            processes=case_reads.processes(db.session()))
 

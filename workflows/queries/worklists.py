@@ -38,15 +38,25 @@ def _mine(actor: Actor):
 
 def tab_counts(session: Session, actor: Actor) -> dict[str, int]:
     """How many open tasks each tab holds: one per lane role I hold, and "mine" (assigned to or claimed by me)."""
+    return inbox_counts(session, actor)[0]
+
+
+def inbox_counts(session: Session, actor: Actor) -> tuple[dict[str, int], int]:
+    """The tabs' counts (:func:`tab_counts`) and the number of all the open tasks I can act on (:func:`inbox_count`).
+
+    The inbox page shows both: one count grouped by lane and by whether a task is assigned gives the lanes' and the
+    total, where each was a count of its own over the same index entries.
+    """
+    unassigned = HumanTask.assignee_id.is_(None).label("unassigned")
+    groups = session.execute(select(HumanTask.lane, unassigned, func.count()).where(access.inbox_condition(actor))
+                             .group_by(HumanTask.lane, unassigned)).all()
+    by_lane = {lane: count for lane, is_unassigned, count in groups if is_unassigned}
     roles = sorted(set(actor.roles) & set(LANE_ROLES))
-    by_lane = dict(session.execute(
-        select(HumanTask.lane, func.count()).where(access.inbox_condition(actor), HumanTask.assignee_id.is_(None))
-        .group_by(HumanTask.lane)).all())
     counts = {role: by_lane.get(role, 0) for role in roles}
     # Unlike the tab's list, the count keeps a task I claimed whose lane I no longer hold (as it always did).
     counts[MINE] = session.scalar(select(func.count()).select_from(HumanTask).where(
         HumanTask.status == "open", _mine(actor)))
-    return counts
+    return counts, sum(count for _lane, _is_unassigned, count in groups)
 
 
 def inbox_count(session: Session, actor: Actor) -> int:
