@@ -86,8 +86,7 @@ def inbox_breakdown(app, actor, rounds: int) -> dict[str, list[float]]:
     sessions = app.extensions["cadreflow.read_sessions"]
     spent = defaultdict(list)
     parts = [("worklists.inbox", lambda s: worklists.inbox(s, actor)),
-             ("worklists.tab_counts", lambda s: worklists.tab_counts(s, actor)),
-             ("worklists.inbox_count (navigation)", lambda s: worklists.inbox_count(s, actor)),
+             ("worklists.inbox_counts (tabs and navigation)", lambda s: worklists.inbox_counts(s, actor)),
              ("views.processes", case_reads.processes)]
     for _ in range(rounds):
         with sessions() as session:
