@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from xdist.scheduler import LoadScopeScheduling
 
 from storage import make_engine
 from storage import make_session_factory
@@ -23,8 +24,25 @@ from workflows.processes import deploy
 from workflows.registry.demo import seed_registry
 
 DATA = Path(__file__).parent / "data"
+# Test modules that share a state built once per process (tests/security/matrix.py walks every route as every
+# caller, ~13 s per backend): with ``--dist loadscope`` they go to one worker as one unit, walked once, not twice.
+SHARED_SCOPES = {"tests/security/test_security_headers.py": "tests/security/test_route_matrix.py"}
 PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+class _SharedScopeScheduling(LoadScopeScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        scope = super()._split_scope(nodeid)
+        return SHARED_SCOPES.get(scope, scope)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` with the modules of SHARED_SCOPES as one scope."""
+    if config.getvalue("dist") == "loadscope":
+        return _SharedScopeScheduling(config, log)
+    return None
 
 
 @contextmanager
