@@ -29,7 +29,7 @@ from tests.template_db import _sqlite_template_path
 from tests.template_db import copied_hooks
 from tests.template_db import copy_sqlite_file
 from tests.template_db import dump_pg
-from tests.template_db import replay_pg
+from tests.template_db import restore_pg_rows
 
 _kept: dict[tuple, tuple[str | None, Any, tuple]] = {}  # (backend, server, key) → (copy, value, row counts)
 _template_counts: tuple[int, ...] | None = None
@@ -112,7 +112,7 @@ def _keep(engine: Engine) -> str | None:
     """A copy of ``engine``'s database: the path of a SQLite backup, or a PostgreSQL dump (None: no pg_dump)."""
     global _folder
     if engine.dialect.name == "postgresql":
-        return dump_pg(engine, rows_per_insert=500)  # many rows per INSERT: a tenth of the replay's time
+        return dump_pg(engine, rows_per_insert=500, data_only=True)  # many rows per INSERT: a tenth of the time
     if _folder is None:
         _folder = tempfile.mkdtemp(prefix="cadreflow-snapshots-")
         atexit.register(shutil.rmtree, _folder, ignore_errors=True)
@@ -132,10 +132,4 @@ def _restore(engine: Engine, copy: str) -> None:
     if engine.dialect.name == "sqlite":
         copy_sqlite_file(copy, engine)
         return
-    engine.dispose()  # no pooled connection keeps a lock on, or a plan for, the tables dropped here
-    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    admin.dispose()
-    replay_pg(engine, copy)
+    restore_pg_rows(engine, copy)  # its tables emptied and refilled (tests/pg_reset.py)

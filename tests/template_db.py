@@ -5,8 +5,9 @@ a fresh one. So each process (each xdist worker) migrates one template per backe
 a test asks, and fills every later empty database from it: SQLite through the online backup API,
 PostgreSQL by replaying the template's ``pg_dump`` (the public schema of the worker's database is
 emptied and refilled; ``CREATE DATABASE … TEMPLATE`` would need a ``DROP DATABASE``, hence a
-checkpoint, per test). tests/storage/test_template_schema.py shows that a copy equals a freshly
-migrated database, and the migrations keep their own tests there (tests/storage/conftest.py).
+checkpoint, per test) or, while the schema is still the template's, by refilling its tables with the
+template's rows (tests/pg_reset.py). tests/storage/test_template_schema.py shows that a copy equals a
+freshly migrated database, and the migrations keep their own tests there (tests/storage/conftest.py).
 """
 
 import atexit
@@ -18,15 +19,22 @@ import tempfile
 
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
+from sqlalchemy import make_url
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from storage import make_engine
 from storage.migrate import upgrade
+from tests import pg_reset
 
 _sqlite_template: str | None = None  # the path of this process's migrated SQLite file
 copied_hooks: list = []  # called with each engine given a copy of the template (tests/snapshots.py marks it)
 _pg_dump: dict[str, str | None] = {}  # server address → the migrated schema as SQL (None: no usable pg_dump)
+_pg_rows: dict[str, str] = {}  # server address → the template's rows as SQL
+# server address → the fingerprint of a copy's schema (tests/pg_reset.py); the template's own differs from its
+# copies' in the rights on the public schema (made by initdb there, by tests/conftest.py's emptying here).
+_pg_fingerprint: dict[str, str] = {}
+_refilled: set[str] = set()  # the URLs of PostgreSQL databases refilled as the template for the test to come
 
 
 def migrate(engine: Engine) -> str:
@@ -34,6 +42,12 @@ def migrate(engine: Engine) -> str:
 
     Returns ``copied`` or ``migrated``, which way it went.
     """
+    url = engine.url.render_as_string(hide_password=False)
+    if url in _refilled:  # tests/conftest.py's db_url made it the template already
+        _refilled.discard(url)
+        for hook in copied_hooks:
+            hook(engine)
+        return "copied"
     was_empty = engine.dialect.name == "postgresql" and _is_empty(engine)
     way = _migrate(engine)
     if way == "copied" or was_empty:  # the first PostgreSQL database is migrated for real: the template
@@ -109,12 +123,52 @@ def _replay_pg_template(engine: Engine) -> str:
     if key not in _pg_dump:
         upgrade(engine)  # the first database of the run is migrated for real, and becomes the template
         _pg_dump[key] = dump_pg(engine)
+        rows = dump_pg(engine, rows_per_insert=500, data_only=True)
+        if _pg_dump[key] is not None and rows is not None:
+            _pg_rows[key] = rows
         return "migrated"
     if _pg_dump[key] is None:
         upgrade(engine)
         return "migrated"
     replay_pg(engine, _pg_dump[key])
+    if key not in _pg_fingerprint:
+        _pg_fingerprint[key] = pg_reset.fingerprint(engine)
     return "copied"
+
+
+def refill_as_template(url: str) -> bool:
+    """Make the PostgreSQL database at ``url`` the template by refilling its tables, if its schema is the
+    template's (then the next :func:`migrate` of it has nothing to do); False where it is not, or no template yet."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        key = engine.url.set(database="").render_as_string(hide_password=False)
+        _refilled.discard(engine.url.render_as_string(hide_password=False))
+        if key not in _pg_rows or pg_reset.fingerprint(engine) != _pg_fingerprint.get(key):
+            return False
+        pg_reset.refill(engine, _pg_rows[key])
+        _refilled.add(engine.url.render_as_string(hide_password=False))
+        return True
+    finally:
+        engine.dispose()
+
+
+def forget_refill(url: str) -> None:
+    """``url``'s database was changed after :func:`refill_as_template` (emptied): the next migrate must migrate."""
+    _refilled.discard(make_url(url).render_as_string(hide_password=False))
+
+
+def restore_pg_rows(engine: Engine, rows_sql: str) -> None:
+    """Give ``engine``'s database the template's schema (replayed only if it differs) and the rows of ``rows_sql``."""
+    key = engine.url.set(database="").render_as_string(hide_password=False)
+    if pg_reset.fingerprint(engine) != _pg_fingerprint.get(key):
+        engine.dispose()  # no pooled connection keeps a lock on, or a plan for, the tables dropped here
+        admin = create_engine(engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with admin.connect() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        admin.dispose()
+        replay_pg(engine, _pg_dump[key])
+    pg_reset.refill(engine, rows_sql)
 
 
 def replay_pg(engine: Engine, sql: str) -> None:
@@ -130,13 +184,14 @@ def replay_pg(engine: Engine, sql: str) -> None:
         replay.dispose()
 
 
-def dump_pg(engine: Engine, rows_per_insert: int = 1) -> str | None:
-    """``pg_dump`` of ``engine``'s database (schema, rights, rows as INSERTs), or None without a usable pg_dump."""
+def dump_pg(engine: Engine, rows_per_insert: int = 1, data_only: bool = False) -> str | None:
+    """``pg_dump`` of ``engine``'s database (schema, rights, rows as INSERTs; only the rows and the sequences'
+    values with ``data_only``), or None without a usable pg_dump."""
     url = engine.url
     libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         done = subprocess.run(["pg_dump", "--no-owner", f"--rows-per-insert={rows_per_insert}", "--schema=public",
-                               libpq_url],
+                               *(["--data-only"] if data_only else []), libpq_url],
                               capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -4,11 +4,14 @@ import pytest
 
 from storage import make_engine
 from storage.migrate import upgrade
+from tests.conftest import empty_public_schema
 
 
 @pytest.fixture
 def engine(db_url):
     """A database migrated by running every migration (elsewhere, a copy of tests/template_db.py's template)."""
+    if db_url.startswith("postgresql"):
+        empty_public_schema(db_url)  # db_url refills it as the template for a test that asks for an engine
     engine = make_engine(db_url)
     upgrade(engine)
     yield engine

@@ -10,6 +10,7 @@ from storage.migrate import upgrade
 from tests.conftest import empty_public_schema
 from tests.template_db import dump_pg
 from tests.template_db import migrate
+from tests.template_db import refill_as_template
 
 
 def snapshot(engine: Engine) -> object:
@@ -63,3 +64,30 @@ def test_a_copy_of_the_template_equals_a_database_the_migrations_built(db_url, r
     assert how == "copied"
     assert snapshot(copied) == expected
     copied.dispose()
+
+
+def test_a_refilled_database_equals_the_template_and_a_changed_schema_is_replayed(db_url, request):
+    # tests/pg_reset.py: a PostgreSQL test database gets the template's rows in its tables again, while its schema
+    # is the template's; the rows a test left, its sequences and the record's guards are all as the template's.
+    if request.node.callspec.params["db_url"] != "postgresql":
+        pytest.skip("SQLite test databases are copied files")
+    engine = make_engine(db_url)
+    if migrate(engine) == "migrated":  # the worker's first database became the template: a copy from now on
+        empty_public_schema(db_url)
+        migrate(engine)
+    expected = snapshot(engine)
+    if expected is None:
+        pytest.skip("no usable pg_dump: PostgreSQL test databases are migrated one by one, not copied")
+    with engine.begin() as connection:  # what a test leaves behind: rows, a used sequence, a guard turned off
+        connection.execute(text("INSERT INTO role (code, name_zh, name_en) VALUES ('extra', '额外', 'extra')"))
+        connection.execute(text("INSERT INTO unit (code, name) VALUES ('OTHER', '另一个单位')"))
+        connection.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
+    engine.dispose()
+    assert refill_as_template(db_url) is False  # a guard that does not fire: not the template's schema
+
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_no_change"))
+    assert refill_as_template(db_url) is True
+    assert migrate(engine) == "copied"
+    assert snapshot(engine) == expected
+    engine.dispose()
