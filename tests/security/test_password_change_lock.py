@@ -1,4 +1,5 @@
-"""Changing one's password runs its two argon2 hashes with no transaction open: on SQLite no writer waits for them."""
+"""Changing a password runs its argon2 hashes with no transaction open (one's own, an administrator's reset, a new
+user's): on SQLite no writer waits for them."""
 
 import sqlite3
 
@@ -7,6 +8,7 @@ import pytest
 from tests.conftest import make_actor
 from tests.webapp.conftest import add_user
 from tests.webapp.conftest import signed_in
+from workflows import accounts
 from workflows.accounts import admin as account_admin
 from workflows.accounts import passwords
 from workflows.accounts import self_service
@@ -64,3 +66,28 @@ def test_a_password_reset_between_the_check_and_the_write_is_not_overwritten(ses
         with pytest.raises(Conflict, match="别处被修改"):
             self_service.change_password(session, user, checked, clock.now(), keep_key=None)
         passwords.hasher("fast").verify(user.password_hash, "secret-two-2")  # the administrator's reset stands
+
+
+@pytest.mark.parametrize("form", ["reset", "create"])
+def test_an_administrators_new_password_is_hashed_with_no_write_lock_held(app, db_url, monkeypatch, form):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    app.config["WTF_CSRF_ENABLED"] = False
+    add_user(app, "root", "admin")
+    add_user(app, "zhao", "discipline")
+    client = signed_in(app, "root")
+    with app.extensions["cadreflow.read_sessions"]() as session:
+        zhao = accounts.find_user(session, "zhao").id
+    probe = LockProbe(db_url.removeprefix("sqlite:///"), passwords.hasher("fast"))
+    monkeypatch.setattr(passwords, "hasher", lambda _profile="standard": probe)
+    monkeypatch.setattr(accounts, "hasher", lambda _profile="standard": probe)
+    if form == "reset":
+        answer = client.post(f"/admin/users/{zhao}/password", data={"password": "a-new-password-42"})
+    else:
+        answer = client.post("/admin/users", data={"username": "qian", "display_name": "钱", "roles": "discipline",
+                                                   "password": "a-new-password-42"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    assert probe.lock_was_free == [True]  # hashed once, and no writer would have waited for it
+    monkeypatch.undo()
+    name = "zhao" if form == "reset" else "qian"
+    assert signed_in(app, name, "a-new-password-42")

@@ -11,6 +11,7 @@ from storage.models import ApiToken
 from storage.models import User
 from storage.models import UserRole
 from workflows import accounts
+from workflows.accounts import passwords
 from workflows.accounts import sessions
 from workflows.accounts import throttle
 from workflows.accounts import two_factor
@@ -42,8 +43,10 @@ def get_user(session: Session, user_id: int) -> User:
 
 
 def create_user(session: Session, actor: Actor, at: datetime, *, username: str, display_name: str,
-                roles: list[str], password: str, profile: str = "standard") -> User:
-    """A new user; :class:`InvalidData` lists every bad field at once and nothing is written then."""
+                roles: list[str], password: str, profile: str = "standard", password_hash: str | None = None) -> User:
+    """A new user; :class:`InvalidData` lists every bad field at once and nothing is written then.
+
+    ``password_hash``: the password hashed beforehand, with no transaction open (passwords.hash_if_acceptable)."""
     username, display_name = (username or "").strip(), (display_name or "").strip()
     errors: dict[str, str] = {}
     if not USERNAME.match(username):
@@ -59,8 +62,8 @@ def create_user(session: Session, actor: Actor, at: datetime, *, username: str, 
         errors.update(invalid.errors)
     if errors:
         raise InvalidData(t("用户信息有误：{problems}", problems=joined(errors.values())), errors)
-    user = accounts.create_user(session, username, list(roles), password=password,
-                                display_name=display_name or username, profile=profile)
+    user = accounts.create_user(session, username, list(roles), display_name=display_name or username)
+    user.password_hash = password_hash or passwords.hasher(profile).hash(password)
     user.created_at = at
     audit.append(session, type_="user.created", actor=_as_admin(actor), at=at, payload={
         "username": user.username, "display_name": user.display_name, "roles": sorted(user.roles)})
@@ -81,11 +84,13 @@ def set_active(session: Session, actor: Actor, at: datetime, user_id: int, activ
 
 
 def reset_password(session: Session, actor: Actor, at: datetime, user_id: int, password: str,
-                   profile: str = "standard") -> User:
-    """Give a user a new password (the record says that it changed, never what it is); their sessions end."""
+                   profile: str = "standard", password_hash: str | None = None) -> User:
+    """Give a user a new password (the record says that it changed, never what it is); their sessions end.
+
+    ``password_hash``: ``password`` hashed beforehand, with no transaction open (passwords.hash_if_acceptable)."""
     user = get_user(session, user_id)
     accounts.check_password_policy(password or "", username=user.username, display_name=user.display_name)
-    user.password_hash = accounts.hasher(profile).hash(password)
+    user.password_hash = password_hash or passwords.hasher(profile).hash(password)
     ended = sessions.end_all(session, user.id, at, sessions.PASSWORD_RESET)
     audit.append(session, type_="user.password_reset", actor=_as_admin(actor), at=at,
                  payload={"username": user.username, "sessions_ended": ended})

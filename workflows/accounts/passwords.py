@@ -27,6 +27,15 @@ def hasher(profile: str = "standard") -> PasswordHasher:
     return HASHERS[profile]
 
 
+def hash_if_acceptable(password: str, *, username: str, display_name: str, profile: str = "standard") -> str | None:
+    """The argon2 hash of a new ``password`` that meets the policy for that user; None if it does not (whoever
+    stores it reports why). Called with no transaction open: a hash takes most of a second, and on SQLite every
+    other writer would wait for it."""
+    if _problem(password or "", username.strip().lower(), display_name.strip().lower()) is not None:
+        return None
+    return hasher(profile).hash(password)
+
+
 def check_password_policy(password: str, *, username: str = "", display_name: str = "") -> None:
     """Length, not a common password, not the user's own name; no composition rules, as ASVS asks."""
     problem = _problem(password or "", username.strip().lower(), display_name.strip().lower())
