@@ -41,15 +41,24 @@ class LockProbe:
         return self.real.hash(password)
 
 
-@pytest.mark.parametrize("current", ["password-123", "wrong-password-9"])
-def test_the_password_checks_hold_no_write_lock(app, db_url, monkeypatch, current):
+def probed_site(app, db_url: str, monkeypatch, *users: tuple[str, str]):
+    """(a client signed in as the first of ``users`` (name, role), a :class:`LockProbe`): the app on SQLite with
+    those users, its hashers replaced by the probe once the client has signed in."""
     if not db_url.startswith("sqlite"):
         pytest.skip("PostgreSQL has no database-wide write lock")
     app.config["WTF_CSRF_ENABLED"] = False
-    add_user(app, "wangmin", "personnel_office")
-    client = signed_in(app, "wangmin")
+    for username, role in users:
+        add_user(app, username, role)
+    client = signed_in(app, users[0][0])
     probe = LockProbe(db_url.removeprefix("sqlite:///"), passwords.hasher("fast"))
     monkeypatch.setattr(passwords, "hasher", lambda _profile="standard": probe)
+    monkeypatch.setattr(accounts, "hasher", lambda _profile="standard": probe)  # what admin pages used before
+    return client, probe
+
+
+@pytest.mark.parametrize("current", ["password-123", "wrong-password-9"])
+def test_the_password_checks_hold_no_write_lock(app, db_url, monkeypatch, current):
+    client, probe = probed_site(app, db_url, monkeypatch, ("wangmin", "personnel_office"))
     answer = client.post("/account/password", data={"current": current, "password": "a-new-password-42"})
     assert answer.status_code == (302 if current == "password-123" else 400)
     assert probe.lock_was_free and all(probe.lock_was_free), probe.lock_was_free
@@ -70,17 +79,9 @@ def test_a_password_reset_between_the_check_and_the_write_is_not_overwritten(ses
 
 @pytest.mark.parametrize("form", ["reset", "create"])
 def test_an_administrators_new_password_is_hashed_with_no_write_lock_held(app, db_url, monkeypatch, form):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL has no database-wide write lock")
-    app.config["WTF_CSRF_ENABLED"] = False
-    add_user(app, "root", "admin")
-    add_user(app, "zhao", "discipline")
-    client = signed_in(app, "root")
+    client, probe = probed_site(app, db_url, monkeypatch, ("root", "admin"), ("zhao", "discipline"))
     with app.extensions["cadreflow.read_sessions"]() as session:
         zhao = accounts.find_user(session, "zhao").id
-    probe = LockProbe(db_url.removeprefix("sqlite:///"), passwords.hasher("fast"))
-    monkeypatch.setattr(passwords, "hasher", lambda _profile="standard": probe)
-    monkeypatch.setattr(accounts, "hasher", lambda _profile="standard": probe)
     if form == "reset":
         answer = client.post(f"/admin/users/{zhao}/password", data={"password": "a-new-password-42"})
     else:

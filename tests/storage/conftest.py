@@ -1,5 +1,7 @@
 """The storage tests' databases are migrated for real: these tests are the migrations' own, not the template's."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from storage import make_engine
@@ -16,3 +18,14 @@ def engine(db_url):
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@contextmanager
+def engine_at(db_url: str, revision: str):
+    """An engine on ``db_url`` migrated for real up to ``revision``: where a migration's own test starts."""
+    engine_ = make_engine(db_url)
+    upgrade(engine_, revision)
+    try:
+        yield engine_
+    finally:
+        engine_.dispose()

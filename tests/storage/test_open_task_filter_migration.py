@@ -10,7 +10,6 @@ from sqlalchemy import event
 from sqlalchemy import insert
 from sqlalchemy import inspect
 
-from storage import make_engine
 from storage import make_session_factory
 from storage.migrate import alembic_config
 from storage.migrate import upgrade
@@ -18,6 +17,7 @@ from storage.models import Case
 from storage.models import HumanTask
 from storage.models import ProcessSpec
 from storage.models import User
+from tests.storage.conftest import engine_at
 from workflows.actors import Actor
 from workflows.queries import worklists
 
@@ -29,10 +29,8 @@ FILTERS = ({"process": "rotation"}, {"text": "科长"}, {"text": "谈话"}, {"pr
 
 @pytest.fixture
 def before_0018(db_url):
-    engine_ = make_engine(db_url)
-    upgrade(engine_, "0017")
-    yield engine_
-    engine_.dispose()
+    with engine_at(db_url, "0017") as engine_:
+        yield engine_
 
 
 def stored_as_0017(connection) -> None:
