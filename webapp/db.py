@@ -100,10 +100,16 @@ def passing_note():
         current_app.logger.info("note left for a later request: the database was busy")
 
 
+def before_slow_work() -> None:
+    """Undo this request's work so far, before slow work that must run with no transaction open (a password's hash):
+    the request's transaction, if one began, would hold SQLite's write lock through it."""
+    rollback()
+
+
 def read_only():
     """A read-only session of its own, closed on leaving ``with``: for what a writing request reads before slow work
     (a password's hash) that must run with no transaction open; this request's work is undone first."""
-    rollback()  # the request's transaction, if one began, would hold SQLite's write lock through the slow work
+    before_slow_work()
     return current_app.extensions["cadreflow.read_sessions"]()
 
 

@@ -53,7 +53,7 @@ def create_user():
     form, profile = request.form, current_app.config["PASSWORD_PROFILE"]
     # Hashed with no transaction open (the request's, begun by the sign-in's checks, is undone first): on SQLite
     # every other writer would wait for argon2.
-    db.rollback()
+    db.before_slow_work()
     hashed = passwords.hash_if_acceptable(form.get("password", ""), username=form.get("username", ""),
                                           display_name=form.get("display_name", ""), profile=profile)
     try:
