@@ -128,3 +128,20 @@ def test_the_template_explains_the_three_sheets():
     assert [cell.value for cell in book["请假"][1]] == ["干部编号", "请假类别", "起始日期", "结束日期", "备注"]
     guide = [row[0] for row in book["填写说明"].iter_rows(values_only=True) if row and row[0]]
     assert any("请假期间不得重叠" in str(line) for line in guide)
+
+
+def test_a_row_over_two_recorded_leaves_names_the_earlier_whatever_order_they_were_stored_in(sessions):
+    # The recorded leaves were read in the table's own order: the message named whichever came first on disk
+    # (on PostgreSQL it changed from one run to the next).
+    sheets = file_sheets()
+    later_first = table(LEAVES, {"干部编号": "QP0102", "请假类别": "病假", "起始日期": "2025-07-01",
+                                 "结束日期": "2025-07-10", "备注": "住院"},
+                        {"干部编号": "QP0102", "请假类别": "产假", "起始日期": "2025-01-06", "结束日期": "2025-06-30"})
+    import_file(sessions, workbook({**valid_sheets(), **sheets, LEAVES.name: later_first}))
+    over_both = table(LEAVES, {"干部编号": "QP0102", "请假类别": "病假", "起始日期": "2025-06-01",
+                               "结束日期": "2025-07-02"})
+    with pytest.raises(CadreImportError) as refused:
+        import_file(sessions, workbook({LEAVES.name: over_both}))
+    assert [str(error) for error in refused.value.cell_errors] == [
+        "请假表第 2 行「起始日期」：与已登记的产假 2025-01-06 至 2025-06-30 重叠"
+        "（同一期间请写相同的起始和结束日期以更正）"]

@@ -23,8 +23,9 @@ from workflows.engine.clock import BEIJING
 from workflows.engine.clock import parse_iso
 from workflows.processes import model_functions
 
-# Specs (by id; deployed versions never change) whose model has a message catch event somewhere.
-_CATCHES_MESSAGES: dict[int, bool] = {}
+# Deployed versions (by row id and the sha256 of their sources: the id alone names another version in another
+# database of the same process) whose model has a message catch event somewhere.
+_CATCHES_MESSAGES: dict[tuple[int, str], bool] = {}
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,10 @@ class Wait:
 
 
 def _catches_messages(case: Case) -> bool:
-    if case.spec_id not in _CATCHES_MESSAGES:
-        _CATCHES_MESSAGES[case.spec_id] = "MessageEventDefinition" in case.spec.spec_json
-    return _CATCHES_MESSAGES[case.spec_id]
+    key = (case.spec_id, case.spec.sha256)
+    if key not in _CATCHES_MESSAGES:
+        _CATCHES_MESSAGES[key] = "MessageEventDefinition" in case.spec.spec_json
+    return _CATCHES_MESSAGES[key]
 
 
 def sync(session: Session, case: Case, workflow, *, had_timers: bool) -> None:

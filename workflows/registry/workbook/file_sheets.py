@@ -62,7 +62,9 @@ def _leave_errors(session: Session, parsed: ParsedWorkbook) -> list[CellError]:
         else:
             rows.append((row.number, staff_no, start, end))
     recorded = defaultdict(list)
-    for leave, staff_no in session.execute(select(LeavePeriod, Cadre.staff_no).join(Cadre)):
+    # By start: a row over two recorded leaves names the earlier, not whichever the table holds first.
+    for leave, staff_no in session.execute(select(LeavePeriod, Cadre.staff_no).join(Cadre)
+                                           .order_by(LeavePeriod.start_date, LeavePeriod.id)):
         recorded[staff_no].append(leave)
     # One person is on one leave at a time: an overlap would count the same days twice.
     for number, staff_no, start, end in rows:
