@@ -29,13 +29,6 @@ DATA = Path(__file__).parent / "data"
 # Test modules that share a state built once per process (tests/security/matrix.py walks every route as every
 # caller, ~13 s per backend): with ``--dist loadscope`` they go to one worker as one unit, walked once, not twice.
 SHARED_SCOPES = {"tests/security/test_security_headers.py": "tests/security/test_route_matrix.py"}
-# The longest modules (``make test``'s ``--durations``; 15–60 s each), handed out first: xdist's loadscope would order
-# its units by their number of tests, which put these one-test journeys last, each alone in the run's last minute.
-SLOW_FIRST = ("tests/browser/test_selection_journey.py", "tests/browser/test_party_vote_pages.py",
-              "tests/workflows/test_mutations.py", "tests/security/test_route_matrix.py",
-              "tests/webapp/test_english_pages.py", "tests/procedures/test_selection.py",
-              "tests/papers/test_paper_pages.py", "tests/security/test_crash_safety.py",
-              "tests/browser/test_candidate_pages.py", "tests/browser/test_diagram_viewer.py")
 PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -48,17 +41,10 @@ class _SharedScopeScheduling(LoadScopeScheduling):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadscope`` with the modules of SHARED_SCOPES as one scope, in the collection's order (SLOW_FIRST)."""
+    """``--dist loadscope`` with the modules of SHARED_SCOPES as one scope."""
     if config.getvalue("dist") == "loadscope":
-        config.option.loadscopereorder = False
         return _SharedScopeScheduling(config, log)
     return None
-
-
-def pytest_collection_modifyitems(items):
-    """The SLOW_FIRST modules at the head of the collection (each module's tests in their own order)."""
-    rank = {module: place for place, module in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(SLOW_FIRST)))
 
 
 @contextmanager
