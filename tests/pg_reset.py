@@ -52,13 +52,16 @@ def fingerprint(engine: Engine) -> str:
         return connection.exec_driver_sql(FINGERPRINT).scalar()
 
 
-def refill(engine: Engine, rows_sql: str) -> None:
-    """Empty every table of ``engine``'s public schema and run ``rows_sql`` (a data-only dump), in one transaction."""
+def refill(url, rows_sql: str, *, schema: str | None = None) -> bool:
+    """Empty every table of the database at ``url`` and run ``rows_sql`` (a data-only dump), in one transaction;
+    with ``schema`` (a :func:`fingerprint`), only if the database's schema still has it. Whether it refilled."""
     # A connection of its own: the dump sets session settings (search_path = '') that must not stay in a pool.
-    refilling = create_engine(engine.url, poolclass=NullPool)
+    refilling = create_engine(url, poolclass=NullPool)
     connection = refilling.raw_connection()
     try:
         driver = connection.driver_connection
+        if schema is not None and driver.execute(FINGERPRINT).fetchone()[0] != schema:
+            return False
         # DELETE, not TRUNCATE: a test's tables hold a few hundred rows, and TRUNCATE makes every table's and
         # index's file anew (120 ms for the 39 tables, against 5). As a replica's session, the foreign keys are
         # not checked (any order will do, the dump's rows are whole); the guards that fire even then are turned
@@ -74,6 +77,7 @@ def refill(engine: Engine, rows_sql: str) -> None:
             driver.execute(f'ALTER TABLE public."{table}" ENABLE ALWAYS TRIGGER "{trigger}"')
         driver.execute(rows_sql)
         connection.commit()
+        return True
     finally:
         connection.close()
         refilling.dispose()

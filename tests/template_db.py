@@ -139,17 +139,16 @@ def _replay_pg_template(engine: Engine) -> str:
 def refill_as_template(url: str) -> bool:
     """Make the PostgreSQL database at ``url`` the template by refilling its tables, if its schema is the
     template's (then the next :func:`migrate` of it has nothing to do); False where it is not, or no template yet."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        key = engine.url.set(database="").render_as_string(hide_password=False)
-        _refilled.discard(engine.url.render_as_string(hide_password=False))
-        if key not in _pg_rows or pg_reset.fingerprint(engine) != _pg_fingerprint.get(key):
-            return False
-        pg_reset.refill(engine, _pg_rows[key])
-        _refilled.add(engine.url.render_as_string(hide_password=False))
-        return True
-    finally:
-        engine.dispose()
+    address = make_url(url)
+    key, plain = address.set(database="").render_as_string(hide_password=False), address.render_as_string(
+        hide_password=False)
+    _refilled.discard(plain)
+    if key not in _pg_rows or key not in _pg_fingerprint:
+        return False
+    if not pg_reset.refill(url, _pg_rows[key], schema=_pg_fingerprint[key]):
+        return False
+    _refilled.add(plain)
+    return True
 
 
 def forget_refill(url: str) -> None:
@@ -160,15 +159,16 @@ def forget_refill(url: str) -> None:
 def restore_pg_rows(engine: Engine, rows_sql: str) -> None:
     """Give ``engine``'s database the template's schema (replayed only if it differs) and the rows of ``rows_sql``."""
     key = engine.url.set(database="").render_as_string(hide_password=False)
-    if pg_reset.fingerprint(engine) != _pg_fingerprint.get(key):
-        engine.dispose()  # no pooled connection keeps a lock on, or a plan for, the tables dropped here
-        admin = create_engine(engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        admin.dispose()
-        replay_pg(engine, _pg_dump[key])
-    pg_reset.refill(engine, rows_sql)
+    if key in _pg_fingerprint and pg_reset.refill(engine.url, rows_sql, schema=_pg_fingerprint[key]):
+        return
+    engine.dispose()  # no pooled connection keeps a lock on, or a plan for, the tables dropped here
+    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    admin.dispose()
+    replay_pg(engine, _pg_dump[key])
+    pg_reset.refill(engine.url, rows_sql)
 
 
 def replay_pg(engine: Engine, sql: str) -> None:

@@ -31,7 +31,9 @@ def hash_if_acceptable(password: str, *, username: str, display_name: str, profi
     """The argon2 hash of a new ``password`` that meets the policy for that user; None if it does not (whoever
     stores it reports why). Called with no transaction open: a hash takes most of a second, and on SQLite every
     other writer would wait for it."""
-    if _problem(password or "", username.strip().lower(), display_name.strip().lower()) is not None:
+    try:
+        check_password_policy(password, username=username, display_name=display_name)
+    except InvalidData:
         return None
     return hasher(profile).hash(password)
 
