@@ -15,6 +15,7 @@ from xdist.scheduler import LoadScopeScheduling
 
 from storage import make_engine
 from storage import make_session_factory
+from tests import compiled_once
 from tests.snapshots import built_once
 from tests.template_db import forget_refill
 from tests.template_db import migrate
@@ -29,6 +30,7 @@ DATA = Path(__file__).parent / "data"
 # Test modules that share a state built once per process (tests/security/matrix.py walks every route as every
 # caller, ~13 s per backend): with ``--dist loadscope`` they go to one worker as one unit, walked once, not twice.
 SHARED_SCOPES = {"tests/security/test_security_headers.py": "tests/security/test_route_matrix.py"}
+compiled_once.install()
 PG_URL = os.environ.get("CADREFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
