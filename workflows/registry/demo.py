@@ -72,23 +72,24 @@ def seed_registry(session: Session, today: date, seed: int = 20261122) -> int:
                 for i, (code, name) in enumerate(SECTIONS)]
     session.add_all(sections)
     session.flush()
-    count = 0
+    grades = []  # (cadre, its years' grades): written once every cadre has its id, in one flush, not one each
     for index, section in enumerate(sections):
         roles = [("科长", "section_chief", True)] + [("副科长", "deputy_section_chief", True)] * 2
         roles += [(rng.choice(RANKS_NON_LEADING), None, False) for _ in range(5)]
         for slot, (title, level, leading) in enumerate(roles):
-            count += 1
-            cadre = _cadre(rng, used, today, count, index, slot, level)
+            cadre = _cadre(rng, used, today, len(grades) + 1, index, slot, level)
             cadre.posts = [_post(rng, today, section, title, level, leading, index, slot)]
             session.add(cadre)
-            session.flush()
-            _assessments(session, rng, cadre, today, index, slot)
+            grades.append((cadre, _grades(rng, today, index, slot)))
+    session.flush()
+    session.add_all(AnnualAssessment(cadre_id=cadre.id, year=year, grade=grade, scheme="civil_servant")
+                    for cadre, years in grades for year, grade in years)
     _section_assessments(session, rng, sections, today)
     _sanctions(session, today)
     session.flush()
     seed_personal(session, today, seed)  # a generator of its own: the data above stay as they were
     session.flush()
-    return count
+    return len(grades)
 
 
 def _cadre(rng, used, today: date, number: int, section_index: int, slot: int, level) -> Cadre:
@@ -129,8 +130,9 @@ def _post(rng, today: date, section: Section, title: str, level, leading: bool, 
                 probation_end=date(start.year + 1, start.month, 1) if on_probation else None)
 
 
-def _assessments(session: Session, rng, cadre: Cadre, today: date, section_index: int, slot: int) -> None:
-    last = today.year - 1
+def _grades(rng, today: date, section_index: int, slot: int) -> list[tuple[int, str]]:
+    """A cadre's annual assessment grades of the last ten years."""
+    last, grades = today.year - 1, []
     for year in range(last - 9, last + 1):
         grade = rng.choices(["excellent", "competent", "basically_competent", "not_graded"],
                             weights=[15, 82, 2, 1])[0]
@@ -138,7 +140,8 @@ def _assessments(session: Session, rng, cadre: Cadre, today: date, section_index
             grade = "excellent"  # three excellent years in a row: promotion priority
         if slot == 4 and section_index == 7 and year == last:
             grade = "basically_competent"  # last year's grade excludes a candidate
-        session.add(AnnualAssessment(cadre_id=cadre.id, year=year, grade=grade, scheme="civil_servant"))
+        grades.append((year, grade))
+    return grades
 
 
 def _section_assessments(session: Session, rng, sections: list[Section], today: date) -> None:
