@@ -20,11 +20,13 @@ def test_upgrade_is_idempotent(engine):
     check(engine)
 
 
-def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(tmp_path):
+def test_sqlite_runs_in_wal_with_full_sync_foreign_keys_and_a_64_mib_cache(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        # a page cache a filtered inbox's case rows fit in (SQLite's own is 2 MiB): negative means KiB
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -64 * 1024
     engine.dispose()
