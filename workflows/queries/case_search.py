@@ -26,7 +26,9 @@ from workflows.engine.clock import BEIJING
 from workflows.processes import case_outcome
 from workflows.queries.paging import PAGE_SIZE
 from workflows.queries.paging import rows_before
+from workflows.queries.text_search import ESCAPE
 from workflows.queries.text_search import contains as _like
+from workflows.queries.text_search import found_in
 from workflows.vocabulary import Event
 
 # Events that are someone acting in the case; a refused attempt (access.denied) is not.
@@ -72,12 +74,11 @@ def _of_case(*conditions):
 
 
 def _cadre_filter(session: Session, text: str):
-    like = _like(text)
     named = list(session.scalars(select(Cadre.staff_no).where(
-        or_(Cadre.name.ilike(like, escape="\\"), Cadre.staff_no.ilike(like, escape="\\")))
+        or_(found_in(Cadre.name, text), found_in(Cadre.staff_no, text)))
         .order_by(Cadre.staff_no).limit(NAMED_CADRES)))
     # A case concerns a cadre, or its record names them by staff number (a roster, the appointee).
-    mentions = [AuditEvent.payload.like(_like(f'"{staff_no}"'), escape="\\") for staff_no in named]
+    mentions = [AuditEvent.payload.like(_like(f'"{staff_no}"'), escape=ESCAPE) for staff_no in named]
     conditions = [Case.cadre_id.in_(select(Cadre.id).where(Cadre.staff_no.in_(named)))] if named else []
     if mentions:
         conditions.append(_of_case(AuditEvent.type.in_((Event.CASE_STARTED, Event.TASK_COMPLETED)), or_(*mentions)))
@@ -87,15 +88,13 @@ def _cadre_filter(session: Session, text: str):
 def _step_filter(session: Session, text: str):
     name, bpmn_id = _payload_field(session, "name"), _payload_field(session, "bpmn_id")
     return _of_case(AuditEvent.type == Event.TASK_COMPLETED,
-                    or_(bpmn_id == text, name.ilike(_like(text), escape="\\")))
+                    or_(bpmn_id == text, found_in(name, text)))
 
 
 def _actor_filter(text: str):
-    like = _like(text)
-    by_user = select(User.id).where(or_(User.username.ilike(like, escape="\\"),
-                                        User.display_name.ilike(like, escape="\\")))
+    by_user = select(User.id).where(or_(found_in(User.username, text), found_in(User.display_name, text)))
     return _of_case(AuditEvent.type.in_(ACTED_TYPES),
-                    or_(AuditEvent.actor_id.in_(by_user), AuditEvent.actor.ilike(like, escape="\\")))
+                    or_(AuditEvent.actor_id.in_(by_user), found_in(AuditEvent.actor, text)))
 
 
 def _beijing_midnight(day: date) -> datetime:

@@ -18,11 +18,11 @@ from workflows import access
 from workflows.actors import LANE_ROLES
 from workflows.actors import Actor
 from workflows.processes import case_outcome
-from workflows.queries import text_search
 from workflows.queries.paging import INBOX_PAGE
 from workflows.queries.paging import PAGE_SIZE
 from workflows.queries.paging import past
 from workflows.queries.paging import rows_before
+from workflows.queries.text_search import found_in
 
 MINE = "mine"
 SORTS = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at),
@@ -101,10 +101,9 @@ def inbox(session: Session, actor: Actor, *, tab: str | None = None, sort: str =
         case_version = select(Case.spec_id).where(Case.id == HumanTask.case_id).scalar_subquery()
         keys = keys.where(case_version.in_(versions))
     if text.strip():
-        like = text_search.contains(text.strip())
-        keys = keys.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
-                              Case.subject.ilike(like, escape=text_search.ESCAPE),
-                              HumanTask.name.ilike(like, escape=text_search.ESCAPE)))
+        wanted = text.strip()
+        keys = keys.where(or_(found_in(Case.title, wanted), found_in(Case.subject, wanted),
+                              found_in(HumanTask.name, wanted)))
     if after is not None:
         if sort != "oldest":
             raise ValueError("a task's key places it in the oldest-first order only")
@@ -153,9 +152,7 @@ def cases(session: Session, actor: Actor, at: datetime, *, status: str | None = 
     if process:
         query = query.where(Case.spec_id.in_(select(ProcessSpec.id).where(ProcessSpec.process_id == process)))
     if text.strip():
-        like = text_search.contains(text.strip())
-        query = query.where(or_(Case.title.ilike(like, escape=text_search.ESCAPE),
-                                Case.subject.ilike(like, escape=text_search.ESCAPE)))
+        query = query.where(or_(found_in(Case.title, text.strip()), found_in(Case.subject, text.strip())))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     if after is not None:
         query = query.where(past(NEWEST_KEY, after, descending=True))

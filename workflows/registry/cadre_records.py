@@ -17,8 +17,7 @@ from storage.models import Section
 from workflows.errors import NotFound
 from workflows.queries.paging import PAGE_SIZE
 from workflows.queries.paging import rows_before
-from workflows.queries.text_search import ESCAPE
-from workflows.queries.text_search import contains
+from workflows.queries.text_search import found_in
 from workflows.rules.dates import full_years
 from workflows.rules.facts import CadreFacts
 from workflows.rules.facts import PostFacts
@@ -43,8 +42,8 @@ def search(session: Session, wanted: CadreFilter, page: int = 1) -> tuple[list[C
     """One page of cadres matching ``wanted`` (by name), and how many match in all."""
     query = select(Cadre).outerjoin(Post, (Post.cadre_id == Cadre.id) & Post.end_date.is_(None))
     if wanted.text.strip():
-        pattern = contains(wanted.text.strip())
-        query = query.where(or_(Cadre.name.ilike(pattern, escape=ESCAPE), Cadre.staff_no.ilike(pattern, escape=ESCAPE)))
+        typed = wanted.text.strip()
+        query = query.where(or_(found_in(Cadre.name, typed), found_in(Cadre.staff_no, typed)))
     if wanted.section_id is not None:
         query = query.where(Post.section_id == wanted.section_id)
     if wanted.level:
