@@ -93,7 +93,7 @@ font-metrics: $(VENV)/.installed-dev browser
 	$(BIN)/python tools/font_metrics.py
 
 translations: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -o webapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -l zh_Hans_CN
 	$(BIN)/pybabel compile -d webapp/translations -l zh_Hans_CN
 	# The domain's messages are Chinese templates (workflows/text.py); their catalog gives the English.
