@@ -1,6 +1,6 @@
 """Task names as Chromium draws them (issue 16): inside their task, clear of the type icon and the markers, and as
 wide as the font table predicts (the widths are measured, not estimated). Screenshots of each packaged model go to
-tests/artifacts/diagram-labels-<model>.png."""
+tests/artifacts/diagram-labels-<model>.jpg."""
 
 from pathlib import Path
 
