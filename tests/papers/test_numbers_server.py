@@ -32,13 +32,13 @@ def served(env: dict, log):
                                   stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(1200):
             assert server.poll() is None, log.read_text(errors="replace")
             try:
                 requests.get(f"{base}/login", timeout=1)
                 break
             except requests.ConnectionError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         yield base
     finally:
         server.terminate()

@@ -43,7 +43,7 @@ def _wait_for(url: str, server: subprocess.Popen, log: Path, seconds: float = 60
             requests.get(url, timeout=1)
             return
         except requests.ConnectionError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     raise AssertionError(f"{url} did not answer within {seconds} s:\n{_log_tail(log)}")
 
 

@@ -26,7 +26,7 @@ def wait_for(url: str, seconds: float = 30) -> None:
             requests.get(url, timeout=1)
             return
         except requests.ConnectionError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 

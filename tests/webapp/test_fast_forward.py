@@ -101,7 +101,7 @@ def test_serve_with_timers_fires_due_timers_in_the_same_process_and_stops_with_i
         while "organizational_inspection" not in run.pending():
             assert time.monotonic() < deadline, "the timer loop did not fire the due timer"
             assert server.poll() is None, server.stdout.read()
-            time.sleep(0.5)
+            time.sleep(0.1)
     finally:
         server.terminate()
         output = server.communicate(timeout=15)[0]
