@@ -132,8 +132,8 @@ def _filtered_in_order(keys, sort: str, process: str | None, text: str):
     """:func:`_filtered` for PostgreSQL: the tasks in the page's order first, then their cases until a page is full.
 
     Joined as :func:`_filtered` joins them, PostgreSQL read every one of the office's 3,269 tasks' cases (a merge
-    join along all 100,000 cases, or two parallel workers) before sorting; in order first (OFFSET 0 keeps the
-    subquery sorted, as it is), a page of a hundred reads about as many cases. SQLite answers the join faster.
+    join along all 100,000 cases, or two parallel workers) before sorting; sorted first, in a subquery that OFFSET 0
+    keeps from being merged into the join, a page of a hundred reads about as many cases. SQLite's join is faster.
     """
     # The order's keys are columns of the subquery, so that the planner sees the outer order is the inner one.
     order = _order(HumanTask, sort)
