@@ -1,22 +1,16 @@
 """A filtered inbox (by process, by text, both) gives the tasks a plain reading of the rows gives, in each order,
 page by page, on each backend (PostgreSQL reads them by a query of its own: worklists._filtered_in_order)."""
 
-from datetime import UTC
-from datetime import datetime
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from storage.models import Case
-from storage.models import HumanTask
-from storage.models import ProcessSpec
-from storage.models import User
+from tests.workflows.inbox_rows import AT
+from tests.workflows.inbox_rows import store
 from workflows.actors import Actor
 from workflows.queries import worklists
 
-AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ME = Actor(1, "wangmin", frozenset({"personnel_office"}))
 PROCESSES = {1: "rotation_approval", 2: "cadre_selection"}
 # case id → (process version, title, subject)
@@ -26,26 +20,12 @@ CASES = {1: (1, "交流轮岗：网络安全科科长", None), 2: (2, "选拔任
 
 def stored(engine) -> list[dict]:
     """Twenty-four tasks over the four cases (some mine, some not, due or not); the rows as dicts."""
-    tasks = []
-    for number in range(24):
-        case_id = number % 4 + 1
-        tasks.append({"id": f"t{number:02d}", "case_id": case_id, "bpmn_id": "step", "name": f"第{number % 5}步",
-                      "lane": "personnel_office" if number % 6 else "discipline", "status": "open",
-                      "assignee_id": 1 if number % 6 == 0 and number % 12 == 0 else None, "has_form": True,
-                      "due_at": None if number % 3 == 0 else AT + timedelta(days=(number * 7) % 5),
-                      "created_at": AT + timedelta(minutes=(number * 11) % 17)})
-    with engine.begin() as connection:
-        for spec_id, process_id in PROCESSES.items():
-            connection.execute(insert(ProcessSpec.__table__).values(
-                id=spec_id, process_id=process_id, name=process_id, version=1, sha256=str(spec_id) * 64, sources={},
-                forms={}, task_info={}, spec_json="{}", serializer_version="1.5", deployed_at=AT))
-        connection.execute(insert(User.__table__).values(id=1, username="wangmin", display_name="王敏", active=True,
-                                                         created_at=AT))
-        for case_id, (spec_id, title, subject) in CASES.items():
-            connection.execute(insert(Case.__table__).values(
-                id=case_id, spec_id=spec_id, title=title, subject=subject, status="running", started_at=AT,
-                version=1, serializer_version="1.5", state_digest="x"))
-        connection.execute(insert(HumanTask.__table__), tasks)
+    tasks = [{"id": f"t{number:02d}", "case_id": number % 4 + 1, "name": f"第{number % 5}步",
+              "lane": "personnel_office" if number % 6 else "discipline",
+              "assignee_id": 1 if number % 12 == 0 else None,
+              "due_at": None if number % 3 == 0 else AT + timedelta(days=(number * 7) % 5),
+              "created_at": AT + timedelta(minutes=(number * 11) % 17)} for number in range(24)]
+    store(engine, processes=PROCESSES, users=(1,), cases=CASES, tasks=tasks)
     return tasks
 
 
