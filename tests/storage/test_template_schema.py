@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from storage import make_engine
 from storage.migrate import upgrade
+from tests import pg_reset
 from tests.conftest import empty_public_schema
 from tests.template_db import dump_pg
 from tests.template_db import migrate
@@ -91,3 +92,26 @@ def test_a_refilled_database_equals_the_template_and_a_changed_schema_is_replaye
     assert migrate(engine) == "copied"
     assert snapshot(engine) == expected
     engine.dispose()
+
+
+def test_a_refill_keeps_its_connection_as_it_found_it_and_replaces_one_the_server_closed(db_url, request):
+    # tests/pg_reset.py keeps one connection per database from test to test: the dump it runs sets session
+    # settings (search_path = '', under which the catalog names every table with its schema, and the fingerprint
+    # differs), and a connection the server ended (its database dropped and made anew) must not end the run.
+    if request.node.callspec.params["db_url"] != "postgresql":
+        pytest.skip("SQLite test databases are copied files")
+    engine = make_engine(db_url)
+    if migrate(engine) == "migrated":
+        empty_public_schema(db_url)
+        migrate(engine)
+    engine.dispose()
+    assert refill_as_template(db_url) is True
+    kept = pg_reset._connection(db_url)
+    assert kept.execute("SHOW search_path").fetchone()[0] == '"$user", public'
+    assert refill_as_template(db_url) is True
+    assert pg_reset._connection(db_url) is kept
+
+    with make_engine(db_url).connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": kept.info.backend_pid})
+    assert refill_as_template(db_url) is True
+    assert pg_reset._connection(db_url) is not kept
