@@ -43,9 +43,10 @@ def policy():
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of this request's server-side session: none once it was ended, went idle or grew too old."""
-    row = server_sessions.find(db.session(), session.get(SESSION_KEY))
-    if row is None or str(row.user_id) != user_id:
+    found = server_sessions.find_with_user(db.session(), session.get(SESSION_KEY))
+    if found is None or str(found[0].user_id) != user_id:
         return None
+    row, user = found
     at = now()
     over = server_sessions.why_over(row, at, lifetimes())
     if over is not None or server_sessions.needs_touch(row, at):
@@ -56,8 +57,7 @@ def load_user(user_id: str) -> User | None:
                 server_sessions.end(write, row.id, at, over)
         if over is not None:
             return None
-    user = db.session().get(User, row.user_id)
-    return user if user is not None and user.active else None
+    return user if user.active else None
 
 
 def lifetimes() -> server_sessions.Lifetimes:
@@ -107,7 +107,8 @@ def install_response_hooks(app) -> None:
 
     @app.before_request
     def _auditors_only_read():
-        if current_user.is_authenticated:
+        # A static file is no write, and asking who sent it would read the session and the user for nothing.
+        if request.endpoint != "static" and current_user.is_authenticated:
             refuse_auditor_writes(current_user)
 
     @app.after_request

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from storage.models import User
 from storage.models import UserSession
 
 # Why a session ended (``user_session.ended_reason``).
@@ -49,6 +50,15 @@ def find(session: Session, key: str | None) -> UserSession | None:
     if not key:
         return None
     return session.scalar(select(UserSession).where(UserSession.key_sha256 == _digest(key)))
+
+
+def find_with_user(session: Session, key: str | None) -> tuple[UserSession, User] | None:
+    """The session row of a cookie's key, ended or not, with its user: one read, which every page makes."""
+    if not key:
+        return None
+    found = session.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
+                            .where(UserSession.key_sha256 == _digest(key))).first()
+    return None if found is None else tuple(found)
 
 
 def why_over(row: UserSession, at: datetime, lifetimes: Lifetimes) -> str | None:
