@@ -56,6 +56,9 @@ def scratch_pg_database(prefix: str):
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # A test's commits need not survive a crash of the server: not waiting for the disk at each one (0.27 ms
+        # each here) changes nothing another connection sees.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
