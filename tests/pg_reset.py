@@ -7,7 +7,6 @@ dropping the record's guards, a role's grants) leaves another one, and the next 
 """
 
 import psycopg
-from sqlalchemy import URL
 from sqlalchemy import Engine
 from sqlalchemy import make_url
 
@@ -60,55 +59,45 @@ def fingerprint(engine: Engine) -> str:
 def refill(url, rows_sql: str, *, schema: str | None = None) -> bool:
     """Empty every table of the database at ``url`` and run ``rows_sql`` (a data-only dump), in one transaction;
     with ``schema`` (a :func:`fingerprint`), only if the database's schema still has it. Whether it refilled."""
-    connection = _connection(url)
-    try:
+    def work(connection: psycopg.Connection) -> bool:
         found = connection.execute(FINGERPRINT).fetchone()[0]
         if schema is not None and found != schema:
-            connection.rollback()
             return False
         if found not in _emptying:
             _emptying[found] = _emptying_statements(connection)
         # One round trip: the statements one by one cost a round trip each (39 tables: 11 ms, against 1). The
         # dump sets session settings (search_path = ''), which RESET ALL takes back: the connection is kept.
         connection.execute(f"{_emptying[found]}\n{rows_sql}\nRESET ALL;")
-        connection.commit()
         return True
-    except BaseException:
-        if not connection.closed:
-            connection.rollback()
-        raise
+    return _in_transaction(url, work)
 
 
 def row_counts(url, tables: list[str]) -> tuple[int, ...]:
     """The number of rows of each of ``tables`` in the public schema of the database at ``url``."""
-    connection = _connection(url)
     counts = ", ".join(f'(SELECT count(*) FROM public."{table}")' for table in tables)
-    try:
-        return tuple(connection.execute(f"SELECT {counts}").fetchone())
-    finally:
-        connection.rollback()  # no transaction left open between tests
+    return _in_transaction(url, lambda connection: tuple(connection.execute(f"SELECT {counts}").fetchone()))
 
 
-def _connection(url) -> psycopg.Connection:
-    """This process's connection to the database at ``url``, kept from one test to the next.
+def _in_transaction(url, work):
+    """``work(connection)`` in one transaction on this process's connection to the database at ``url``.
 
-    A new connection is a new server process that reads the catalog again for every table it touches: the
-    fingerprint, the emptying and the counts took twice to five times as long on one (12 + 11 + 19 ms a test).
-    A connection the server closed (its database dropped) is replaced.
+    The connection is kept from one test to the next: a new one is a new server process that reads the catalog
+    again for every table it touches (the fingerprint, the emptying and the counts took 12 + 11 + 19 ms a test on
+    one). One the server closed (its database dropped, its process ended) is replaced once, and the work done again.
     """
-    address = make_url(str(url)) if not isinstance(url, URL) else url
-    key = address.render_as_string(hide_password=False)
-    connection = _connections.get(key)
-    if connection is not None and not connection.closed:
+    key = make_url(url).render_as_string(hide_password=False)
+    for attempt in (1, 2):
+        connection = _connections.get(key)
+        if connection is None or connection.closed:
+            libpq_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+            connection = _connections[key] = psycopg.connect(libpq_url)
         try:
-            connection.execute("SELECT 1")
-            connection.rollback()
-            return connection
+            with connection.transaction():  # committed when the work returns, rolled back when it raises
+                return work(connection)
         except psycopg.OperationalError:
+            if attempt == 2 or not connection.broken:
+                raise
             connection.close()
-    connection = psycopg.connect(address.set(drivername="postgresql").render_as_string(hide_password=False))
-    _connections[key] = connection
-    return connection
 
 
 def _emptying_statements(connection: psycopg.Connection) -> str:

@@ -43,10 +43,9 @@ def policy():
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of this request's server-side session: none once it was ended, went idle or grew too old."""
-    found = server_sessions.find_with_user(db.session(), session.get(SESSION_KEY))
-    if found is None or str(found[0].user_id) != user_id:
+    row, user = server_sessions.find_with_user(db.session(), session.get(SESSION_KEY)) or (None, None)
+    if row is None or str(row.user_id) != user_id:
         return None
-    row, user = found
     at = now()
     over = server_sessions.why_over(row, at, lifetimes())
     if over is not None or server_sessions.needs_touch(row, at):

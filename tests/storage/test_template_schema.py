@@ -106,12 +106,13 @@ def test_a_refill_keeps_its_connection_as_it_found_it_and_replaces_one_the_serve
         migrate(engine)
     engine.dispose()
     assert refill_as_template(db_url) is True
-    kept = pg_reset._connection(db_url)
+    kept = pg_reset._connections[db_url]
     assert kept.execute("SHOW search_path").fetchone()[0] == '"$user", public'
+    kept.rollback()
     assert refill_as_template(db_url) is True
-    assert pg_reset._connection(db_url) is kept
+    assert pg_reset._connections[db_url] is kept
 
     with make_engine(db_url).connect() as other:
         other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": kept.info.backend_pid})
     assert refill_as_template(db_url) is True
-    assert pg_reset._connection(db_url) is not kept
+    assert pg_reset._connections[db_url] is not kept
